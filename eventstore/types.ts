@@ -44,3 +44,20 @@ export interface AppendResult {
   /** The stream's version after the append. */
   nextVersion: number;
 }
+
+/**
+ * Where a consumer of the whole log stands. A bigserial position alone is not gap-safe
+ * (position 41 may commit after 42), so the log is read in (writing transaction id,
+ * position) order, below the oldest transaction still running, and a checkpoint is both.
+ */
+export interface LogCheckpoint {
+  /** The writing transaction's id (`xid8`, as a decimal string). */
+  transactionId: string;
+  position: number;
+}
+
+export const LOG_START: LogCheckpoint = { transactionId: '0', position: 0 };
+
+export interface LoggedEvent extends RecordedEvent {
+  transactionId: string;
+}

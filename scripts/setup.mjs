@@ -15,9 +15,16 @@ function ensureDependencies() {
   const lock = readFileSync(join(root, 'package-lock.json'));
   const hash = createHash('sha256').update(lock).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return 'npm dependencies up to date';
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  // A fresh clone gets the exact lock (npm ci); an existing tree is updated in place, so a
+  // test run elsewhere in it never sees node_modules vanish.
+  const fresh = !existsSync(join(root, 'node_modules'));
+  const args = fresh ? ['ci'] : ['install'];
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   writeFileSync(stamp, hash);
-  return 'npm dependencies installed (npm ci)';
+  return `npm dependencies installed (npm ${args[0]})`;
 }
 
 try {
