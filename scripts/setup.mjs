@@ -27,11 +27,25 @@ function ensureDependencies() {
   return `npm dependencies installed (npm ${args[0]})`;
 }
 
+// Only the test suite needs a browser (the order board test drives headless Chromium).
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(path)) return `chromium: ${path}`;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Chromium not found at ${path}: install Debian's chromium package or set CHROMIUM_PATH`);
+  }
+  const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+  return `chromium: installed ${path} (apt-get)`;
+}
+
 try {
   const deps = ensureDependencies();
   const cli = ensureBinary('cli');
   const testServer = ensureBinary('testServer');
-  console.log(`[setup] ${deps}`);
+  const browser = process.argv.includes('--for-tests') ? `; ${ensureChromium()}` : '';
+  console.log(`[setup] ${deps}${browser}`);
   console.log(
     `[setup] temporal CLI: ${cli.path} (${cli.source}); test server: ${testServer.path} (${testServer.source})`,
   );

@@ -1,0 +1,17 @@
+# One image for every process of Brew Saga; the compose file picks the entry point.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+COPY domain ./domain
+COPY workflows ./workflows
+COPY activities ./activities
+COPY eventstore ./eventstore
+COPY projections ./projections
+COPY notifications ./notifications
+COPY api ./api
+COPY bin ./bin
+COPY scripts ./scripts
+USER node
+CMD ["node", "--import", "tsx", "bin/api.ts"]
