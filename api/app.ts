@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ApiConfig } from './config';
+import type { Logger } from './logger';
+import { type ApiMetrics, createMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import type { ApiPorts } from './ports';
+import { notFoundMiddleware, problemMiddleware } from './problem';
+import { type RequestContext, requestContext } from './requestContext';
+import type { RouteContext } from './routes/context';
+import { operationsRoutes } from './routes/operations';
+import { orderRoutes } from './routes/orders';
+import { shopRoutes } from './routes/shop';
+import { streamRoutes } from './routes/streams';
+import { defineRoute } from './routing';
+import { OpenStreams } from './sse';
+import { z } from './zod';
+
+export interface AppDeps {
+  config: ApiConfig;
+  ports: ApiPorts;
+  logger: Logger;
+}
+
+export interface ApiApp {
+  app: express.Express;
+  metrics: ApiMetrics;
+  /** Ends every open Server-Sent Events stream (graceful shutdown). */
+  closeStreams(): void;
+  openApi(): ReturnType<typeof openApiDocument>;
+}
+
+const boardDir = fileURLToPath(new URL('./board/', import.meta.url));
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Builds the Express app without listening: tests drive it with fakes, bin/api.ts with adapters. */
+export function createApp({ config, ports, logger }: AppDeps): ApiApp {
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = createMetrics(() => ports.health.projectionLag());
+  const registry = new OpenAPIRegistry();
+  const router = express.Router();
+  const streams = new OpenStreams();
+
+  // Correlation id and latency; the AsyncLocalStorage scope starts after the body is read,
+  // because the body's stream events would otherwise run outside it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const given = req.get('x-request-id');
+    const context: RequestContext = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
+    res.locals.context = context;
+    res.locals.requestId = context.requestId;
+    res.setHeader('X-Request-Id', context.requestId);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      requestContext.run(context, () =>
+        logger.info(
+          { method: req.method, path: req.originalUrl, route, status: res.statusCode, ms: seconds * 1000 },
+          'request completed',
+        ),
+      );
+    });
+    next();
+  });
+  app.use(
+    express.json({
+      limit: config.maxBodyBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+  app.use((_req: Request, res: Response, next: NextFunction) =>
+    requestContext.run(res.locals.context as RequestContext, next),
+  );
+
+  const context: RouteContext = { router, registry, ports, config, metrics, logger, streams };
+  operationsRoutes(context);
+  shopRoutes(context);
+  streamRoutes(context); // before /orders/{id}: `/orders/stream` is not an order id
+  orderRoutes(context);
+
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  const openApi = () => {
+    document ??= openApiDocument(registry);
+    return document;
+  };
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApi',
+      summary: 'This OpenAPI 3.1 document',
+      tags: ['operations'],
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1',
+          content: { 'application/json': { schema: z.object({}).passthrough() } },
+        },
+      },
+    },
+    () => ({ status: 200, body: openApi() }),
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/board',
+      operationId: 'board',
+      summary: "The order board: today's orders in columns by status, live over /orders/stream",
+      tags: ['board'],
+      responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } } },
+    },
+    (_input, _req, res) => {
+      res.sendFile('index.html', { root: boardDir });
+      return undefined;
+    },
+  );
+  app.use(router);
+  app.use('/board', express.static(boardDir, { index: false, fallthrough: true }));
+  app.use(notFoundMiddleware);
+  app.use(problemMiddleware(logger));
+
+  return { app, metrics, closeStreams: () => streams.closeAll(), openApi };
+}

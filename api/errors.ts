@@ -1,0 +1,58 @@
+/** Errors that carry their meaning; one middleware (problem.ts) maps them to HTTP. */
+
+export interface FieldIssue {
+  /** Which part of the request: the JSON body, the query string, the path or a header. */
+  location: 'body' | 'query' | 'path' | 'header';
+  /** JSON pointer into that part, e.g. `/items/0/size`; a header's or parameter's name otherwise. */
+  pointer: string;
+  message: string;
+  code: string;
+}
+
+export class InvalidRequest extends Error {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'InvalidRequest';
+  }
+}
+
+export class OrderNotFound extends Error {
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} does not exist`);
+    this.name = 'OrderNotFound';
+  }
+}
+
+/** The saga refused a command in its current state (e.g. cancel after the drink is ready). */
+export class CommandRefused extends Error {
+  constructor(
+    message: string,
+    readonly orderId: string,
+    readonly currentStatus?: string,
+  ) {
+    super(message);
+    this.name = 'CommandRefused';
+  }
+}
+
+/** The same Idempotency-Key came back with another request body. */
+export class IdempotencyKeyReused extends Error {
+  constructor(readonly orderId: string) {
+    super('this Idempotency-Key was already used with a different request body');
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+/** A dependency (Postgres, Temporal) could not answer in time. */
+export class DependencyUnavailable extends Error {
+  constructor(
+    readonly dependency: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DependencyUnavailable';
+  }
+}

@@ -1,0 +1,31 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { requestContext } from './requestContext';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Every line written while serving a request carries its correlation
+ * id and, once known, the orderId (from AsyncLocalStorage, so adapters need not pass them).
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'api' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const context = requestContext.getStore();
+        if (!context) return {};
+        return context.orderId
+          ? { correlationId: context.requestId, orderId: context.orderId }
+          : { correlationId: context.requestId };
+      },
+      // Defence in depth: the API never logs bodies, but a token must never reach a log line.
+      redact: {
+        paths: ['token', 'paymentToken', 'payment.token', '*.token', '*.paymentToken', '*.payment.token'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}

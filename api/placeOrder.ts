@@ -1,0 +1,118 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type FieldIssue, IdempotencyKeyReused, InvalidRequest } from './errors';
+import type { Catalog, IdempotencyStore, OrderCommands, StoredResponse } from './ports';
+import { tagOrder } from './requestContext';
+import type { PlaceOrderRequest } from './schemas';
+
+export const orderLinks = (orderId: string) => {
+  const self = `/orders/${encodeURIComponent(orderId)}`;
+  return {
+    self,
+    events: `${self}/events`,
+    saga: `${self}/saga`,
+    stream: `${self}/stream`,
+    cancel: `${self}/cancel`,
+    pickup: `${self}/pickup`,
+  };
+};
+
+/** Drinks and sizes must be on the server's menu; prices come from it, never from the client. */
+export function checkAgainstMenu(catalog: Catalog, request: PlaceOrderRequest): void {
+  const menu = catalog.menu();
+  const issues: FieldIssue[] = [];
+  request.items.forEach((item, index) => {
+    const drink = menu.drinks.find((d) => d.drink === item.drink);
+    if (!drink) {
+      issues.push({
+        location: 'body',
+        pointer: `/items/${index}/drink`,
+        message: `"${item.drink}" is not on the menu (${menu.drinks.map((d) => d.drink).join(', ')})`,
+        code: 'not_on_menu',
+      });
+    } else if (!drink.sizes.some((s) => s.size === item.size)) {
+      issues.push({
+        location: 'body',
+        pointer: `/items/${index}/size`,
+        message: `${item.drink} comes in ${drink.sizes.map((s) => s.size).join(', ')}`,
+        code: 'not_on_menu',
+      });
+    }
+  });
+  if (issues.length > 0) throw new InvalidRequest('the order is not on the menu', issues);
+}
+
+/** Stable JSON (sorted keys), so the same body always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const requestHash = (request: PlaceOrderRequest): string =>
+  createHash('sha256').update(canonicalJson(request)).digest('hex');
+
+/**
+ * The order id a key stands for: the workflow id `order-<orderId>` then dedupes concurrent
+ * requests in Temporal itself, even before the key's row is visible to them.
+ */
+export function orderIdForKey(key: string): string {
+  const bytes = createHash('sha256').update(`brew-saga:idempotency-key:${key}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8 (custom)
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export interface PlaceOrderDeps {
+  commands: OrderCommands;
+  catalog: Catalog;
+  idempotency: IdempotencyStore;
+}
+
+export interface PlaceOrderAnswer {
+  response: StoredResponse;
+  replayed: boolean;
+}
+
+/** POST /orders: validate, dedupe by Idempotency-Key, start the saga, answer once OrderPlaced is durable. */
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  request: PlaceOrderRequest,
+  idempotencyKey: string | undefined,
+  correlationId: string,
+): Promise<PlaceOrderAnswer> {
+  checkAgainstMenu(deps.catalog, request);
+  let orderId = idempotencyKey ? orderIdForKey(idempotencyKey) : randomUUID();
+  if (idempotencyKey) {
+    const hash = requestHash(request);
+    const claim = await deps.idempotency.claim(idempotencyKey, hash, orderId);
+    if (claim.outcome === 'existing') {
+      tagOrder(claim.orderId);
+      if (claim.requestHash !== hash) throw new IdempotencyKeyReused(claim.orderId);
+      if (claim.response) return { response: claim.response, replayed: true };
+      // The first request with this key is still in flight (or died): starting again joins its saga.
+      orderId = claim.orderId;
+    }
+  }
+  tagOrder(orderId);
+  const placed = await deps.commands.placeOrder({
+    orderId,
+    customer: request.customer,
+    items: request.items,
+    paymentToken: request.payment.token,
+    correlationId,
+  });
+  const links = orderLinks(placed.orderId);
+  const response: StoredResponse = {
+    status: 202,
+    location: links.self,
+    body: { orderId: placed.orderId, status: placed.status, position: placed.position, links },
+  };
+  if (idempotencyKey) await deps.idempotency.complete(idempotencyKey, response);
+  return { response, replayed: false };
+}

@@ -1,0 +1,190 @@
+import type { Money } from '../domain/money';
+import type { OrderStatus } from '../domain/status';
+
+/**
+ * What the HTTP edge needs from the rest of the system, in the coffee shop's words.
+ * Routes only see these ports; bin/api.ts wires the real adapters (Temporal, Postgres),
+ * tests wire in-memory fakes.
+ */
+
+export interface OrderItemRequest {
+  drink: string;
+  size: string;
+  quantity: number;
+  /** Simulator switch for the coffee machine (e.g. "jam", "broken", "slow"). */
+  machine?: string;
+}
+
+export interface PlaceOrder {
+  orderId: string;
+  customer: string;
+  items: OrderItemRequest[];
+  /** Passed to the saga for the charge only: never logged, never stored by the API. */
+  paymentToken: string;
+  correlationId: string;
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  status: OrderStatus;
+  /** Log position of OrderPlaced: read-your-writes via `?minPosition=`. */
+  position: number;
+}
+
+export interface CancelOutcome {
+  status: OrderStatus;
+  position?: number;
+}
+
+export interface SagaState {
+  workflowId: string;
+  runId?: string;
+  /** Workflow execution status (RUNNING, COMPLETED, …). */
+  execution: string;
+  /** Whatever the workflow's `status` query answers. */
+  state: Record<string, unknown> | null;
+}
+
+export interface OrderCommands {
+  /** Starts the saga; resolves once OrderPlaced is durable. Same orderId twice → the same order. */
+  placeOrder(command: PlaceOrder): Promise<PlacedOrder>;
+  /** Throws OrderNotFound, or CommandRefused (409) once the drink is ready. */
+  cancelOrder(orderId: string, reason: string, correlationId: string): Promise<CancelOutcome>;
+  /** Throws OrderNotFound, or CommandRefused (409) unless the order awaits pickup. */
+  pickUpOrder(orderId: string, correlationId: string): Promise<{ status: OrderStatus }>;
+  /** Throws OrderNotFound. */
+  sagaState(orderId: string): Promise<SagaState>;
+}
+
+export interface OrderLineView {
+  drink: string;
+  size: string;
+  quantity: number;
+  unitPrice: Money;
+  machine?: string;
+}
+
+/** The order summary read model, as the API shows it. */
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  customer: string;
+  items: OrderLineView[];
+  total: Money;
+  paymentTokenLast4?: string;
+  placedAt?: string;
+  updatedAt?: string;
+  /** Last log position folded into this view. */
+  position: number;
+  [extra: string]: unknown;
+}
+
+export interface OrderEventView {
+  position: number;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+}
+
+/** One change of an order, as a Server-Sent Event: the event and the order folded up to it. */
+export interface OrderChange {
+  orderId: string;
+  position: number;
+  type: string;
+  status: OrderStatus;
+  order: OrderView | null;
+}
+
+export interface ListOrdersFilter {
+  status?: OrderStatus;
+  customer?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface OrderPage {
+  orders: OrderView[];
+  nextCursor: string | null;
+}
+
+export type AsOf = { position: number } | { time: Date };
+
+export interface OrderQueries {
+  getOrder(orderId: string): Promise<OrderView | null>;
+  listOrders(filter: ListOrdersFilter): Promise<OrderPage>;
+  /** The audit trail; empty when the order does not exist. */
+  orderEvents(orderId: string): Promise<OrderEventView[]>;
+  /** The order folded from its own events up to a position or an instant; null when nothing was there yet. */
+  orderAsOf(orderId: string, asOf: AsOf): Promise<OrderView | null>;
+  /** Changes of one order after a log position, oldest first (SSE catch-up and resume). */
+  orderChangesAfter(orderId: string, afterPosition: number): Promise<OrderChange[]>;
+  baristaQueue(): Promise<Record<string, unknown>>;
+  dailySales(day?: string): Promise<Record<string, unknown>>;
+  /** Waits (bounded) until the read models reached a log position; false on timeout. */
+  waitForPosition(position: number, timeoutMs: number): Promise<boolean>;
+}
+
+export interface MenuSize {
+  size: string;
+  price: Money;
+}
+export interface MenuDrink {
+  drink: string;
+  name?: string;
+  sizes: MenuSize[];
+}
+export interface MenuView {
+  currency: string;
+  drinks: MenuDrink[];
+}
+
+export interface Catalog {
+  menu(): MenuView;
+}
+
+export interface OrderChangeNotice {
+  orderId: string;
+  position?: number;
+}
+
+/** A push when an order's read model changed (pg NOTIFY behind it); polling is the fallback. */
+export interface OrderChanges {
+  subscribe(listener: (notice: OrderChangeNotice) => void): () => void;
+}
+
+export interface Health {
+  postgres(): Promise<void>;
+  temporal(): Promise<void>;
+  /** How many log positions the slowest projection is behind the head of the log. */
+  projectionLag(): Promise<number>;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: Record<string, unknown>;
+  location?: string;
+}
+
+export type IdempotencyClaim =
+  | { outcome: 'claimed' }
+  | { outcome: 'existing'; requestHash: string; orderId: string; response: StoredResponse | null };
+
+/** Idempotency-Key → (request hash, order id, response). */
+export interface IdempotencyStore {
+  claim(key: string, requestHash: string, orderId: string): Promise<IdempotencyClaim>;
+  complete(key: string, response: StoredResponse): Promise<void>;
+  /** Frees a claim whose order never started, so the client may retry. */
+  release(key: string): Promise<void>;
+}
+
+export interface ApiPorts {
+  commands: OrderCommands;
+  queries: OrderQueries;
+  catalog: Catalog;
+  changes: OrderChanges;
+  health: Health;
+  idempotency: IdempotencyStore;
+}

@@ -1,0 +1,142 @@
+import type { NextFunction, Request, Response } from 'express';
+import {
+  CommandRefused,
+  DependencyUnavailable,
+  type FieldIssue,
+  IdempotencyKeyReused,
+  InvalidRequest,
+  OrderNotFound,
+} from './errors';
+import type { Logger } from './logger';
+import { currentRequestId } from './requestContext';
+
+/** RFC 9457 problem details. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  correlationId?: string;
+  errors?: FieldIssue[];
+  [extension: string]: unknown;
+}
+
+export const problemType = (slug: string) => `urn:brew-saga:problem:${slug}`;
+
+export function sendProblem(
+  res: Response,
+  problem: ProblemDetails,
+  headers: Record<string, string> = {},
+): void {
+  const requestId = currentRequestId() ?? (res.locals.requestId as string | undefined);
+  const body: ProblemDetails = {
+    ...problem,
+    instance: problem.instance ?? res.req.originalUrl,
+    ...(requestId ? { correlationId: requestId } : {}),
+  };
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+const isBodyParserError = (error: unknown): error is BodyParserError =>
+  typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+
+/** Maps what went wrong to an HTTP answer; only what nobody foresaw becomes a 500. */
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof InvalidRequest) {
+    return {
+      type: problemType('invalid-request'),
+      title: 'The request is invalid',
+      status: 400,
+      detail: error.message,
+      errors: error.issues,
+    };
+  }
+  if (error instanceof OrderNotFound) {
+    return {
+      type: problemType('order-not-found'),
+      title: 'No such order',
+      status: 404,
+      detail: error.message,
+      orderId: error.orderId,
+    };
+  }
+  if (error instanceof CommandRefused) {
+    return {
+      type: problemType('command-refused'),
+      title: 'The order cannot do that now',
+      status: 409,
+      detail: error.message,
+      orderId: error.orderId,
+      ...(error.currentStatus ? { currentStatus: error.currentStatus } : {}),
+    };
+  }
+  if (error instanceof IdempotencyKeyReused) {
+    return {
+      type: problemType('idempotency-key-reused'),
+      title: 'Idempotency-Key reused with another request',
+      status: 422,
+      detail: error.message,
+      orderId: error.orderId,
+    };
+  }
+  if (error instanceof DependencyUnavailable) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: `${error.dependency} is unavailable`,
+      status: 503,
+      detail: error.message,
+    };
+  }
+  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
+    if (error.type === 'entity.too.large') {
+      return { type: problemType('body-too-large'), title: 'Request body too large', status: 413 };
+    }
+    if (error.type === 'entity.parse.failed') {
+      return {
+        type: problemType('invalid-request'),
+        title: 'The request is invalid',
+        status: 400,
+        detail: 'the body is not valid JSON',
+        errors: [{ location: 'body', pointer: '', message: 'malformed JSON', code: 'invalid_json' }],
+      };
+    }
+    return {
+      type: problemType('unreadable-body'),
+      title: 'The request body cannot be read',
+      status: error.status,
+      detail: error.message,
+    };
+  }
+  return { type: problemType('internal'), title: 'Internal error', status: 500 };
+}
+
+export function problemMiddleware(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(error);
+    // A body that failed to parse never entered the request's context: name it explicitly.
+    const log = currentRequestId() ? logger : logger.child({ correlationId: res.locals.requestId });
+    if (problem.status >= 500) log.error({ err: error }, 'request failed');
+    else log.info({ problem: problem.type, status: problem.status }, 'request refused');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, problem);
+  };
+}
+
+export function notFoundMiddleware(req: Request, res: Response) {
+  sendProblem(res, {
+    type: problemType('not-found'),
+    title: 'Not found',
+    status: 404,
+    detail: `no route for ${req.method} ${req.path}`,
+  });
+}

@@ -1,0 +1,132 @@
+import { OrderNotFound } from '../errors';
+import { orderLinks } from '../placeOrder';
+import { tagOrder } from '../requestContext';
+import { defineRoute } from '../routing';
+import { Order, OrderChange, OrderIdParams } from '../schemas';
+import { lastEventId, openEventStream, serialPump } from '../sse';
+import { z } from '../zod';
+import { problemResponse, type RouteContext } from './context';
+
+const eventStream = (schema: z.ZodType, description: string) => ({
+  description,
+  content: {
+    'text/event-stream': {
+      schema: z.string().openapi({
+        description: `${description}. Each event: \`id:\` the log position, \`event:\` its name, \`data:\` JSON (${schema === Order ? 'Order' : 'OrderChange'}). Reconnect with Last-Event-ID to resume; \`: heartbeat\` comments keep it open.`,
+      }),
+    },
+  },
+});
+
+/** Server-Sent Events: one order's changes (resumable from the log), and all orders for the board. */
+export function streamRoutes({
+  router,
+  registry,
+  ports,
+  config,
+  metrics,
+  logger,
+  streams,
+}: RouteContext): void {
+  const { queries, changes } = ports;
+  // Both schemas are referenced so they appear under components for clients.
+  registry.register('OrderChange', OrderChange);
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/orders/stream',
+      operationId: 'streamAllOrders',
+      summary: "Server-Sent Events: every order's read model as it changes (the board's feed)",
+      tags: ['orders', 'board'],
+      responses: { 200: eventStream(Order, '`event: order` per changed order') },
+    },
+    async (_input, req, res) => {
+      const sent = new Map<string, number>();
+      // The board re-renders from what it is sent, so (re)connecting sends the current page of orders.
+      const pump = serialPump(
+        async () => {
+          const page = await queries.listOrders({ limit: 100 });
+          const fresh = page.orders
+            .filter((order) => order.position > (sent.get(order.orderId) ?? 0))
+            .sort((a, b) => a.position - b.position);
+          for (const order of fresh) {
+            sent.set(order.orderId, order.position);
+            stream.send(order.position, 'order', { ...order, links: orderLinks(order.orderId) });
+          }
+        },
+        (error) => logger.warn({ err: error }, 'board stream read failed'),
+      );
+      const unsubscribe = changes.subscribe(() => pump());
+      const poll = setInterval(pump, config.ssePollMs);
+      metrics.sseClients.inc({ stream: 'board' });
+      const stream = openEventStream(req, res, {
+        heartbeatMs: config.sseHeartbeatMs,
+        registry: streams,
+        onClose: () => {
+          unsubscribe();
+          clearInterval(poll);
+          metrics.sseClients.dec({ stream: 'board' });
+        },
+      });
+      pump();
+      return undefined;
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/orders/{id}/stream',
+      operationId: 'streamOrder',
+      summary: 'Server-Sent Events: every change of one order, from its event log; Last-Event-ID resumes',
+      tags: ['orders'],
+      params: OrderIdParams,
+      responses: {
+        200: eventStream(OrderChange, '`event: change` per event of the order'),
+        404: problemResponse('no such order'),
+      },
+    },
+    async ({ params }, req, res) => {
+      tagOrder(params.id);
+      let after = lastEventId(req);
+      const first = await queries.orderChangesAfter(params.id, after);
+      if (first.length === 0 && after === 0 && !(await queries.getOrder(params.id))) {
+        throw new OrderNotFound(params.id);
+      }
+      const pending = [...first];
+      const pump = serialPump(
+        async () => {
+          const batch =
+            pending.length > 0 ? pending.splice(0) : await queries.orderChangesAfter(params.id, after);
+          for (const change of batch) {
+            if (change.position <= after) continue;
+            after = change.position;
+            stream.send(change.position, 'change', change);
+          }
+        },
+        (error) => logger.warn({ err: error, orderId: params.id }, 'order stream read failed'),
+      );
+      const unsubscribe = changes.subscribe((notice) => {
+        if (notice.orderId === params.id) pump();
+      });
+      const poll = setInterval(pump, config.ssePollMs);
+      metrics.sseClients.inc({ stream: 'order' });
+      const stream = openEventStream(req, res, {
+        heartbeatMs: config.sseHeartbeatMs,
+        registry: streams,
+        onClose: () => {
+          unsubscribe();
+          clearInterval(poll);
+          metrics.sseClients.dec({ stream: 'order' });
+        },
+      });
+      pump();
+      return undefined;
+    },
+  );
+}

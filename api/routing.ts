@@ -1,0 +1,94 @@
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import { parseRequestPart } from './validation';
+
+/** A JSON answer; a handler that streams or sets headers itself returns nothing. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type AnyObject = z.ZodObject;
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  method: 'get' | 'post';
+  /** OpenAPI style: `/orders/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** A body may be left out entirely (then it parses as `{}`). */
+  bodyOptional?: boolean;
+  headers?: AnyObject;
+  responses: Record<number, ResponseConfig>;
+}
+
+export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  params: z.infer<P>;
+  query: z.infer<Q>;
+  body: z.infer<B>;
+}
+
+export type RouteHandler<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> = (
+  input: RouteInput<P, Q, B>,
+  req: Request,
+  res: Response,
+) => Promise<Reply | undefined> | Reply | undefined;
+
+const expressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
+
+const isEmptyBody = (body: unknown) =>
+  body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0);
+
+/**
+ * Registers a route on the router and its description in the OpenAPI registry from the same
+ * schemas, so what is validated is exactly what is documented.
+ */
+export function defineRoute<
+  P extends AnyObject = AnyObject,
+  Q extends AnyObject = AnyObject,
+  B extends z.ZodType = z.ZodType,
+>(router: Router, registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, handler: RouteHandler<P, Q, B>): void {
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: spec.tags,
+    request: {
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      ...(spec.body
+        ? {
+            body: {
+              required: !spec.bodyOptional,
+              content: { 'application/json': { schema: spec.body } },
+            },
+          }
+        : {}),
+    },
+    responses: spec.responses,
+  });
+
+  router[spec.method](expressPath(spec.path), async (req: Request, res: Response, next: NextFunction) => {
+    const params = spec.params ? parseRequestPart(spec.params, req.params, 'path') : {};
+    const query = spec.query ? parseRequestPart(spec.query, { ...req.query }, 'query') : {};
+    let body: unknown;
+    if (spec.body) {
+      const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
+      body = parseRequestPart(spec.body, raw, 'body');
+    }
+    const reply = await handler({ params, query, body } as RouteInput<P, Q, B>, req, res);
+    if (!reply) return;
+    if (res.headersSent) return next();
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    if (reply.body === undefined) res.status(reply.status).end();
+    else res.status(reply.status).json(reply.body);
+  });
+}

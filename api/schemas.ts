@@ -1,0 +1,241 @@
+import { ORDER_STATUSES } from '../domain/status';
+import { z } from './zod';
+
+/** Request and response shapes: the same schemas validate requests and write the OpenAPI document. */
+
+export const Money = z
+  .object({
+    amount: z.number().int().openapi({ description: 'integer minor units (cents)', example: 450 }),
+    currency: z.string().length(3).openapi({ example: 'USD' }),
+  })
+  .openapi('Money');
+
+export const OrderStatus = z.enum(ORDER_STATUSES).openapi('OrderStatus');
+
+export const OrderId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+  .openapi({ example: '0f8c1f3e-3c3b-4b53-9a43-6d1f7a3d2b10' });
+
+export const OrderIdParams = z.strictObject({ id: OrderId });
+
+export const OrderItemRequest = z
+  .strictObject({
+    drink: z.string().min(1).max(40).openapi({ example: 'latte' }),
+    size: z.string().min(1).max(20).openapi({ example: 'medium' }),
+    quantity: z.number().int().min(1).max(20).openapi({ example: 2 }),
+    machine: z
+      .string()
+      .min(1)
+      .max(32)
+      .optional()
+      .openapi({ description: 'simulator switch for the coffee machine (e.g. "jam", "broken", "slow")' }),
+  })
+  .openapi('OrderItemRequest');
+
+export const PlaceOrderRequest = z
+  .strictObject({
+    customer: z.string().trim().min(1).max(80).openapi({ example: 'Ana' }),
+    items: z.array(OrderItemRequest).min(1).max(20),
+    payment: z.strictObject({
+      token: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{4,128}$/, '4 to 128 letters, digits, "-" or "_"')
+        .openapi({ description: 'gateway token; only its last four are kept', example: 'tok_visa_4242' }),
+    }),
+  })
+  .openapi('PlaceOrderRequest');
+export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
+
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only')
+  .openapi({ description: 'same key and same body → the same order and the same answer' });
+
+export const OrderLinks = z
+  .object({
+    self: z.string(),
+    events: z.string(),
+    saga: z.string(),
+    stream: z.string(),
+    cancel: z.string(),
+    pickup: z.string(),
+  })
+  .openapi('OrderLinks');
+
+export const OrderAccepted = z
+  .object({
+    orderId: z.string(),
+    status: OrderStatus,
+    position: z.number().int().openapi({ description: 'log position of OrderPlaced; use as ?minPosition=' }),
+    links: OrderLinks,
+  })
+  .openapi('OrderAccepted');
+
+export const OrderLine = z
+  .object({
+    drink: z.string(),
+    size: z.string(),
+    quantity: z.number().int(),
+    unitPrice: Money,
+    machine: z.string().optional(),
+  })
+  .openapi('OrderLine');
+
+export const Order = z
+  .object({
+    orderId: z.string(),
+    status: OrderStatus,
+    customer: z.string(),
+    items: z.array(OrderLine),
+    total: Money,
+    paymentTokenLast4: z.string().optional(),
+    placedAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    position: z.number().int().openapi({ description: 'last log position folded into this view' }),
+    asOf: z.string().optional().openapi({ description: 'present on time-travel answers' }),
+    links: OrderLinks,
+  })
+  .catchall(z.unknown())
+  .openapi('Order');
+
+export const GetOrderQuery = z.strictObject({
+  minPosition: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'wait (bounded) until the read model reached this log position' }),
+  asOf: z
+    .union([z.string().regex(/^\d+$/, 'a log position'), z.iso.datetime({ offset: true })])
+    .optional()
+    .openapi({ description: 'time travel: a log position or an ISO 8601 instant' }),
+});
+
+export const ListOrdersQuery = z.strictObject({
+  status: OrderStatus.optional(),
+  customer: z.string().min(1).max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const OrderPage = z
+  .object({
+    orders: z.array(Order),
+    nextCursor: z.string().nullable(),
+    links: z.object({ next: z.string().optional() }),
+  })
+  .openapi('OrderPage');
+
+export const OrderEvent = z
+  .object({
+    position: z.number().int(),
+    streamVersion: z.number().int(),
+    eventId: z.string(),
+    type: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    recordedAt: z.string(),
+  })
+  .openapi('OrderEvent');
+
+export const OrderEvents = z
+  .object({ orderId: z.string(), events: z.array(OrderEvent) })
+  .openapi('OrderEvents');
+
+export const SagaView = z
+  .object({
+    orderId: z.string(),
+    workflowId: z.string(),
+    runId: z.string().optional(),
+    execution: z.string().openapi({ description: 'workflow execution status, e.g. RUNNING or COMPLETED' }),
+    state: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "the workflow's status query" }),
+    links: z.object({ webUi: z.string() }),
+  })
+  .openapi('Saga');
+
+export const CancelRequest = z
+  .strictObject({ reason: z.string().min(1).max(200).optional() })
+  .openapi('CancelRequest');
+
+export const CommandAccepted = z
+  .object({
+    orderId: z.string(),
+    status: OrderStatus,
+    position: z.number().int().optional(),
+    links: OrderLinks,
+  })
+  .openapi('CommandAccepted');
+
+export const OrderChange = z
+  .object({
+    orderId: z.string(),
+    position: z.number().int(),
+    type: z.string(),
+    status: OrderStatus,
+    order: Order.nullable(),
+  })
+  .openapi('OrderChange', { description: 'one SSE `data:` line; the event `id:` is `position`' });
+
+export const Menu = z
+  .object({
+    currency: z.string(),
+    drinks: z.array(
+      z.object({
+        drink: z.string(),
+        name: z.string().optional(),
+        sizes: z.array(z.object({ size: z.string(), price: Money })),
+      }),
+    ),
+  })
+  .openapi('Menu');
+
+export const BaristaQueue = z.record(z.string(), z.unknown()).openapi('BaristaQueue');
+export const DailySales = z.record(z.string(), z.unknown()).openapi('DailySales');
+export const DailySalesQuery = z.strictObject({
+  day: z.iso.date().optional().openapi({ description: 'YYYY-MM-DD (UTC); today when absent' }),
+});
+
+export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+
+const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
+export const Readiness = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.object({
+      postgres: Check,
+      temporal: Check,
+      projectionLag: Check.extend({ lag: z.number().nullable(), max: z.number() }),
+    }),
+  })
+  .openapi('Readiness');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    correlationId: z.string().optional(),
+    orderId: z.string().optional(),
+    currentStatus: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          location: z.enum(['body', 'query', 'path', 'header']),
+          pointer: z.string(),
+          message: z.string(),
+          code: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
