@@ -1,0 +1,76 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Money } from '../domain';
+import { CardDeclinedError, GatewayUnavailableError, type PaymentGateway } from './paymentGateway';
+
+export const PAYMENT_FAILURES = {
+  declined: 'CardDeclined',
+  unavailable: 'GatewayUnavailable',
+} as const;
+
+export interface ChargePaymentInput {
+  orderId: string;
+  token: string;
+  amount: Money;
+  /** `${workflowId}/charge`: the gateway's guard against charging twice. */
+  idempotencyKey: string;
+}
+export interface ChargePaymentResult {
+  chargeId: string;
+  amount: Money;
+  attempt: number;
+}
+
+export interface RefundPaymentInput {
+  orderId: string;
+  amount: Money;
+  chargeKey: string;
+  idempotencyKey: string;
+}
+export interface RefundPaymentResult {
+  refundId: string | null;
+  amount: Money;
+  attempt: number;
+}
+
+export function createPaymentActivities(gateway: PaymentGateway) {
+  return {
+    async chargePayment(input: ChargePaymentInput): Promise<ChargePaymentResult> {
+      const { attempt } = Context.current().info;
+      try {
+        const receipt = await gateway.charge(input);
+        return { ...receipt, attempt };
+      } catch (error) {
+        throw asFailure(error, attempt);
+      }
+    },
+
+    /** A compensation: refunds whatever the charge under `chargeKey` took (possibly nothing). */
+    async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentResult> {
+      const { attempt } = Context.current().info;
+      try {
+        const receipt = await gateway.refund(input);
+        return { ...receipt, attempt };
+      } catch (error) {
+        throw asFailure(error, attempt);
+      }
+    },
+  };
+}
+
+// A decline is an answer, not an outage: non-retryable. Anything else is worth another try.
+function asFailure(error: unknown, attempt: number): unknown {
+  if (error instanceof CardDeclinedError)
+    return ApplicationFailure.create({
+      type: PAYMENT_FAILURES.declined,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ attempt }],
+    });
+  if (error instanceof GatewayUnavailableError)
+    return ApplicationFailure.create({
+      type: PAYMENT_FAILURES.unavailable,
+      message: error.message,
+      details: [{ attempt }],
+    });
+  return error;
+}

@@ -1,0 +1,157 @@
+import type { OrderEvent, OrderLine } from './events';
+import type { Money } from './money';
+import type { OrderStatus } from './status';
+
+/** An order's state folded from its events. `status` is null until `OrderPlaced`. */
+export interface OrderState {
+  orderId: string | null;
+  status: OrderStatus | null;
+  customer: string | null;
+  items: OrderLine[];
+  total: Money | null;
+  paymentTokenLast4: string | null;
+  pickupWindowSeconds: number | null;
+  pickupDeadline: string | null;
+  charge: { chargeId: string; amount: Money } | null;
+  /** Set by `PaymentRefunded`; amount zero and refundId null when there was nothing to refund. */
+  refund: { refundId: string | null; amount: Money } | null;
+  discarded: { drinks: number; reason: 'brew_failed' | 'cancelled' | 'not_picked_up' } | null;
+  /** Why the order was rejected, failed or cancelled. */
+  reason: string | null;
+  notified: boolean;
+  notifications: ('ready' | 'abandoned' | 'refunded')[];
+  timestamps: OrderTimestamps;
+  /** How many events were folded: the stream version. */
+  version: number;
+}
+
+export interface OrderTimestamps {
+  placedAt: string | null;
+  paidAt: string | null;
+  declinedAt: string | null;
+  rejectedAt: string | null;
+  brewingAt: string | null;
+  readyAt: string | null;
+  pickedUpAt: string | null;
+  completedAt: string | null;
+  discardedAt: string | null;
+  refundedAt: string | null;
+  failedAt: string | null;
+  cancelledAt: string | null;
+  abandonedAt: string | null;
+  notifiedAt: string | null;
+}
+
+export const initialOrderState = (): OrderState => ({
+  orderId: null,
+  status: null,
+  customer: null,
+  items: [],
+  total: null,
+  paymentTokenLast4: null,
+  pickupWindowSeconds: null,
+  pickupDeadline: null,
+  charge: null,
+  refund: null,
+  discarded: null,
+  reason: null,
+  notified: false,
+  notifications: [],
+  timestamps: {
+    placedAt: null,
+    paidAt: null,
+    declinedAt: null,
+    rejectedAt: null,
+    brewingAt: null,
+    readyAt: null,
+    pickedUpAt: null,
+    completedAt: null,
+    discardedAt: null,
+    refundedAt: null,
+    failedAt: null,
+    cancelledAt: null,
+    abandonedAt: null,
+    notifiedAt: null,
+  },
+  version: 0,
+});
+
+/** Folds one event into the state; pure, total, and exhaustive over the event union. */
+export function evolve(state: OrderState, event: OrderEvent): OrderState {
+  const next: OrderState = { ...state, orderId: event.data.orderId, version: state.version + 1 };
+  const at = (key: keyof OrderTimestamps) => ({ ...state.timestamps, [key]: event.data.at });
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const { customer, items, total, paymentTokenLast4, pickupWindowSeconds } = event.data;
+      return {
+        ...next,
+        status: 'PLACED',
+        customer,
+        items,
+        total,
+        paymentTokenLast4,
+        pickupWindowSeconds,
+        timestamps: at('placedAt'),
+      };
+    }
+    case 'PaymentCharged':
+      return {
+        ...next,
+        status: 'PAID',
+        charge: { chargeId: event.data.chargeId, amount: event.data.amount },
+        timestamps: at('paidAt'),
+      };
+    case 'PaymentDeclined':
+      return { ...next, reason: event.data.reason, timestamps: at('declinedAt') };
+    case 'OrderRejected':
+      return { ...next, status: 'REJECTED', reason: event.data.reason, timestamps: at('rejectedAt') };
+    case 'BrewingStarted':
+      return { ...next, status: 'BREWING', timestamps: at('brewingAt') };
+    case 'OrderReady':
+      return {
+        ...next,
+        status: 'READY',
+        pickupDeadline: event.data.pickupDeadline,
+        timestamps: at('readyAt'),
+      };
+    case 'OrderPickedUp':
+      return { ...next, status: 'PICKED_UP', timestamps: at('pickedUpAt') };
+    case 'OrderCompleted':
+      return { ...next, status: 'COMPLETED', timestamps: at('completedAt') };
+    case 'DrinkDiscarded':
+      return {
+        ...next,
+        discarded: { drinks: event.data.drinks, reason: event.data.reason },
+        timestamps: at('discardedAt'),
+      };
+    case 'PaymentRefunded':
+      return {
+        ...next,
+        refund: { refundId: event.data.refundId, amount: event.data.amount },
+        timestamps: at('refundedAt'),
+      };
+    case 'OrderFailed':
+      return { ...next, status: 'FAILED', reason: event.data.reason, timestamps: at('failedAt') };
+    case 'OrderCancelled':
+      return { ...next, status: 'CANCELLED', reason: event.data.reason, timestamps: at('cancelledAt') };
+    case 'OrderAbandoned':
+      return { ...next, status: 'ABANDONED', timestamps: at('abandonedAt') };
+    case 'CustomerNotified':
+      return {
+        ...next,
+        notified: true,
+        notifications: [...state.notifications, event.data.message],
+        timestamps: at('notifiedAt'),
+      };
+    default: {
+      const unknownEvent: never = event;
+      throw new Error(`unknown order event: ${JSON.stringify(unknownEvent)}`);
+    }
+  }
+}
+
+/** The state after all of the given events, in order. */
+export const foldOrder = (
+  events: readonly OrderEvent[],
+  from: OrderState = initialOrderState(),
+): OrderState => events.reduce(evolve, from);

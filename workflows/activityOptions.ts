@@ -1,0 +1,42 @@
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType } from '@temporalio/workflow';
+
+// Compensations and appends must eventually succeed: no attempt limit, capped backoff.
+const NEVER_GIVE_UP = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
+
+/** An append is one round trip to Postgres; a retry is harmless (deterministic event ids). */
+export const APPEND: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },
+};
+export const LOCAL_APPEND: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },
+};
+
+/** Transient gateway errors are retried with backoff for up to 5 minutes; a decline is final. */
+export const CHARGE: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '5m',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    nonRetryableErrorTypes: ['CardDeclined'],
+  },
+};
+
+export const REFUND: ActivityOptions = { startToCloseTimeout: '30s', retry: NEVER_GIVE_UP };
+
+/**
+ * Brewing heartbeats per drink, so a dead barista is noticed in seconds and a cancel reaches the
+ * machine; we wait for the machine to actually stop before writing the drinks off.
+ */
+export const BREW: ActivityOptions = {
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '10s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+
+export const DISCARD: ActivityOptions = { startToCloseTimeout: '1m', retry: NEVER_GIVE_UP };

@@ -1,0 +1,52 @@
+import { CancellationScope, log, sleep } from '@temporalio/workflow';
+
+interface Compensation {
+  name: string;
+  run: () => Promise<void>;
+}
+
+/**
+ * The saga's undo stack. A step registers its compensation *before* it runs (a charge that timed
+ * out may still have happened); `runAll` unwinds last-in first-out, in a scope nothing can cancel,
+ * and a compensation that fails is retried until it succeeds: never swallowed.
+ */
+export class Compensations {
+  private readonly stack: Compensation[] = [];
+  readonly ran: string[] = [];
+
+  add(name: string, run: () => Promise<void>): void {
+    this.stack.push({ name, run });
+  }
+
+  /** Drops a compensation whose step definitely did not happen (a declined card took no money). */
+  forget(name: string): void {
+    const index = this.stack.findLastIndex((compensation) => compensation.name === name);
+    if (index >= 0) this.stack.splice(index, 1);
+  }
+
+  pending(): string[] {
+    return this.stack.map((compensation) => compensation.name).reverse();
+  }
+
+  runAll(): Promise<void> {
+    return CancellationScope.nonCancellable(async () => {
+      for (let compensation = this.stack.pop(); compensation; compensation = this.stack.pop()) {
+        await untilItSucceeds(compensation);
+        this.ran.push(compensation.name);
+      }
+    });
+  }
+}
+
+// Activities already retry forever; this loop also outlasts a non-retryable failure (a bug being fixed).
+async function untilItSucceeds({ name, run }: Compensation): Promise<void> {
+  for (let round = 1; ; round += 1) {
+    try {
+      await run();
+      return;
+    } catch (error) {
+      log.error('compensation failed; retrying', { compensation: name, round, error: String(error) });
+      await sleep(Math.min(60_000 * round, 600_000));
+    }
+  }
+}

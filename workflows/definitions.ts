@@ -1,0 +1,101 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OrderStatus, PricedOrder } from '../domain';
+
+/** The saga's public face: names the API, the workers and the tests share. */
+export const ORDER_SAGA_WORKFLOW = 'orderSaga';
+export const ORDERS_TASK_QUEUE = 'orders';
+export const BARISTA_TASK_QUEUE = 'barista';
+
+/** Readable in the Web UI, and the same string as the order's event stream id. */
+export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+
+export interface OrderSagaInput extends PricedOrder {
+  /** Where brew and discard run; `barista` unless a test or a deployment isolates its workers. */
+  baristaTaskQueue?: string;
+  /** Append facts with local activities (fewer round trips to Temporal); see bench/saga.ts. */
+  localAppends?: boolean;
+}
+
+/** How a saga ended: the terminal status and where its last fact sits in the log. */
+export interface OrderOutcome {
+  orderId: string;
+  status: OrderStatus;
+  events: number;
+  lastPosition: number;
+}
+
+/** Returned once `OrderPlaced` is durably in the log. */
+export interface PlacedResult {
+  orderId: string;
+  workflowId: string;
+  status: OrderStatus;
+  /** Global log position of `OrderPlaced`. */
+  position: number;
+}
+
+/** Resolves when `OrderPlaced` is appended; send it with update-with-start (see `startOrderSaga`). */
+export const placedUpdate = defineUpdate<PlacedResult>('placed');
+
+export interface CancelRequest {
+  reason?: string;
+}
+export interface CancelResult {
+  orderId: string;
+  status: 'CANCELLED';
+  /** Global log position of `OrderCancelled`. */
+  position: number;
+}
+
+/**
+ * Cancels the order before its drinks are ready: stops the brew, refunds, appends `OrderCancelled`.
+ * The validator rejects with an ApplicationFailure whose `type` is one of `CancelRejection`.
+ */
+export const cancelUpdate = defineUpdate<CancelResult, [CancelRequest]>('cancel');
+
+export const CANCEL_REJECTIONS = {
+  /** The drinks are ready (or picked up, or written off): the API answers 409. */
+  tooLate: 'TooLateToCancel',
+  /** Rejected or failed already: nothing left to cancel (409 as well). */
+  finished: 'OrderAlreadyFinished',
+} as const;
+export type CancelRejection = (typeof CANCEL_REJECTIONS)[keyof typeof CANCEL_REJECTIONS];
+
+/** The customer took the drinks (fire and forget). */
+export const pickUpSignal = defineSignal('pickUp');
+
+export interface PickedUpResult {
+  orderId: string;
+  status: 'COMPLETED';
+  /** Global log position of `OrderCompleted`. */
+  position: number;
+}
+/** Same as `pickUp`, but validated (only when READY) and answered once the facts are appended. */
+export const confirmPickUpUpdate = defineUpdate<PickedUpResult>('confirmPickUp');
+export const PICK_UP_REJECTIONS = { notReady: 'NotReadyForPickUp' } as const;
+
+export type SagaStep =
+  | 'placing'
+  | 'charging'
+  | 'brewing'
+  | 'awaiting_pickup'
+  | 'compensating'
+  | 'writing_off'
+  | 'finishing'
+  | 'done';
+
+export interface SagaStatus {
+  orderId: string;
+  status: OrderStatus;
+  step: SagaStep;
+  /** Attempts the last run of each activity took, e.g. `{ chargePayment: 3, brewDrinks: 1 }`. */
+  attempts: Record<string, number>;
+  compensationsPending: string[];
+  compensationsRun: string[];
+  cancelRequested: boolean;
+  pickupDeadline: string | null;
+  /** Events this saga appended so far (the stream version). */
+  version: number;
+  lastPosition: number | null;
+}
+
+export const statusQuery = defineQuery<SagaStatus>('status');

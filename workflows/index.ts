@@ -1,0 +1,2 @@
+// The worker bundle's entry: workflow functions only.
+export { orderSaga } from './orderSaga';

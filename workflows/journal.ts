@@ -1,0 +1,36 @@
+import { CancellationScope } from '@temporalio/workflow';
+import type { AppendOrderEventsInput, AppendOrderEventsResult } from '../activities/appendOrderEvents';
+import type { OrderEvent } from '../domain';
+
+type Append = (input: AppendOrderEventsInput) => Promise<AppendOrderEventsResult>;
+
+/**
+ * The saga's pen: every fact goes through one activity call with the expected version (events
+ * written so far) and the previous event as its cause. A fact once begun is always written.
+ */
+export class OrderJournal {
+  version = 0;
+  lastPosition: number | null = null;
+  private lastEventId: string | null = null;
+
+  constructor(
+    private readonly streamId: string,
+    private readonly append: Append,
+  ) {}
+
+  /** Appends the events; returns the global position of the last one. */
+  record(events: OrderEvent[]): Promise<number> {
+    return CancellationScope.nonCancellable(async () => {
+      const result = await this.append({
+        streamId: this.streamId,
+        expectedVersion: this.version,
+        causationId: this.lastEventId,
+        events,
+      });
+      this.version += events.length;
+      this.lastEventId = result.eventIds.at(-1) ?? this.lastEventId;
+      this.lastPosition = result.positions.at(-1) ?? this.lastPosition;
+      return this.lastPosition!;
+    });
+  }
+}
