@@ -1,0 +1,73 @@
+// Operator's CLI for the notifier's dead letters.
+//   npm run notifications -- dead-letters [--all]     list those waiting (--all: replayed ones too)
+//   npm run notifications -- replay <eventId|--all>   re-send once, with the original idempotency key
+// Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL (default: the simulator `npm start` runs on
+// NOTIFICATION_SIMULATOR_PORT, 4010).
+import pg from 'pg';
+import { createEventStore } from '../eventstore';
+import { loadNotifierConfig } from '../notifications/config';
+import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
+import { createHttpProvider } from '../notifications/httpProvider';
+import { migrateNotifications } from '../notifications/migrate';
+
+const USAGE = 'usage: notifications dead-letters [--all] | notifications replay <eventId|--all>';
+
+async function main(args: string[]): Promise<number> {
+  const [command, target] = args;
+  if (command !== 'dead-letters' && command !== 'replay') {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'replay' && !target) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadNotifierConfig();
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  try {
+    await migrateNotifications(pool);
+    if (command === 'dead-letters') {
+      const letters = await listDeadLetters(pool, { includeReplayed: target === '--all' });
+      if (letters.length === 0) console.log('no dead letters waiting');
+      for (const letter of letters)
+        console.log(
+          [
+            letter.eventId,
+            `position=${letter.position}`,
+            `order=${letter.orderId}`,
+            `kind=${letter.kind}`,
+            `to=${letter.payload.to || '-'}`,
+            `at=${letter.createdAt.toISOString()}`,
+            letter.replayedAt ? `replayed=${letter.replayedAt.toISOString()}` : 'waiting',
+            `reason=${JSON.stringify(letter.reason)}`,
+          ].join('  '),
+        );
+      return 0;
+    }
+    const providerUrl = config.providerUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
+    const store = createEventStore(pool);
+    const provider = createHttpProvider({ baseUrl: providerUrl, timeoutMs: config.requestTimeoutMs });
+    const results = await replayDeadLetters({ pool, store, provider }, target === '--all' ? 'all' : target!);
+    await store.close();
+    if (results.length === 0) console.log('no dead letters waiting');
+    for (const result of results) {
+      if (result.outcome === 'delivered')
+        console.log(
+          `${result.eventId}  delivered${result.duplicate ? ' (the provider already had it)' : ''}`,
+        );
+      else if (result.outcome === 'failed') console.log(`${result.eventId}  failed again: ${result.reason}`);
+      else console.log(`${result.eventId}  not found among waiting dead letters`);
+    }
+    return results.every((result) => result.outcome === 'delivered') ? 0 : 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`notifications: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,142 @@
+// The notifier process: tells customers their drink is ready (or abandoned, or refunded)
+// from the log, through a flaky provider. One active instance across processes; standbys wait.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type Logger, pino } from 'pino';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import { loadNotifierConfig, type NotifierConfig } from '../notifications/config';
+import { createHttpProvider } from '../notifications/httpProvider';
+import { type NotificationMetrics, notificationMetrics } from '../notifications/metrics';
+import { migrateNotifications } from '../notifications/migrate';
+import { type ProviderSimulator, startProviderSimulator } from '../notifications/providerSimulator';
+import { type NotificationReactor, startNotificationReactor } from '../notifications/reactor';
+
+export interface NotifierDeps {
+  /** Use this pool instead of one from `databaseUrl` (it is then not ended by `stop`). */
+  pool?: pg.Pool;
+  metrics?: NotificationMetrics;
+  log?: Logger;
+}
+
+export interface RunningNotifier {
+  providerUrl: string;
+  metricsUrl: string;
+  reactor: NotificationReactor;
+  /** The in-process provider simulator, when no NOTIFICATION_PROVIDER_URL was given. */
+  simulator: ProviderSimulator | undefined;
+  stop(): Promise<void>;
+}
+
+/** Migrates, starts the provider simulator if needed, the reactor, and GET /metrics. */
+export async function startNotifier(
+  config: NotifierConfig,
+  deps: NotifierDeps = {},
+): Promise<RunningNotifier> {
+  const log =
+    deps.log ?? pino({ level: config.logLevel, base: { process: 'notifier', instance: config.instanceId } });
+  const metrics = deps.metrics ?? notificationMetrics;
+  const pool = deps.pool ?? new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const stops: Array<() => Promise<void>> = [];
+  if (!deps.pool) stops.unshift(() => pool.end());
+  try {
+    await migrateEventStore(pool);
+    await migrateNotifications(pool);
+    let simulator: ProviderSimulator | undefined;
+    let providerUrl = config.providerUrl;
+    if (!providerUrl) {
+      simulator = await startProviderSimulator({ port: config.simulatorPort });
+      stops.unshift(() => simulator!.close());
+      providerUrl = simulator.url;
+      log.info({ providerUrl }, 'no NOTIFICATION_PROVIDER_URL: provider simulator started in-process');
+    }
+    const store = createEventStore(pool, {
+      onError: (error) => log.warn({ err: error }, 'event store trouble'),
+    });
+    stops.unshift(() => store.close());
+    const metricsServer = await serveMetrics(metrics, config.metricsPort);
+    stops.unshift(() => closeServer(metricsServer));
+    const reactor = startNotificationReactor({
+      pool,
+      store,
+      provider: createHttpProvider({
+        baseUrl: providerUrl,
+        timeoutMs: config.requestTimeoutMs,
+        instanceId: config.instanceId,
+      }),
+      policy: config.policy,
+      metrics,
+      log,
+      batchSize: config.batchSize,
+      standbyPollMs: config.standbyPollMs,
+      crashAfterSend: config.crashAfterSend,
+    });
+    stops.unshift(() => reactor.stop());
+    const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
+    log.info({ providerUrl, metricsUrl }, 'notifier started');
+    return {
+      providerUrl,
+      metricsUrl,
+      reactor,
+      simulator,
+      async stop() {
+        for (const stop of stops.splice(0))
+          await stop().catch((error) => log.error({ err: error }, 'stop failed'));
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function serveMetrics(metrics: NotificationMetrics, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ready());
+  });
+  return server;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadNotifierConfig();
+  const notifier = await startNotifier(config);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[notifier] ${signal}: stopping`);
+    notifier.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(`[notifier] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

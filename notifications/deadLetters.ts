@@ -1,0 +1,135 @@
+import type pg from 'pg';
+import { orderStreamId } from '../domain/events';
+import type { EventStore } from '../eventstore';
+import { customerNotified, type NotificationIntent } from './messages';
+import type { NotificationMetrics } from './metrics';
+import type { NotificationKind, NotificationMessage, NotificationProvider } from './provider';
+
+export interface DeadLetter {
+  eventId: string;
+  position: number;
+  orderId: string;
+  kind: NotificationKind;
+  reason: string;
+  /** The message exactly as it was refused, so a replay sends the same thing with the same key. */
+  payload: NotificationMessage & { eventType: string };
+  createdAt: Date;
+  replayAttempts: number;
+  replayedAt: Date | null;
+}
+
+/** Parks a refused message; recording it twice (a retry after a crash) keeps the first row. */
+export async function recordDeadLetter(
+  db: pg.ClientBase | pg.Pool,
+  intent: NotificationIntent,
+  message: NotificationMessage,
+  reason: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notification_dead_letters (event_id, position, order_id, kind, reason, payload)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      intent.eventId,
+      intent.position,
+      intent.orderId,
+      intent.kind,
+      reason,
+      JSON.stringify({ ...message, eventType: intent.eventType }),
+    ],
+  );
+}
+
+interface DeadLetterRow {
+  event_id: string;
+  position: string;
+  order_id: string;
+  kind: NotificationKind;
+  reason: string;
+  payload: DeadLetter['payload'];
+  created_at: Date;
+  replay_attempts: number;
+  replayed_at: Date | null;
+}
+
+const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
+  eventId: row.event_id,
+  position: Number(row.position),
+  orderId: row.order_id,
+  kind: row.kind,
+  reason: row.reason,
+  payload: row.payload,
+  createdAt: row.created_at,
+  replayAttempts: row.replay_attempts,
+  replayedAt: row.replayed_at,
+});
+
+/** Dead letters in log order; by default only those still waiting for a replay. */
+export async function listDeadLetters(
+  db: pg.ClientBase | pg.Pool,
+  { includeReplayed = false } = {},
+): Promise<DeadLetter[]> {
+  const { rows } = await db.query<DeadLetterRow>(
+    `SELECT * FROM notification_dead_letters WHERE $1 OR replayed_at IS NULL ORDER BY position`,
+    [includeReplayed],
+  );
+  return rows.map(toDeadLetter);
+}
+
+export interface ReplayDeps {
+  pool: pg.Pool;
+  store: Pick<EventStore, 'append'>;
+  provider: NotificationProvider;
+  metrics?: NotificationMetrics;
+}
+
+export type ReplayResult =
+  | { eventId: string; outcome: 'delivered'; duplicate: boolean }
+  | { eventId: string; outcome: 'failed'; reason: string }
+  | { eventId: string; outcome: 'not_found' };
+
+/**
+ * Re-sends waiting dead letters once each, with their original idempotency key (so a message
+ * the provider did take after all is not delivered twice). Delivered ones are marked replayed
+ * and recorded as `CustomerNotified`; failed ones stay, with the new reason.
+ */
+export async function replayDeadLetters(deps: ReplayDeps, which: string | 'all'): Promise<ReplayResult[]> {
+  const waiting = await listDeadLetters(deps.pool);
+  const chosen = which === 'all' ? waiting : waiting.filter((letter) => letter.eventId === which);
+  if (which !== 'all' && chosen.length === 0) return [{ eventId: which, outcome: 'not_found' }];
+  const results: ReplayResult[] = [];
+  for (const letter of chosen) results.push(await replayOne(deps, letter));
+  return results;
+}
+
+async function replayOne(
+  { pool, store, provider, metrics }: ReplayDeps,
+  letter: DeadLetter,
+): Promise<ReplayResult> {
+  const { eventType, ...message } = letter.payload;
+  try {
+    const ack = await provider.send(message);
+    const intent: NotificationIntent = {
+      kind: letter.kind,
+      orderId: letter.orderId,
+      eventId: letter.eventId,
+      eventType,
+      position: letter.position,
+      details: {},
+    };
+    await store.append(orderStreamId(letter.orderId), 'any', [customerNotified(intent, ack.acceptedAt)]);
+    await pool.query(
+      `UPDATE notification_dead_letters SET replayed_at = now(), replay_attempts = replay_attempts + 1
+       WHERE event_id = $1`,
+      [letter.eventId],
+    );
+    metrics?.sent.inc({ kind: letter.kind });
+    return { eventId: letter.eventId, outcome: 'delivered', duplicate: ack.duplicate };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await pool.query(
+      `UPDATE notification_dead_letters SET reason = $2, replay_attempts = replay_attempts + 1 WHERE event_id = $1`,
+      [letter.eventId, reason],
+    );
+    return { eventId: letter.eventId, outcome: 'failed', reason };
+  }
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { CustomerNotified } from '../domain/events';
+import { formatMoney, type Money } from '../domain/money';
+import type { NewEvent, RecordedEvent } from '../eventstore/types';
+import type { NotificationKind } from './provider';
+
+/** What the log asks us to tell a customer: one per source event, keyed by that event's id. */
+export interface NotificationIntent {
+  kind: NotificationKind;
+  orderId: string;
+  /** The source event's id: the message's idempotency key. */
+  eventId: string;
+  eventType: string;
+  position: number;
+  /** Facts the text needs (pickup deadline, refunded amount). */
+  details: Record<string, unknown>;
+}
+
+/**
+ * Which events a customer hears about. A refund of zero is the saga's recorded no-op
+ * (nothing was charged), so it says nothing to the customer.
+ */
+export function notificationFor(event: RecordedEvent): NotificationIntent | undefined {
+  const orderId = typeof event.data.orderId === 'string' ? event.data.orderId : undefined;
+  if (!orderId) return undefined;
+  const intent = (kind: NotificationKind, details: Record<string, unknown> = {}): NotificationIntent => ({
+    kind,
+    orderId,
+    eventId: event.eventId,
+    eventType: event.type,
+    position: event.position,
+    details,
+  });
+  switch (event.type) {
+    case 'OrderReady':
+      return intent('ready', { pickupDeadline: event.data.pickupDeadline });
+    case 'OrderAbandoned':
+      return intent('abandoned');
+    case 'PaymentRefunded': {
+      const amount = event.data.amount as Money | undefined;
+      return amount && amount.amount > 0 ? intent('refunded', { amount }) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The words the customer reads. */
+export function messageText(intent: NotificationIntent, customer: string): string {
+  const order = `order ${intent.orderId.slice(0, 8)}`;
+  switch (intent.kind) {
+    case 'ready': {
+      const deadline = intent.details.pickupDeadline;
+      const until = typeof deadline === 'string' ? ` Pick it up before ${deadline.slice(11, 16)} UTC.` : '';
+      return `Hi ${customer}, your ${order} is ready at the counter.${until}`;
+    }
+    case 'abandoned':
+      return `Hi ${customer}, your ${order} was not picked up in time, so we had to let it go.`;
+    case 'refunded': {
+      const amount = intent.details.amount as Money;
+      return `Hi ${customer}, we refunded ${formatMoney(amount)} for your ${order}.`;
+    }
+  }
+}
+
+/**
+ * `CustomerNotified` for an acknowledged message. Its id derives from the source event's id
+ * and its payload from the provider's (stable) ack, so re-appending after a crash is a no-op.
+ */
+export function customerNotified(intent: NotificationIntent, acceptedAt: string): NewEvent {
+  const event: CustomerNotified = {
+    type: 'CustomerNotified',
+    data: { orderId: intent.orderId, at: acceptedAt, message: intent.kind },
+  };
+  return {
+    eventId: derivedEventId('CustomerNotified', intent.eventId),
+    type: event.type,
+    data: event.data,
+    metadata: { correlationId: intent.orderId, causationId: intent.eventId },
+  };
+}
+
+/** A name-based (version 5 style) UUID: the same inputs always give the same id. */
+export function derivedEventId(purpose: string, sourceEventId: string): string {
+  const bytes = createHash('sha1').update(`brew-saga:${purpose}:${sourceEventId}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,121 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { orderStreamId } from '../../../domain/events';
+import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
+import { createHttpProvider } from '../../../notifications/httpProvider';
+import { createNotificationMetrics } from '../../../notifications/metrics';
+import { migrateNotifications } from '../../../notifications/migrate';
+import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { abandonOrder, countByKey, fastPolicy, placeReadyOrder, refundOrder, waitFor } from './support';
+
+let db: TestDatabase;
+let store: EventStore;
+let simulator: ProviderSimulator;
+let reactor: NotificationReactor;
+const metrics = createNotificationMetrics();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await migrateEventStore(db.pool);
+  await migrateNotifications(db.pool);
+  store = createEventStore(db.pool, { pollIntervalMs: 200 });
+  simulator = await startProviderSimulator();
+  reactor = startNotificationReactor({
+    pool: db.pool,
+    store,
+    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
+    policy: fastPolicy,
+    metrics,
+  });
+  await reactor.activated;
+});
+
+afterAll(async () => {
+  await reactor?.stop();
+  await store?.close();
+  await simulator?.close();
+  await db?.drop();
+});
+
+const metric = async (name: string) =>
+  (await metrics.registry.getSingleMetric(name)?.get())?.values.reduce(
+    (sum, value) => sum + value.value,
+    0,
+  ) ?? 0;
+
+test('after a provider outage during a burst, every ready order got exactly one "ready" message, in log order', async () => {
+  const ORDERS = 30;
+  const OUTAGE_MS = 2_000;
+  simulator.setFaults({ down: true });
+  const burst = await Promise.all(
+    Array.from({ length: ORDERS }, (_, i) => placeReadyOrder(store, `Guest ${i}`)),
+  );
+  // One abandoned order, one real refund and one no-op refund ride along in the same backlog.
+  const abandonedId = await abandonOrder(store, burst[0]!.orderId);
+  const refundedId = await refundOrder(store, burst[1]!.orderId, 450);
+  const noOpRefundId = await refundOrder(store, burst[2]!.orderId, 0);
+
+  await sleep(OUTAGE_MS);
+  const callsDuringOutage = simulator.calls().length;
+  expect(simulator.deliveries()).toHaveLength(0);
+  expect(await metric('brew_notifications_breaker_state')).toBe(2);
+  simulator.setFaults({ down: false });
+
+  const expectedKeys = [...burst.map((order) => order.readyId), abandonedId, refundedId];
+  await waitFor(() => simulator.deliveries().length >= expectedKeys.length, { what: 'the backlog to drain' });
+  await sleep(300); // anything extra would show up now
+
+  const deliveries = simulator.deliveries();
+  const perKey = countByKey(deliveries.map((delivery) => delivery.idempotencyKey));
+  const ready = deliveries.filter((delivery) => delivery.kind === 'ready');
+  const calls = simulator.calls();
+  const counts = {
+    readyOrders: ORDERS,
+    outageMs: OUTAGE_MS,
+    callsDuringOutage,
+    callsTotal: calls.length,
+    callsDropped: calls.filter((call) => call.outcome === 'down').length,
+    deliveredReady: ready.length,
+    distinctReadyOrders: new Set(ready.map((delivery) => delivery.orderId)).size,
+    deliveredAbandoned: deliveries.filter((delivery) => delivery.kind === 'abandoned').length,
+    deliveredRefunded: deliveries.filter((delivery) => delivery.kind === 'refunded').length,
+    duplicatesAtProvider: calls.filter((call) => call.outcome === 'duplicate').length,
+    maxDeliveriesPerKey: Math.max(...perKey.values()),
+    metricSent: await metric('brew_notifications_sent_total'),
+    metricRetried: await metric('brew_notifications_retried_total'),
+  };
+  console.log(`notification outage counts: ${JSON.stringify(counts)}`);
+
+  expect(ready).toHaveLength(ORDERS);
+  expect(counts.distinctReadyOrders).toBe(ORDERS);
+  expect(counts.maxDeliveriesPerKey).toBe(1);
+  expect(new Set(perKey.keys())).toEqual(new Set(expectedKeys));
+  expect(perKey.has(noOpRefundId)).toBe(false);
+  // The breaker held calls to a trickle while the provider was down: no hammering.
+  expect(callsDuringOutage).toBeLessThan(
+    fastPolicy.breakerThreshold + OUTAGE_MS / fastPolicy.halfOpenAfterMs + 3,
+  );
+  // The backlog drained in log order (one stream's events in version order at the very least).
+  const readyPositions = await Promise.all(
+    ready.map(async (delivery) => {
+      const events = await store.readStream(orderStreamId(delivery.orderId));
+      return events.find((event) => event.type === 'OrderReady')!.position;
+    }),
+  );
+  expect(readyPositions).toEqual([...readyPositions].sort((a, b) => a - b));
+  expect(counts.metricSent).toBe(expectedKeys.length);
+  expect(await metric('brew_notifications_breaker_state')).toBe(0);
+
+  // The order read model can show "notified": one CustomerNotified per message, in the order's stream.
+  for (const order of burst) {
+    const notified = (await store.readStream(orderStreamId(order.orderId))).filter(
+      (event) => event.type === 'CustomerNotified',
+    );
+    expect(notified.map((event) => event.data.message).sort()).toEqual(
+      order === burst[0] ? ['abandoned', 'ready'] : order === burst[1] ? ['ready', 'refunded'] : ['ready'],
+    );
+    expect(notified.every((event) => event.metadata.correlationId === order.orderId)).toBe(true);
+  }
+});
