@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type FieldIssue, IdempotencyKeyReused, InvalidRequest } from './errors';
-import type { Catalog, IdempotencyStore, OrderCommands, StoredResponse } from './ports';
+import { validatePlaceOrder } from '../domain/placeOrder';
+import { IdempotencyKeyReused, InvalidRequest } from './errors';
+import type { IdempotencyStore, OrderCommands, StoredResponse } from './ports';
 import { tagOrder } from './requestContext';
 import type { PlaceOrderRequest } from './schemas';
 
@@ -16,29 +17,28 @@ export const orderLinks = (orderId: string) => {
   };
 };
 
-/** Drinks and sizes must be on the server's menu; prices come from it, never from the client. */
-export function checkAgainstMenu(catalog: Catalog, request: PlaceOrderRequest): void {
-  const menu = catalog.menu();
-  const issues: FieldIssue[] = [];
-  request.items.forEach((item, index) => {
-    const drink = menu.drinks.find((d) => d.drink === item.drink);
-    if (!drink) {
-      issues.push({
-        location: 'body',
-        pointer: `/items/${index}/drink`,
-        message: `"${item.drink}" is not on the menu (${menu.drinks.map((d) => d.drink).join(', ')})`,
-        code: 'not_on_menu',
-      });
-    } else if (!drink.sizes.some((s) => s.size === item.size)) {
-      issues.push({
-        location: 'body',
-        pointer: `/items/${index}/size`,
-        message: `${item.drink} comes in ${drink.sizes.map((s) => s.size).join(', ')}`,
-        code: 'not_on_menu',
-      });
-    }
-  });
-  if (issues.length > 0) throw new InvalidRequest('the order is not on the menu', issues);
+/** `items[1].size` → `/items/1/size`. */
+const pointerFromField = (field: string): string =>
+  field === ''
+    ? ''
+    : `/${field
+        .replace(/\[(\d+)\]/g, '.$1')
+        .split('.')
+        .join('/')}`;
+
+/** The domain's own rules on top of the schema (menu, limits): bad input never reaches the saga. */
+export function checkWithDomain(request: PlaceOrderRequest): void {
+  const checked = validatePlaceOrder(request);
+  if (checked.ok) return;
+  throw new InvalidRequest(
+    'the order is not valid',
+    checked.errors.map((error) => ({
+      location: 'body',
+      pointer: pointerFromField(error.field),
+      message: error.message,
+      code: 'invalid_order',
+    })),
+  );
 }
 
 /** Stable JSON (sorted keys), so the same body always hashes the same. */
@@ -70,7 +70,6 @@ export function orderIdForKey(key: string): string {
 
 export interface PlaceOrderDeps {
   commands: OrderCommands;
-  catalog: Catalog;
   idempotency: IdempotencyStore;
 }
 
@@ -86,7 +85,7 @@ export async function placeOrder(
   idempotencyKey: string | undefined,
   correlationId: string,
 ): Promise<PlaceOrderAnswer> {
-  checkAgainstMenu(deps.catalog, request);
+  checkWithDomain(request);
   let orderId = idempotencyKey ? orderIdForKey(idempotencyKey) : randomUUID();
   if (idempotencyKey) {
     const hash = requestHash(request);

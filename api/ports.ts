@@ -7,18 +7,14 @@ import type { OrderStatus } from '../domain/status';
  * tests wire in-memory fakes.
  */
 
-export interface OrderItemRequest {
-  drink: string;
-  size: string;
-  quantity: number;
-  /** Simulator switch for the coffee machine (e.g. "jam", "broken", "slow"). */
-  machine?: string;
-}
+export type { PlaceOrderLine as OrderItemRequest } from '../domain/placeOrder';
+
+import type { PlaceOrderLine } from '../domain/placeOrder';
 
 export interface PlaceOrder {
   orderId: string;
   customer: string;
-  items: OrderItemRequest[];
+  items: PlaceOrderLine[];
   /** Passed to the saga for the charge only: never logged, never stored by the API. */
   paymentToken: string;
   correlationId: string;
@@ -141,10 +137,6 @@ export interface MenuView {
   drinks: MenuDrink[];
 }
 
-export interface Catalog {
-  menu(): MenuView;
-}
-
 export interface OrderChangeNotice {
   orderId: string;
   position?: number;
@@ -183,7 +175,6 @@ export interface IdempotencyStore {
 export interface ApiPorts {
   commands: OrderCommands;
   queries: OrderQueries;
-  catalog: Catalog;
   changes: OrderChanges;
   health: Health;
   idempotency: IdempotencyStore;

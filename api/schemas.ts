@@ -1,3 +1,5 @@
+import { DRINKS, MACHINE_MODES, SIZES } from '../domain/menu';
+import { ORDER_LIMITS } from '../domain/placeOrder';
 import { ORDER_STATUSES } from '../domain/status';
 import { z } from './zod';
 
@@ -23,13 +25,16 @@ export const OrderIdParams = z.strictObject({ id: OrderId });
 
 export const OrderItemRequest = z
   .strictObject({
-    drink: z.string().min(1).max(40).openapi({ example: 'latte' }),
-    size: z.string().min(1).max(20).openapi({ example: 'medium' }),
-    quantity: z.number().int().min(1).max(20).openapi({ example: 2 }),
+    drink: z.enum(DRINKS).openapi({ example: 'latte' }),
+    size: z.enum(SIZES).openapi({ example: 'medium' }),
+    quantity: z
+      .number()
+      .int()
+      .min(ORDER_LIMITS.minQuantity)
+      .max(ORDER_LIMITS.maxQuantity)
+      .openapi({ example: 2 }),
     machine: z
-      .string()
-      .min(1)
-      .max(32)
+      .enum(MACHINE_MODES)
       .optional()
       .openapi({ description: 'simulator switch for the coffee machine (e.g. "jam", "broken", "slow")' }),
   })
@@ -37,12 +42,12 @@ export const OrderItemRequest = z
 
 export const PlaceOrderRequest = z
   .strictObject({
-    customer: z.string().trim().min(1).max(80).openapi({ example: 'Ana' }),
-    items: z.array(OrderItemRequest).min(1).max(20),
+    customer: z.string().trim().min(1).max(ORDER_LIMITS.customerMaxLength).openapi({ example: 'Ana' }),
+    items: z.array(OrderItemRequest).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
     payment: z.strictObject({
       token: z
         .string()
-        .regex(/^[A-Za-z0-9_-]{4,128}$/, '4 to 128 letters, digits, "-" or "_"')
+        .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'a payment token shaped tok_*')
         .openapi({ description: 'gateway token; only its last four are kept', example: 'tok_visa_4242' }),
     }),
   })

@@ -1,9 +1,11 @@
+import { menuView } from '../menu';
 import { defineRoute } from '../routing';
 import { BaristaQueue, DailySales, DailySalesQuery, Menu } from '../schemas';
 import { jsonResponse, problemResponse, type RouteContext } from './context';
 
 /** The shop's read-only views: the menu, what the barista makes next, the day's sales. */
 export function shopRoutes({ router, registry, ports }: RouteContext): void {
+  const menu = menuView();
   defineRoute(
     router,
     registry,
@@ -15,7 +17,7 @@ export function shopRoutes({ router, registry, ports }: RouteContext): void {
       tags: ['shop'],
       responses: { 200: jsonResponse(Menu, 'the menu') },
     },
-    () => ({ status: 200, body: ports.catalog.menu() }),
+    () => ({ status: 200, body: menu }),
   );
 
   defineRoute(

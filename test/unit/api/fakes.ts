@@ -1,0 +1,202 @@
+import { CommandRefused, OrderNotFound } from '../../../api/errors';
+import type {
+  ApiPorts,
+  IdempotencyClaim,
+  OrderChange,
+  OrderChangeNotice,
+  OrderEventView,
+  OrderView,
+  PlaceOrder,
+  StoredResponse,
+} from '../../../api/ports';
+import { priceOrder } from '../../../domain/placeOrder';
+import { isTerminal, type OrderStatus } from '../../../domain/status';
+
+interface FakeEvent {
+  position: number;
+  type: string;
+  status: OrderStatus;
+  at: string;
+}
+
+/** An in-memory coffee shop behind the API's ports: no Temporal, no Postgres. */
+export function createFakeShop() {
+  let head = 0;
+  const orders = new Map<string, OrderView>();
+  const history = new Map<string, FakeEvent[]>();
+  const placedCalls: PlaceOrder[] = [];
+  const listeners = new Set<(notice: OrderChangeNotice) => void>();
+  const keys = new Map<string, { requestHash: string; orderId: string; response: StoredResponse | null }>();
+  const health = { postgres: true, temporal: true, lag: 0 };
+
+  const record = (orderId: string, type: string, status: OrderStatus) => {
+    head += 1;
+    const at = new Date(Date.UTC(2026, 0, 1, 8, 0, head)).toISOString();
+    history.get(orderId)?.push({ position: head, type, status, at });
+    const order = orders.get(orderId);
+    if (order) orders.set(orderId, { ...order, status, position: head, updatedAt: at });
+    for (const listener of listeners) listener({ orderId, position: head });
+    return head;
+  };
+
+  const viewAt = (orderId: string, events: FakeEvent[]): OrderView | null => {
+    const last = events.at(-1);
+    const order = orders.get(orderId);
+    return last && order
+      ? { ...order, status: last.status, position: last.position, updatedAt: last.at }
+      : null;
+  };
+
+  const ports: ApiPorts = {
+    commands: {
+      async placeOrder(command) {
+        placedCalls.push(command);
+        const existing = orders.get(command.orderId);
+        if (existing) {
+          const placed = history.get(command.orderId)![0]!;
+          return { orderId: command.orderId, status: 'PLACED', position: placed.position };
+        }
+        const { items, total } = priceOrder(command.items);
+        orders.set(command.orderId, {
+          orderId: command.orderId,
+          status: 'PLACED',
+          customer: command.customer,
+          items,
+          total,
+          paymentTokenLast4: command.paymentToken.slice(-4),
+          placedAt: new Date().toISOString(),
+          position: 0,
+        });
+        history.set(command.orderId, []);
+        const position = record(command.orderId, 'OrderPlaced', 'PLACED');
+        return { orderId: command.orderId, status: 'PLACED', position };
+      },
+      async cancelOrder(orderId) {
+        const order = orders.get(orderId);
+        if (!order) throw new OrderNotFound(orderId);
+        if (order.status === 'READY' || isTerminal(order.status) || order.status === 'PICKED_UP') {
+          throw new CommandRefused('too late to cancel: the drink is ready', orderId, order.status);
+        }
+        const position = record(orderId, 'OrderCancelled', 'CANCELLED');
+        return { status: 'CANCELLED', position };
+      },
+      async pickUpOrder(orderId) {
+        const order = orders.get(orderId);
+        if (!order) throw new OrderNotFound(orderId);
+        if (order.status !== 'READY') {
+          throw new CommandRefused('nothing awaits pickup', orderId, order.status);
+        }
+        record(orderId, 'OrderCompleted', 'COMPLETED');
+        return { status: 'COMPLETED' };
+      },
+      async sagaState(orderId) {
+        const order = orders.get(orderId);
+        if (!order) throw new OrderNotFound(orderId);
+        return {
+          workflowId: `order-${orderId}`,
+          runId: 'run-1',
+          execution: isTerminal(order.status) ? 'COMPLETED' : 'RUNNING',
+          state: { status: order.status },
+        };
+      },
+    },
+    queries: {
+      async getOrder(orderId) {
+        return orders.get(orderId) ?? null;
+      },
+      async listOrders({ status, customer, limit, cursor }) {
+        const all = [...orders.values()]
+          .filter((o) => (!status || o.status === status) && (!customer || o.customer === customer))
+          .reverse();
+        const start = cursor ? Number(cursor) : 0;
+        const page = all.slice(start, start + limit);
+        return { orders: page, nextCursor: start + limit < all.length ? String(start + limit) : null };
+      },
+      async orderEvents(orderId): Promise<OrderEventView[]> {
+        return (history.get(orderId) ?? []).map((e, i) => ({
+          position: e.position,
+          streamVersion: i + 1,
+          eventId: `event-${e.position}`,
+          type: e.type,
+          data: { orderId, at: e.at },
+          metadata: {},
+          recordedAt: e.at,
+        }));
+      },
+      async orderAsOf(orderId, asOf) {
+        const events = (history.get(orderId) ?? []).filter((e) =>
+          'position' in asOf ? e.position <= asOf.position : new Date(e.at) <= asOf.time,
+        );
+        return viewAt(orderId, events);
+      },
+      async orderChangesAfter(orderId, after): Promise<OrderChange[]> {
+        const events = history.get(orderId) ?? [];
+        return events
+          .filter((e) => e.position > after)
+          .map((e) => ({
+            orderId,
+            position: e.position,
+            type: e.type,
+            status: e.status,
+            order: viewAt(
+              orderId,
+              events.filter((x) => x.position <= e.position),
+            ),
+          }));
+      },
+      async baristaQueue() {
+        return { toMake: [...orders.values()].filter((o) => o.status === 'BREWING'), awaitingPickup: [] };
+      },
+      async dailySales(day) {
+        return { day: day ?? '2026-01-01', revenue: { amount: 0, currency: 'USD' } };
+      },
+      async waitForPosition(position) {
+        return position <= head;
+      },
+    },
+    changes: {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    health: {
+      async postgres() {
+        if (!health.postgres) throw new Error('connection refused');
+      },
+      async temporal() {
+        if (!health.temporal) throw new Error('connection refused');
+      },
+      async projectionLag() {
+        return health.lag;
+      },
+    },
+    idempotency: {
+      async claim(key, requestHash, orderId): Promise<IdempotencyClaim> {
+        const existing = keys.get(key);
+        if (existing) return { outcome: 'existing', ...existing };
+        keys.set(key, { requestHash, orderId, response: null });
+        return { outcome: 'claimed' };
+      },
+      async complete(key, response) {
+        const existing = keys.get(key);
+        if (existing) existing.response = response;
+      },
+      async release(key) {
+        keys.delete(key);
+      },
+    },
+  };
+
+  return {
+    ports,
+    orders,
+    placedCalls,
+    health,
+    /** Moves an order along its saga, as the workers would. */
+    advance(orderId: string, type: string, status: OrderStatus) {
+      return record(orderId, type, status);
+    },
+  };
+}
+export type FakeShop = ReturnType<typeof createFakeShop>;

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { postJson, startTestApi, type TestApi, validOrder } from './harness';
+import { malformedOrders } from './malformedRequests';
+
+let api: TestApi;
+beforeEach(async () => {
+  api = await startTestApi();
+});
+afterEach(() => api.close());
+
+describe('POST /orders refuses bad input with problem details and creates nothing', () => {
+  test.each(malformedOrders)('$name → $status', async (bad) => {
+    const response = await fetch(`${api.url}${bad.path ?? '/orders'}`, {
+      method: 'POST',
+      headers: { 'content-type': bad.contentType ?? 'application/json', ...bad.headers },
+      body: typeof bad.body === 'string' ? bad.body : JSON.stringify(bad.body),
+    });
+    expect(response.status).toBe(bad.status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await response.json();
+    expect(problem).toMatchObject({
+      status: bad.status,
+      type: expect.stringMatching(/^urn:/),
+      title: expect.any(String),
+    });
+    expect(problem.correlationId).toBe(response.headers.get('x-request-id'));
+    if (bad.pointer !== undefined) {
+      expect(problem.errors.map((e: { pointer: string }) => e.pointer)).toContain(bad.pointer);
+    }
+    expect(api.shop.placedCalls).toHaveLength(0);
+  });
+});
+
+test('a valid order is accepted with 202, a Location and the position of OrderPlaced', async () => {
+  const response = await postJson(`${api.url}/orders`, validOrder());
+  expect(response.status).toBe(202);
+  const body = await response.json();
+  expect(body).toMatchObject({ orderId: expect.any(String), status: 'PLACED', position: 1 });
+  expect(response.headers.get('location')).toBe(`/orders/${body.orderId}`);
+  expect(body.links.self).toBe(`/orders/${body.orderId}`);
+  // prices come from the menu, never from the client
+  expect(api.shop.orders.get(body.orderId)?.total).toEqual({ amount: 900, currency: 'USD' });
+});
+
+test('without an Idempotency-Key every request is a new order', async () => {
+  const first = await (await postJson(`${api.url}/orders`, validOrder())).json();
+  const second = await (await postJson(`${api.url}/orders`, validOrder())).json();
+  expect(first.orderId).not.toBe(second.orderId);
+});
+
+test('the same Idempotency-Key and body answer the same order; another body is refused with 422', async () => {
+  const headers = { 'idempotency-key': 'ana-monday-1' };
+  const first = await postJson(`${api.url}/orders`, validOrder(), headers);
+  const again = await postJson(`${api.url}/orders`, validOrder(), headers);
+  expect(again.status).toBe(202);
+  expect(await again.json()).toEqual(await first.json());
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect(api.shop.orders.size).toBe(1);
+
+  const other = await postJson(`${api.url}/orders`, { ...validOrder(), customer: 'Bea' }, headers);
+  expect(other.status).toBe(422);
+  expect(other.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(api.shop.orders.size).toBe(1);
+});
+
+test('30 concurrent requests with one key create exactly one order', async () => {
+  const answers = await Promise.all(
+    Array.from({ length: 30 }, () =>
+      postJson(`${api.url}/orders`, validOrder(), { 'idempotency-key': 'burst' }),
+    ),
+  );
+  const bodies = await Promise.all(answers.map((r) => r.json()));
+  expect(answers.every((r) => r.status === 202)).toBe(true);
+  expect(new Set(bodies.map((b) => b.orderId)).size).toBe(1);
+  expect(new Set(bodies.map((b) => b.position)).size).toBe(1);
+  expect(api.shop.orders.size).toBe(1);
+});
+
+test('logs carry the correlation id and orderId, and never the payment token', async () => {
+  const response = await postJson(`${api.url}/orders`, validOrder(), { 'x-request-id': 'req-ana-1' });
+  const { orderId } = await response.json();
+  expect(response.headers.get('x-request-id')).toBe('req-ana-1');
+  const lines = api.logs.filter((line) => line.correlationId === 'req-ana-1');
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.every((line) => line.orderId === orderId)).toBe(true);
+  expect(api.rawLogs()).not.toContain('tok_visa_4242');
+});
