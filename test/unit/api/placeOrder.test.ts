@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { postJson, startTestApi, type TestApi, validOrder } from './harness';
+import { json, postJson, startTestApi, type TestApi, validOrder } from './harness';
 import { malformedOrders } from './malformedRequests';
 
 let api: TestApi;
@@ -17,7 +17,7 @@ describe('POST /orders refuses bad input with problem details and creates nothin
     });
     expect(response.status).toBe(bad.status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = await response.json();
+    const problem = await json(response);
     expect(problem).toMatchObject({
       status: bad.status,
       type: expect.stringMatching(/^urn:/),
@@ -34,7 +34,7 @@ describe('POST /orders refuses bad input with problem details and creates nothin
 test('a valid order is accepted with 202, a Location and the position of OrderPlaced', async () => {
   const response = await postJson(`${api.url}/orders`, validOrder());
   expect(response.status).toBe(202);
-  const body = await response.json();
+  const body = await json(response);
   expect(body).toMatchObject({ orderId: expect.any(String), status: 'PLACED', position: 1 });
   expect(response.headers.get('location')).toBe(`/orders/${body.orderId}`);
   expect(body.links.self).toBe(`/orders/${body.orderId}`);
@@ -43,8 +43,8 @@ test('a valid order is accepted with 202, a Location and the position of OrderPl
 });
 
 test('without an Idempotency-Key every request is a new order', async () => {
-  const first = await (await postJson(`${api.url}/orders`, validOrder())).json();
-  const second = await (await postJson(`${api.url}/orders`, validOrder())).json();
+  const first = await json(await postJson(`${api.url}/orders`, validOrder()));
+  const second = await json(await postJson(`${api.url}/orders`, validOrder()));
   expect(first.orderId).not.toBe(second.orderId);
 });
 
@@ -53,7 +53,7 @@ test('the same Idempotency-Key and body answer the same order; another body is r
   const first = await postJson(`${api.url}/orders`, validOrder(), headers);
   const again = await postJson(`${api.url}/orders`, validOrder(), headers);
   expect(again.status).toBe(202);
-  expect(await again.json()).toEqual(await first.json());
+  expect(await json(again)).toEqual(await json(first));
   expect(again.headers.get('idempotent-replayed')).toBe('true');
   expect(api.shop.orders.size).toBe(1);
 
@@ -69,7 +69,7 @@ test('30 concurrent requests with one key create exactly one order', async () =>
       postJson(`${api.url}/orders`, validOrder(), { 'idempotency-key': 'burst' }),
     ),
   );
-  const bodies = await Promise.all(answers.map((r) => r.json()));
+  const bodies = await Promise.all(answers.map(json));
   expect(answers.every((r) => r.status === 202)).toBe(true);
   expect(new Set(bodies.map((b) => b.orderId)).size).toBe(1);
   expect(new Set(bodies.map((b) => b.position)).size).toBe(1);
@@ -78,7 +78,7 @@ test('30 concurrent requests with one key create exactly one order', async () =>
 
 test('logs carry the correlation id and orderId, and never the payment token', async () => {
   const response = await postJson(`${api.url}/orders`, validOrder(), { 'x-request-id': 'req-ana-1' });
-  const { orderId } = await response.json();
+  const { orderId } = await json(response);
   expect(response.headers.get('x-request-id')).toBe('req-ana-1');
   const lines = api.logs.filter((line) => line.correlationId === 'req-ana-1');
   expect(lines.length).toBeGreaterThan(0);
