@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
+import { createHttpProvider } from '../../../notifications/httpProvider';
+import { createNotificationMetrics } from '../../../notifications/metrics';
+import { migrateNotifications } from '../../../notifications/migrate';
+import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { placeReadyOrder, waitFor } from './support';
+
+const THRESHOLD = 4;
+const HALF_OPEN_MS = 500;
+const WINDOW_MS = 3_000;
+
+let db: TestDatabase;
+let store: EventStore;
+let simulator: ProviderSimulator;
+let reactor: NotificationReactor;
+const metrics = createNotificationMetrics();
+const breakerStates: number[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await migrateEventStore(db.pool);
+  await migrateNotifications(db.pool);
+  store = createEventStore(db.pool, { pollIntervalMs: 200 });
+  simulator = await startProviderSimulator();
+  reactor = startNotificationReactor({
+    pool: db.pool,
+    store,
+    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
+    // Rounds of 10 calls would hammer a dead provider; the breaker must cut them off at THRESHOLD.
+    policy: {
+      breakerThreshold: THRESHOLD,
+      halfOpenAfterMs: HALF_OPEN_MS,
+      retryMaxAttempts: 10,
+      retryInitialDelayMs: 10,
+      retryMaxDelayMs: 20,
+    },
+    metrics,
+  });
+  await reactor.activated;
+});
+
+afterAll(async () => {
+  await reactor?.stop();
+  await store?.close();
+  await simulator?.close();
+  await db?.drop();
+});
+
+const breakerGauge = async () => (await metrics.breakerState.get()).values[0]?.value;
+
+test('the breaker opens after the configured failures, then only probes at the half-open rate', async () => {
+  simulator.setFaults({ failForMs: 60_000, failStatus: 503 });
+  const watching = setInterval(async () => breakerStates.push((await breakerGauge()) ?? -1), 20);
+  const started = Date.now();
+  const { readyId } = await placeReadyOrder(store, 'Bea');
+  await waitFor(() => simulator.calls().length >= THRESHOLD, { what: 'the first failures' });
+  await sleep(WINDOW_MS - (Date.now() - started));
+  const calls = simulator.calls().filter((call) => call.idempotencyKey === readyId);
+  const firstProbeAt = calls[THRESHOLD]?.at ?? Number.POSITIVE_INFINITY;
+  const opening = calls.slice(0, THRESHOLD);
+  const probes = calls.slice(THRESHOLD);
+
+  expect(opening.every((call) => call.outcome === 'failed')).toBe(true);
+  // Opened after exactly THRESHOLD calls: the next one waited for the half-open interval.
+  expect(firstProbeAt - opening[THRESHOLD - 1]!.at).toBeGreaterThanOrEqual(HALF_OPEN_MS - 50);
+  // While open, at most one call per half-open interval reaches the provider.
+  const openMs = Date.now() - opening[THRESHOLD - 1]!.at;
+  expect(probes.length).toBeLessThanOrEqual(Math.ceil(openMs / HALF_OPEN_MS) + 1);
+  expect(probes.length).toBeGreaterThanOrEqual(Math.floor(openMs / HALF_OPEN_MS) - 2);
+  for (let i = 1; i < probes.length; i++)
+    expect(probes[i]!.at - probes[i - 1]!.at).toBeGreaterThanOrEqual(HALF_OPEN_MS - 50);
+  expect(breakerStates).toContain(2);
+  console.log(
+    `breaker window: ${calls.length} calls in ${Date.now() - started} ms (${THRESHOLD} to open, ${probes.length} probes at ${HALF_OPEN_MS} ms)`,
+  );
+
+  // Recovery: the next probe succeeds, the breaker closes, the message goes out once.
+  simulator.setFaults({ reset: true });
+  await waitFor(() => simulator.deliveries().length === 1, { what: 'delivery after recovery' });
+  await waitFor(async () => (await breakerGauge()) === 0, { what: 'the breaker to close' });
+  clearInterval(watching);
+  expect(simulator.deliveries()[0]!.idempotencyKey).toBe(readyId);
+  expect(breakerStates).toContain(1);
+});
