@@ -1,0 +1,38 @@
+// The projections' public face: read models and their queries, the projector runtime,
+// rebuild, status and read-your-writes. Knows no HTTP; never drives the saga.
+export { LOCK_SPACE, lockHolders, tryConsumerLock } from './advisoryLock';
+export {
+  type CheckpointRow,
+  listCheckpoints,
+  markFailed,
+  readCheckpoint,
+  resetCheckpoint,
+  saveCheckpoint,
+} from './checkpoints';
+export { isTransient, type Logger, silentLogger } from './logger';
+export { migrateProjections } from './migrate';
+export { type Projector, type ProjectorOptions, READ_MODELS, startProjector } from './projector';
+export {
+  BARISTA_QUEUE_TABLE,
+  type BaristaQueue,
+  type BaristaTicket,
+  baristaQueue,
+  getBaristaQueue,
+} from './readModels/baristaQueue';
+export { DAILY_SALES_TABLES, type DailySales, dailySales, getDailySales } from './readModels/dailySales';
+export {
+  getOrderSummary,
+  type ListOrdersQuery,
+  listOrders,
+  ORDER_CHANGED_CHANNEL,
+  ORDER_SUMMARY_TABLE,
+  type OrderStep,
+  type OrderSummary,
+  orderSummary,
+  parseOrderChanged,
+} from './readModels/orderSummary';
+export { type RebuildOptions, type RebuildResult, rebuildReadModels, SHADOW_SUFFIX } from './rebuild';
+export { type ProjectionRunner, type ProjectionState, runProjection } from './runProjection';
+export { getProjectionStatus, type ProjectionStatus } from './status';
+export { eachEvent, type Projection, type ProjectionOptions, type ReadModel } from './types';
+export { waitForPosition } from './waitForPosition';

@@ -1,0 +1,119 @@
+import type pg from 'pg';
+import { checkpointAfter, LOG_START, type LogCheckpoint, type LoggedEvent, readAll } from '../eventstore';
+import { tryConsumerLock } from './advisoryLock';
+import { readCheckpoint, resetCheckpoint } from './checkpoints';
+import { type Logger, silentLogger } from './logger';
+import { identifier } from './sql';
+import type { ReadModel } from './types';
+
+export const SHADOW_SUFFIX = '_rebuild';
+
+export interface RebuildOptions {
+  /** Events per page: read once, applied to every shadow in one transaction (default 5000). */
+  batchSize?: number;
+  logger?: Logger;
+}
+
+export interface RebuildResult {
+  readModels: string[];
+  events: number;
+  /** Where the rebuilt models stand; their live projections resume from here. */
+  checkpoint: LogCheckpoint;
+  ms: number;
+}
+
+/**
+ * Replays the whole log into fresh shadow tables (`<table>_rebuild`), then swaps them in with
+ * their checkpoints in one transaction. Until that commit the API reads the old tables and the
+ * live projector keeps updating them; after it, the live projector finds its checkpoint moved
+ * and carries on from the rebuilt position. Several models share one pass over the log.
+ */
+export async function rebuildReadModels(
+  pool: pg.Pool,
+  models: readonly ReadModel[],
+  { batchSize = 5000, logger = silentLogger }: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const started = performance.now();
+  const writer = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    if (!(await tryConsumerLock(writer, 'rebuild'))) throw new Error('another rebuild is running');
+    // Shadow rows are derived data: a crash only means running the rebuild again.
+    await writer.query('SET synchronous_commit = off');
+    for (const table of models.flatMap((model) => model.tables))
+      await writer.query(
+        `DROP TABLE IF EXISTS ${identifier(table + SHADOW_SUFFIX)};
+         CREATE TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
+      );
+    const shadows = models.map((model) => model.projection({ suffix: SHADOW_SUFFIX, notify: false }));
+    let checkpoint = LOG_START;
+    let events = 0;
+    // Read the next page while this one is written: reading and writing overlap.
+    let next = readAll(pool, { after: checkpoint, limit: batchSize });
+    for (;;) {
+      const page: LoggedEvent[] = await next;
+      if (page.length === 0) break;
+      checkpoint = checkpointAfter(page[page.length - 1]!);
+      next = readAll(pool, { after: checkpoint, limit: batchSize });
+      next.catch(() => {});
+      await writer.query('BEGIN');
+      for (const shadow of shadows) {
+        const handled = new Set<string>(shadow.handles);
+        const relevant = page.filter((event) => handled.has(event.type));
+        if (relevant.length > 0) await shadow.apply(writer, relevant);
+      }
+      await writer.query('COMMIT');
+      events += page.length;
+      if (page.length < batchSize) break;
+    }
+    await swapIn(writer, models, checkpoint);
+    const result = {
+      readModels: models.map((model) => model.name),
+      events,
+      checkpoint,
+      ms: Math.round(performance.now() - started),
+    };
+    logger.info(result, `rebuilt ${result.readModels.join(', ')}`);
+    return result;
+  } catch (error) {
+    broken = error instanceof Error ? error : new Error(String(error));
+    await writer.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    // Destroyed, not returned: it holds the rebuild lock and a session setting.
+    writer.release(broken ?? true);
+  }
+}
+
+/** One transaction: the live tables become the rebuilt ones and the checkpoints follow. */
+async function swapIn(
+  tx: pg.ClientBase,
+  models: readonly ReadModel[],
+  checkpoint: LogCheckpoint,
+): Promise<void> {
+  await tx.query('BEGIN');
+  // Waits for a live batch in flight; the live projector's next batch sees the moved checkpoint.
+  for (const model of models) await readCheckpoint(tx, model.name, { forUpdate: true });
+  for (const table of models.flatMap((model) => model.tables)) {
+    const retired = await indexNames(tx, table);
+    await tx.query(`DROP TABLE ${identifier(table)}`);
+    await tx.query(`ALTER TABLE ${identifier(table + SHADOW_SUFFIX)} RENAME TO ${identifier(table)}`);
+    // Give the new table's indexes the old names, so later migrations find them.
+    for (const [shape, name] of await indexNames(tx, table)) {
+      const wanted = retired.get(shape);
+      if (wanted && wanted !== name)
+        await tx.query(`ALTER INDEX ${identifier(name)} RENAME TO ${identifier(wanted)}`);
+    }
+  }
+  for (const model of models) await resetCheckpoint(tx, model.name, checkpoint);
+  await tx.query('COMMIT');
+}
+
+/** Index name by its definition without names (e.g. `UNIQUE INDEX ON USING btree (order_id)`). */
+async function indexNames(tx: pg.ClientBase, table: string): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ indexname: string; indexdef: string }>(
+    'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
+    [table],
+  );
+  return new Map(rows.map((row) => [row.indexdef.replace(/INDEX \S+ ON \S+/, 'INDEX ON'), row.indexname]));
+}

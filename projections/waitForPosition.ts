@@ -1,0 +1,30 @@
+import type pg from 'pg';
+import { checkpointOf, hasReached, type LogCheckpoint } from '../eventstore';
+
+/**
+ * Read-your-writes: resolves true once the projection has applied the event at `position`
+ * (a command's answer), false when `timeoutMs` passes first or no such event exists.
+ * Positions commit out of order, so "reached" compares (transaction id, position) checkpoints.
+ */
+export async function waitForPosition(
+  pool: pg.Pool,
+  projection: string,
+  position: number | LogCheckpoint,
+  timeoutMs = 5000,
+): Promise<boolean> {
+  const deadline = Date.now() + Math.min(Math.max(timeoutMs, 0), 30_000);
+  const target = typeof position === 'number' ? await checkpointOf(pool, position) : position;
+  if (!target) return false;
+  for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, 50)) {
+    const { rows } = await pool.query<{ transaction_id: string; position: string }>(
+      'SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1',
+      [projection],
+    );
+    const row = rows[0];
+    if (row && hasReached({ transactionId: row.transaction_id, position: Number(row.position) }, target))
+      return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, left)));
+  }
+}
