@@ -1,0 +1,67 @@
+import pg from 'pg';
+import { ORDER_CHANGED_CHANNEL, parseOrderChanged } from '../../projections';
+import type { Logger } from '../logger';
+import type { OrderChangeNotice, OrderChanges } from '../ports';
+
+export interface PgOrderChanges extends OrderChanges {
+  close(): Promise<void>;
+}
+
+/**
+ * One LISTEN connection per API process fans the projector's `order_changed` notifications out
+ * to every open SSE stream. It reconnects by itself; streams poll meanwhile, so nothing is missed.
+ */
+export function listenForOrderChanges(connectionString: string, logger: Logger): PgOrderChanges {
+  const listeners = new Set<(notice: OrderChangeNotice) => void>();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    if (closed) return;
+    const next = new pg.Client({ connectionString, application_name: `api:order-changes:${process.pid}` });
+    next.on('notification', (message) => {
+      if (!message.payload) return;
+      const notice = parseOrderChanged(message.payload);
+      for (const listener of listeners) listener(notice);
+    });
+    next.on('error', (error) => {
+      logger.warn({ err: error }, 'order change listener lost its connection; reconnecting');
+      void next.end().catch(() => {});
+      if (client === next) client = undefined;
+      scheduleReconnect();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${ORDER_CHANGED_CHANNEL}`);
+      if (closed) await next.end();
+      else client = next;
+    } catch (error) {
+      logger.warn({ err: error }, 'order change listener cannot connect; retrying');
+      void next.end().catch(() => {});
+      scheduleReconnect();
+    }
+  };
+  const scheduleReconnect = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 1_000);
+    retry.unref();
+  };
+  void connect();
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      listeners.clear();
+      await client?.end().catch(() => {});
+    },
+  };
+}

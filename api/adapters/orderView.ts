@@ -1,0 +1,61 @@
+import { evolve, initialOrderState, type OrderEvent, type OrderState } from '../../domain';
+import type { RecordedEvent } from '../../eventstore';
+import type { OrderSummary } from '../../projections';
+import type { OrderChange, OrderView } from '../ports';
+
+/** The order summary read model row as the API shows it. */
+export function viewOfSummary(summary: OrderSummary): OrderView {
+  return { ...summary, placedAt: summary.timestamps.placed ?? undefined };
+}
+
+/** The order folded from its own events (time travel), in the same shape as the read model. */
+export function viewOfState(state: OrderState, last: RecordedEvent): OrderView | null {
+  if (!state.orderId || !state.status || !state.customer || !state.total) return null;
+  return {
+    orderId: state.orderId,
+    status: state.status,
+    customer: state.customer,
+    items: state.items,
+    total: state.total,
+    ...(state.paymentTokenLast4 ? { paymentTokenLast4: state.paymentTokenLast4 } : {}),
+    placedAt: state.timestamps.placedAt ?? undefined,
+    updatedAt: String(last.data.at ?? last.recordedAt.toISOString()),
+    reason: state.reason,
+    pickupDeadline: state.pickupDeadline,
+    refund: state.refund,
+    timestamps: state.timestamps,
+    position: last.position,
+    version: last.streamVersion,
+  };
+}
+
+const asOrderEvent = (event: RecordedEvent) => ({ type: event.type, data: event.data }) as OrderEvent;
+
+/** Folds a stream; `onEach` sees the state after every event. */
+export function foldOrder(
+  events: RecordedEvent[],
+  onEach?: (state: OrderState, event: RecordedEvent) => void,
+): OrderState {
+  let state = initialOrderState();
+  for (const event of events) {
+    state = evolve(state, asOrderEvent(event));
+    onEach?.(state, event);
+  }
+  return state;
+}
+
+/** Every change of an order after a position: the event and the order as it stood right after it. */
+export function changesOf(orderId: string, events: RecordedEvent[], afterPosition: number): OrderChange[] {
+  const changes: OrderChange[] = [];
+  foldOrder(events, (state, event) => {
+    if (event.position <= afterPosition || !state.status) return;
+    changes.push({
+      orderId,
+      position: event.position,
+      type: event.type,
+      status: state.status,
+      order: viewOfState(state, event),
+    });
+  });
+  return changes;
+}

@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { migrateApi, postgresIdempotencyStore } from './adapters/idempotencyStore';
+import { listenForOrderChanges } from './adapters/orderChanges';
+import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
+import { temporalOrderCommands } from './adapters/temporalCommands';
+import { type ApiApp, createApp } from './app';
+import type { ApiConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import type { ApiPorts } from './ports';
+
+export interface RunningApi {
+  url: string;
+  api: ApiApp;
+  /** Graceful: stop accepting, end SSE streams, let requests in flight finish (bounded), close adapters. */
+  stop(): Promise<void>;
+}
+
+export interface StartApiOptions {
+  config: ApiConfig;
+  logger?: Logger;
+  /** Where the saga's brew runs, when tests isolate their barista workers. */
+  baristaTaskQueue?: string;
+  pickupWindowSeconds?: number;
+}
+
+/** Wires the real adapters (Postgres, Temporal) into the app and listens. */
+export async function startApi({ config, ...options }: StartApiOptions): Promise<RunningApi> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'api' });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
+  await migrateApi(pool);
+  // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
+  const connection = Connection.lazy({ address: config.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const changes = listenForOrderChanges(config.databaseUrl, logger);
+  const ports: ApiPorts = {
+    commands: temporalOrderCommands({
+      client,
+      taskQueue: config.taskQueue,
+      logger,
+      ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+      ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
+    }),
+    queries: postgresOrderQueries(pool),
+    changes,
+    idempotency: postgresIdempotencyStore(pool),
+    health: {
+      postgres: async () => {
+        await pool.query('SELECT 1');
+      },
+      temporal: async () => {
+        await connection.workflowService.getSystemInfo({});
+      },
+      projectionLag: () => projectionLag(pool),
+    },
+  };
+  const api = createApp({ config, ports, logger });
+  const server = api.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url }, 'api listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('api stopping');
+      const closed = closeServer(server);
+      api.closeStreams();
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
+      await changes.close();
+      await connection.close().catch(() => {});
+      await pool.end();
+      logger.info('api stopped');
+    })();
+    return stopping;
+  };
+  return { url, api, stop };
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
