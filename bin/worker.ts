@@ -1,0 +1,40 @@
+import { NativeConnection } from '@temporalio/worker';
+import pg from 'pg';
+import { createPaymentSimulator, type GatewayLedger, memoryLedger, postgresLedger } from '../activities';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import { ordersWorkerConfig, readConfig } from './workers/config';
+import { createOrdersWorker } from './workers/ordersWorker';
+import { runUntilSignalled } from './workers/runUntilSignalled';
+
+// The `orders` worker: order sagas, event appends and payments.
+const config = readConfig(ordersWorkerConfig);
+const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
+await migrateEventStore(pool);
+const ledger: GatewayLedger =
+  config.GATEWAY_LEDGER === 'postgres' ? await postgresLedger(pool) : memoryLedger();
+const paymentGateway = createPaymentSimulator(
+  {
+    flakyFailures: config.GATEWAY_FLAKY_FAILURES,
+    slowMs: config.GATEWAY_SLOW_MS,
+    refundFailures: config.GATEWAY_REFUND_FAILURES,
+    latencyMs: config.GATEWAY_LATENCY_MS,
+  },
+  ledger,
+);
+const store = createEventStore(pool);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+try {
+  const worker = await createOrdersWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.ORDERS_TASK_QUEUE,
+    appendToStream: store.append,
+    paymentGateway,
+  });
+  console.log(`orders worker polling ${config.ORDERS_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
+  await runUntilSignalled(worker, 'orders worker');
+} finally {
+  await store.close();
+  await connection.close();
+  await pool.end();
+}

@@ -1,0 +1,27 @@
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type CoffeeMachine, createBaristaActivitiesFor } from '../../activities';
+import { BARISTA_TASK_QUEUE } from '../../workflows/definitions';
+
+export interface BaristaWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  coffeeMachine: CoffeeMachine;
+  /** Drinks this barista makes at once (default 4). */
+  maxConcurrentBrews?: number;
+  identity?: string;
+}
+
+/** A barista: polls `barista`, brews and writes off. Start several and they compete for orders. */
+export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? BARISTA_TASK_QUEUE,
+    activities: createBaristaActivitiesFor(options),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentBrews ?? 4,
+    // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
+    maxHeartbeatThrottleInterval: '1s',
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+}

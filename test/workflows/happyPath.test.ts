@@ -1,0 +1,75 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { foldOrder, type OrderEvent } from '../../domain';
+import { orderWorkflowId, pickUpSignal, placedUpdate, statusQuery } from '../../workflows/definitions';
+import { createSagaHarness, keepHistory, type SagaHarness, startSagaTimeSkipping } from './sagaHarness';
+
+let env: TestWorkflowEnvironment;
+let saga: SagaHarness;
+beforeAll(async () => {
+  env = await startSagaTimeSkipping();
+  saga = await createSagaHarness(env);
+});
+afterAll(async () => {
+  await saga?.close();
+  await env?.teardown();
+});
+
+test('an order is placed, paid, brewed, picked up and completed, each fact appended once in order', async () => {
+  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const outcome = await saga.run(async () => {
+    const handle = await env.client.workflow.start('orderSaga', {
+      taskQueue: saga.ordersQueue,
+      workflowId: orderWorkflowId(order.orderId),
+      args: [order],
+    });
+    const placed = await handle.executeUpdate(placedUpdate);
+    expect(placed).toMatchObject({ orderId: order.orderId, status: 'PLACED' });
+    const [first] = await saga.store.readStream(`order-${order.orderId}`);
+    expect(placed.position).toBe(first!.position);
+
+    await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
+    await handle.signal(pickUpSignal);
+    const result = await handle.result();
+    await keepHistory('happyPath', handle);
+    const status = await handle.query(statusQuery);
+    expect(status).toMatchObject({ status: 'COMPLETED', step: 'done', compensationsRun: [], version: 6 });
+    expect(status.attempts).toMatchObject({ chargePayment: 1, brewDrinks: 1 });
+    return result;
+  });
+
+  expect(outcome).toMatchObject({ orderId: order.orderId, status: 'COMPLETED', events: 6 });
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  expect(events.map((event) => event.type)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'OrderReady',
+    'OrderPickedUp',
+    'OrderCompleted',
+  ]);
+  expect(events.at(-1)!.position).toBe(outcome.lastPosition);
+  // Each event is caused by the one before it, all correlated by the order id.
+  for (const [index, event] of events.entries()) {
+    expect(event.metadata).toMatchObject({
+      correlationId: order.orderId,
+      workflowId: `order-${order.orderId}`,
+    });
+    expect(event.metadata.causationId).toBe(index === 0 ? undefined : events[index - 1]!.eventId);
+  }
+  const state = foldOrder(events.map((event) => ({ type: event.type, data: event.data }) as OrderEvent));
+  expect(state).toMatchObject({
+    status: 'COMPLETED',
+    customer: 'Ana',
+    total: { amount: 900, currency: 'USD' },
+  });
+  expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

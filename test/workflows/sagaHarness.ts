@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import {
+  type CoffeeMachineConfig,
+  createCoffeeMachineSimulator,
+  createPaymentSimulator,
+  type PaymentSimulatorConfig,
+} from '../../activities';
+import { createBaristaWorker } from '../../bin/workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
+import { type PlaceOrderLine, placeOrder } from '../../domain';
+import { createEventStore, migrateEventStore } from '../../eventstore';
+import type { OrderSagaInput } from '../../workflows/definitions';
+import { orderSearchAttributes } from '../../workflows/searchAttributes';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { startTimeSkipping, uniqueTaskQueue } from '../support/temporal';
+
+/** The time-skipping server, with the saga's search attributes registered as on the dev server. */
+export async function startSagaTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = await startTimeSkipping();
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(orderSearchAttributes.map((key) => [key.name, keyword])),
+  });
+  return env;
+}
+
+let bundle: Promise<{ code: string }> | undefined;
+/** One workflow bundle per test file: bundling costs seconds. */
+export const orderWorkflowBundle = () => {
+  bundle ??= bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: quietBundler });
+  return bundle;
+};
+const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+
+/** Fast simulators: a latte brews in ~120 ms, a slow card takes 300 ms. */
+export const FAST_MACHINE: Partial<CoffeeMachineConfig> = { brewScale: 0.002, tickMs: 50 };
+export const FAST_GATEWAY: Partial<PaymentSimulatorConfig> = { slowMs: 300 };
+
+export interface SagaHarness {
+  db: TestDatabase;
+  store: ReturnType<typeof createEventStore>;
+  gateway: ReturnType<typeof createPaymentSimulator>;
+  machine: ReturnType<typeof createCoffeeMachineSimulator>;
+  ordersQueue: string;
+  baristaQueue: string;
+  /** Runs an orders worker and a barista worker while `fn` runs. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  order(lines?: Partial<PlaceOrderLine>[], overrides?: Partial<OrderSagaInput>): OrderSagaInput;
+  eventTypes(orderId: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function createSagaHarness(
+  env: TestWorkflowEnvironment,
+  config: { gateway?: Partial<PaymentSimulatorConfig>; machine?: Partial<CoffeeMachineConfig> } = {},
+): Promise<SagaHarness> {
+  const db = await createTestDatabase();
+  await migrateEventStore(db.pool);
+  const store = createEventStore(db.pool);
+  const gateway = createPaymentSimulator({ ...FAST_GATEWAY, ...config.gateway });
+  const machine = createCoffeeMachineSimulator({ ...FAST_MACHINE, ...config.machine });
+  const ordersQueue = uniqueTaskQueue('orders');
+  const baristaQueue = uniqueTaskQueue('barista');
+  const workers = async (): Promise<Worker[]> => [
+    await createOrdersWorker({
+      connection: env.nativeConnection,
+      taskQueue: ordersQueue,
+      appendToStream: store.append,
+      paymentGateway: gateway,
+      workflowBundle: await orderWorkflowBundle(),
+    }),
+    await createBaristaWorker({
+      connection: env.nativeConnection,
+      taskQueue: baristaQueue,
+      coffeeMachine: machine,
+    }),
+  ];
+  return {
+    db,
+    store,
+    gateway,
+    machine,
+    ordersQueue,
+    baristaQueue,
+    async run(fn) {
+      const [orders, barista] = await workers();
+      return orders!.runUntil(barista!.runUntil(fn));
+    },
+    order(lines = [{}], overrides = {}) {
+      const items = lines.map(
+        (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,
+      );
+      const placed = placeOrder(
+        { customer: 'Ana', items, payment: { token: 'tok_visa_4242' } },
+        { orderId: randomUUID(), now: '2026-11-25T08:00:00.000Z', pickupWindowSeconds: 1800 },
+      );
+      return { ...placed, baristaTaskQueue: baristaQueue, ...overrides };
+    },
+    async eventTypes(orderId) {
+      return (await store.readStream(`order-${orderId}`)).map((event) => event.type);
+    },
+    async close() {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Keeps a path's history for the replay test; re-record with RECORD_HISTORIES=1. */
+export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  const file = new URL(`../histories/${name}.json`, import.meta.url);
+  if (existsSync(file) && process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
+}
