@@ -100,12 +100,17 @@ export function createDelivery(
           if (error instanceof BrokenCircuitError) {
             // Open: pause (never skip, never hammer) until the breaker lets the next probe through.
             const wait = Math.max(10, openedAt + options.halfOpenAfterMs - Date.now());
-            await sleep(wait, undefined, { signal });
+            await pause(wait, signal);
           } else if (error instanceof TransientProviderError) {
-            await sleep(options.retryMaxDelayMs, undefined, { signal });
+            await pause(options.retryMaxDelayMs, signal);
           } else throw error;
         }
       }
     },
   };
+}
+
+/** Sleeps, or throws the signal's own reason (not a generic AbortError) when it aborts first. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => signal.throwIfAborted());
 }
