@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { appendToStream } from './appendToStream';
 import { createLogWatcher, type LogWatcher } from './logWatcher';
-import { checkpointOf, type ReadAllOptions, readAll } from './readAll';
+import { checkpointOf, hasHeldBackEvents, type ReadAllOptions, readAll } from './readAll';
 import { type ReadStreamOptions, readStream } from './readStream';
 import { type SubscribeOptions, type Subscription, subscribeToLog } from './subscribe';
 import type {
@@ -66,11 +66,11 @@ export function createEventStore(pool: pg.Pool, options: EventStoreOptions = {})
     checkpointOf: (position) => checkpointOf(pool, position),
     subscribe(subscribeOptions) {
       watcher ??= createLogWatcher(pool, { channel, pollIntervalMs, onError });
-      const subscription = subscribeToLog(
-        (after, limit) => readAll(pool, { after, limit }),
-        watcher,
-        subscribeOptions,
-      );
+      const source = {
+        readPage: (after: LogCheckpoint, limit: number) => readAll(pool, { after, limit }),
+        hasHeldBack: (after: LogCheckpoint) => hasHeldBackEvents(pool, after),
+      };
+      const subscription = subscribeToLog(source, watcher, subscribeOptions);
       subscriptions.add(subscription);
       void subscription.done.then(() => {
         subscriptions.delete(subscription);

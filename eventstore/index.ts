@@ -15,6 +15,7 @@ export {
   checkpointAfter,
   checkpointOf,
   compareCheckpoints,
+  hasHeldBackEvents,
   hasReached,
   MAX_READ_ALL_LIMIT,
   type ReadAllOptions,
@@ -22,7 +23,7 @@ export {
 } from './readAll';
 export { type ReadStreamOptions, readStream } from './readStream';
 export {
-  type ReadPage,
+  type LogSource,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionEnd,

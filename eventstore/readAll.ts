@@ -17,11 +17,12 @@ export const MAX_READ_ALL_LIMIT = 10_000;
  * snapshot's xmin belongs to a finished transaction. Reading only those, in (xid, position)
  * order, means no transaction can later commit an event that sorts before what we returned,
  * whereas a bare position order would skip position 41 committed after 42.
+ * ORDER BY names the table's columns: unqualified, it would sort by the text output column.
  */
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   AND (transaction_id, position) > ($1::xid8, $2::bigint)
-ORDER BY transaction_id, position
+ORDER BY events.transaction_id, events.position
 LIMIT $3`;
 
 /** One page of the whole log after a checkpoint; an empty page means caught up (for now). */
@@ -47,6 +48,19 @@ export async function readAll(
     values: [after.transactionId, after.position, limit],
   });
   return rows.map(toLoggedEvent);
+}
+
+/**
+ * Whether committed events beyond `after` are still held back by an older running transaction
+ * (they appear once it ends): lets a woken subscriber retry soon instead of waiting for a poll.
+ */
+export async function hasHeldBackEvents(db: pg.Pool | pg.ClientBase, after: LogCheckpoint): Promise<boolean> {
+  const { rows } = await db.query<{ pending: boolean }>({
+    name: 'eventstore.hasHeldBack',
+    text: 'SELECT EXISTS (SELECT FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS pending',
+    values: [after.transactionId, after.position],
+  });
+  return rows[0]?.pending === true;
 }
 
 /** The checkpoint just at an event, for read-your-writes: a consumer past it has seen the event. */

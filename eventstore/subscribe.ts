@@ -2,6 +2,9 @@ import type { LogWatcher } from './logWatcher';
 import { checkpointAfter } from './readAll';
 import { LOG_START, type LogCheckpoint, type LoggedEvent } from './types';
 
+const HELD_BACK_MIN_DELAY_MS = 5;
+const HELD_BACK_MAX_DELAY_MS = 500;
+
 export interface SubscribeOptions {
   /** exclusive: where the consumer stands (its stored checkpoint), default LOG_START */
   after?: LogCheckpoint;
@@ -29,11 +32,16 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
-export type ReadPage = (after: LogCheckpoint, limit: number) => Promise<LoggedEvent[]>;
+export interface LogSource {
+  /** One gap-safe page after a checkpoint (readAll). */
+  readPage(after: LogCheckpoint, limit: number): Promise<LoggedEvent[]>;
+  /** Whether committed events lie beyond the checkpoint that the gap-safe read still holds back. */
+  hasHeldBack(after: LogCheckpoint): Promise<boolean>;
+}
 
 /** Catches up page by page, then follows the log on the watcher's wake-ups. */
 export function subscribeToLog(
-  readPage: ReadPage,
+  source: LogSource,
   watcher: LogWatcher,
   options: SubscribeOptions,
 ): Subscription {
@@ -65,6 +73,16 @@ export function subscribeToLog(
       };
     });
 
+  // A wake-up can arrive while an older transaction (any writer in the cluster) still holds
+  // the xmin back; its end sends no notification, so re-check briefly instead of waiting for a poll.
+  let heldBackDelayMs = HELD_BACK_MIN_DELAY_MS;
+  const waitForNews = async () => {
+    if (await source.hasHeldBack(checkpoint).catch(() => false)) {
+      await pause(heldBackDelayMs);
+      heldBackDelayMs = Math.min(heldBackDelayMs * 2, HELD_BACK_MAX_DELAY_MS);
+    } else if (!woken && !stopped) await pause(undefined);
+  };
+
   const run = async (): Promise<SubscriptionEnd> => {
     let backoffMs = minBackoffMs;
     try {
@@ -72,7 +90,7 @@ export function subscribeToLog(
         woken = false;
         let events: LoggedEvent[];
         try {
-          events = await readPage(checkpoint, batchSize);
+          events = await source.readPage(checkpoint, batchSize);
           backoffMs = minBackoffMs;
         } catch (error) {
           if (stopped) break;
@@ -84,9 +102,10 @@ export function subscribeToLog(
           continue;
         }
         if (events.length === 0) {
-          if (!woken && !stopped) await pause(undefined);
+          if (!woken && !stopped) await waitForNews();
           continue;
         }
+        heldBackDelayMs = HELD_BACK_MIN_DELAY_MS;
         try {
           await handle(events);
         } catch (error) {

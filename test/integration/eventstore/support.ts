@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '../../../eventstore';
+import type pg from 'pg';
+import {
+  checkpointAfter,
+  type EventStore,
+  LOG_START,
+  type LogCheckpoint,
+  type LoggedEvent,
+  type NewEvent,
+} from '../../../eventstore';
 
 let streamCounter = 0;
 /** A stream id no other test in the file uses. */
@@ -10,4 +18,44 @@ export function uniqueStream(prefix = 'stream'): string {
 
 export function newEvent(type = 'SomethingHappened', data: Record<string, unknown> = { n: 1 }): NewEvent {
   return { eventId: randomUUID(), type, data, metadata: { correlationId: 'c-1' } };
+}
+
+/** Everything readAll returns after `after`, page by page, as it stands now. */
+export async function readLog(store: EventStore, after: LogCheckpoint, limit = 1000): Promise<LoggedEvent[]> {
+  const all: LoggedEvent[] = [];
+  for (let checkpoint = after; ; ) {
+    const page = await store.readAll({ after: checkpoint, limit });
+    if (page.length === 0) return all;
+    all.push(...page);
+    checkpoint = checkpointAfter(page[page.length - 1]!);
+  }
+}
+
+/**
+ * The snapshot's xmin is cluster-wide: any transaction holding an xid (autovacuum's analyze,
+ * another test file) holds gap-safe readers back for a moment. Wait, bounded, for `count` events.
+ */
+export async function readLogEventually(
+  store: EventStore,
+  after: LogCheckpoint,
+  count: number,
+  limit = 1000,
+): Promise<LoggedEvent[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = await readLog(store, after, limit);
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Where this database's log ends right now, whatever readAll may still be holding back;
+ * correct in tests, where none of the file's own appends is left open.
+ */
+export async function logHead(pool: pg.Pool): Promise<LogCheckpoint> {
+  const { rows } = await pool.query<{ transaction_id: string; position: string }>(
+    'SELECT transaction_id::text, position FROM events ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1',
+  );
+  return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].position) } : LOG_START;
 }
