@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { call, order, waitForStatus } from './http';
+import { type ShopSystem, startShop } from './system';
+
+let shop: ShopSystem;
+beforeAll(async () => {
+  shop = await startShop('saga-paths');
+});
+afterAll(() => shop?.stop());
+
+const place = async (body: unknown, headers: Record<string, string> = {}) => {
+  const answer = await call(shop.url, 'POST', '/orders', body, headers);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+  return answer;
+};
+const eventTypes = async (orderId: string) =>
+  (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body.events.map((e: { type: string }) => e.type);
+
+describe('every saga path, driven through HTTP', () => {
+  test('happy path: placed, paid, brewed, ready, picked up, completed', async () => {
+    const placed = await place(order({ customer: 'Ana' }, { quantity: 2 }));
+    const { orderId, position } = placed.body;
+    expect(placed.headers.get('location')).toBe(`/orders/${orderId}`);
+
+    // read-your-writes: the order is there as soon as its projection reached OrderPlaced
+    const fresh = await call(shop.url, 'GET', `/orders/${orderId}?minPosition=${position}`);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toMatchObject({ orderId, customer: 'Ana', total: { amount: 900, currency: 'USD' } });
+
+    await waitForStatus(shop.url, orderId, 'READY');
+    const picked = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+    expect(picked.status).toBe(200);
+    await waitForStatus(shop.url, orderId, 'COMPLETED');
+    expect(await eventTypes(orderId)).toEqual(
+      expect.arrayContaining([
+        'OrderPlaced',
+        'PaymentCharged',
+        'BrewingStarted',
+        'OrderReady',
+        'OrderPickedUp',
+        'OrderCompleted',
+      ]),
+    );
+    // picking up twice is harmless
+    expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`)).status).toBe(200);
+    // too late to cancel
+    const late = await call(shop.url, 'POST', `/orders/${orderId}/cancel`);
+    expect(late.status).toBe(409);
+    expect(late.headers.get('content-type')).toMatch(/problem\+json/);
+
+    const saga = await call(shop.url, 'GET', `/orders/${orderId}/saga`);
+    expect(saga.status).toBe(200);
+    expect(saga.body.links.webUi).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/order-${orderId}`);
+  });
+
+  test('a declined card rejects the order', async () => {
+    const { orderId } = (await place(order({ payment: { token: 'tok_declined' } }))).body;
+    const rejected = await waitForStatus(shop.url, orderId, 'REJECTED');
+    expect(rejected.reason).toBeTruthy();
+    expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(['PaymentDeclined', 'OrderRejected']));
+  });
+
+  test('a flaky card is retried and charged exactly once', async () => {
+    const { orderId } = (await place(order({ payment: { token: 'tok_flaky' } }))).body;
+    await waitForStatus(shop.url, orderId, 'READY');
+    expect((await eventTypes(orderId)).filter((t: string) => t === 'PaymentCharged')).toHaveLength(1);
+  });
+
+  test('a jammed machine is retried and the drink still comes out', async () => {
+    const { orderId } = (await place(order({}, { machine: 'jam' }))).body;
+    await waitForStatus(shop.url, orderId, 'READY');
+  });
+
+  test('a broken machine fails the order: the drink is written off and the payment refunded', async () => {
+    const { orderId } = (await place(order({}, { machine: 'broken' }))).body;
+    await waitForStatus(shop.url, orderId, 'FAILED');
+    expect(await eventTypes(orderId)).toEqual(
+      expect.arrayContaining(['PaymentCharged', 'PaymentRefunded', 'OrderFailed']),
+    );
+  });
+
+  test('cancelling before the drink is ready refunds; picking up before it is ready is refused', async () => {
+    const { orderId } = (await place(order({ payment: { token: 'tok_slow' } }))).body;
+    const early = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+    expect(early.status).toBe(409);
+    const cancelled = await call(shop.url, 'POST', `/orders/${orderId}/cancel`, {
+      reason: 'changed my mind',
+    });
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.orderId).toBe(orderId);
+    await waitForStatus(shop.url, orderId, 'CANCELLED');
+    expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(['PaymentRefunded', 'OrderCancelled']));
+  });
+
+  test('a drink nobody picks up in time is written off, without a refund', async () => {
+    const hurried = await shop.startAnotherApi({ pickupWindowSeconds: 1 });
+    const answer = await call(hurried.url, 'POST', '/orders', order({ customer: 'Gus' }));
+    expect(answer.status).toBe(202);
+    const { orderId } = answer.body;
+    await waitForStatus(shop.url, orderId, 'ABANDONED');
+    const types = await eventTypes(orderId);
+    expect(types).toEqual(expect.arrayContaining(['DrinkDiscarded', 'OrderAbandoned']));
+    expect(types).not.toContain('PaymentRefunded');
+  });
+
+  test('unknown orders answer 404 problem details everywhere', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path] of [
+      ['GET', `/orders/${id}`],
+      ['GET', `/orders/${id}/events`],
+      ['GET', `/orders/${id}/saga`],
+      ['GET', `/orders/${id}/stream`],
+      ['GET', `/orders/${id}?asOf=5`],
+      ['POST', `/orders/${id}/cancel`],
+      ['POST', `/orders/${id}/pickup`],
+    ] as const) {
+      const answer = await call(shop.url, method, path);
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.headers.get('content-type'), `${method} ${path}`).toMatch(/problem\+json/);
+    }
+  });
+});
