@@ -1,0 +1,70 @@
+// `npm run projections -- <command>`: operate the read models.
+//   status              each projection's position, lag and state
+//   rebuild <name|all>  replay the log into fresh tables and swap them in (no downtime)
+//   retry <name>        clear a failed projection's error so it tries its poison event again
+import pg from 'pg';
+import { migrateEventStore } from '../eventstore';
+import {
+  getProjectionStatus,
+  migrateProjections,
+  READ_MODELS,
+  rebuildReadModels,
+  resetCheckpoint,
+} from '../projections';
+
+const USAGE = 'usage: npm run projections -- status | rebuild <name|all> | retry <name>';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, name] = argv;
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    console.error('DATABASE_URL must be a postgres:// URL');
+    return 2;
+  }
+  const known = READ_MODELS.map((model) => model.name);
+  if (command !== 'status' && !(command === 'rebuild' && name === 'all') && !known.includes(name ?? '')) {
+    console.error(command === 'status' || !command ? USAGE : `${USAGE}\nread models: ${known.join(', ')}`);
+    return 2;
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  try {
+    await migrateEventStore(pool);
+    await migrateProjections(pool);
+    if (command === 'status') {
+      const rows = await getProjectionStatus(pool);
+      console.table(
+        rows.map((row) => ({
+          projection: row.name,
+          state: row.state,
+          position: row.checkpoint.position,
+          transactionId: row.checkpoint.transactionId,
+          lag: row.lag,
+          activeOn: row.activeOn ?? '',
+          failedAt: row.failedAt?.position ?? '',
+          error: row.error?.split('\n')[0] ?? '',
+        })),
+      );
+    } else if (command === 'rebuild') {
+      const models = name === 'all' ? READ_MODELS : READ_MODELS.filter((model) => model.name === name);
+      const result = await rebuildReadModels(pool, models);
+      console.log(
+        `rebuilt ${result.readModels.join(', ')} from ${result.events} events in ${result.ms} ms; ` +
+          `now at position ${result.checkpoint.position}`,
+      );
+    } else {
+      await resetCheckpoint(pool, name!);
+      console.log(`${name}: error cleared; its projector retries from its checkpoint`);
+    }
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`projections: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
