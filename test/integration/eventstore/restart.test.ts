@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../../bin/embedded/postgres';
+import {
+  createEventStore,
+  type EventStore,
+  LOG_START,
+  migrateEventStore,
+  type NewEvent,
+} from '../../../eventstore';
+import { newEvent, uniqueStream } from './support';
+
+// The run's shared Postgres serves every test file, so this one restarts a Postgres of its own.
+let root: string;
+let postgres: EmbeddedPostgresHandle;
+let pool: pg.Pool;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'eventstore-restart-'));
+  postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
+  pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
+  // Idle connections die with the server; the pool drops them, and that is all there is to do.
+  pool.on('error', () => {});
+  await migrateEventStore(pool);
+});
+afterAll(async () => {
+  await pool?.end();
+  await postgres?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+
+function follow(store: EventStore) {
+  const handled: string[] = [];
+  const readFailures: unknown[] = [];
+  const subscription = store.subscribe({
+    after: LOG_START,
+    batchSize: 7,
+    handle: async (events) => {
+      handled.push(...events.map((event) => event.eventId));
+    },
+    onError: (error, { willRetry }) => {
+      if (willRetry) readFailures.push(error);
+    },
+  });
+  return { handled, readFailures, subscription };
+}
+
+test('subscribers following the log through a Postgres restart handle every event exactly once, in order', async () => {
+  const watcherErrors: unknown[] = [];
+  // Polls every 5 s: after the restart, prompt delivery needs its LISTEN connection back.
+  const listening = createEventStore(pool, {
+    pollIntervalMs: 5_000,
+    onError: (error) => watcherErrors.push(error),
+  });
+  // Polls every 50 ms: its reads hit the outage and must be retried.
+  const polling = createEventStore(pool, { pollIntervalMs: 50 });
+  const followers = [follow(listening), follow(polling)];
+
+  const appended: NewEvent[] = [];
+  // Retries after a lost connection reuse the same event ids: whatever committed is not repeated.
+  const appendUntilAccepted = async (event: NewEvent) => {
+    for (;;) {
+      try {
+        await listening.append(uniqueStream(), 'no_stream', [event]);
+        appended.push(event);
+        return;
+      } catch {
+        await sleep(50);
+      }
+    }
+  };
+  const writer = (async () => {
+    for (let index = 0; index < 60; index++) {
+      await appendUntilAccepted(newEvent('Tick', { index }));
+      await sleep(10);
+    }
+  })();
+
+  await until(() => appended.length >= 20, 20_000);
+  await postgres.stop();
+  await sleep(300);
+  await postgres.start();
+  await writer;
+  const allCaughtUp = () => followers.every((follower) => follower.handled.length >= appended.length);
+  await until(allCaughtUp, 30_000);
+
+  const wakeStart = Date.now();
+  await appendUntilAccepted(newEvent('AfterRestart'));
+  await until(() => followers[0]!.handled.length === appended.length, 5_000);
+  const wakeMs = Date.now() - wakeStart;
+  await until(allCaughtUp, 5_000);
+
+  await listening.close();
+  await polling.close();
+  expect(watcherErrors.length).toBeGreaterThan(0);
+  expect(followers[1]!.readFailures.length).toBeGreaterThan(0);
+  for (const follower of followers) {
+    expect(follower.handled).toEqual(appended.map((event) => event.eventId));
+    expect(new Set(follower.handled).size).toBe(61);
+  }
+  expect(wakeMs).toBeLessThan(1_000);
+});
