@@ -2,7 +2,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { foldOrder, type OrderEvent } from '../../domain';
 import { orderWorkflowId, pickUpSignal, placedUpdate, statusQuery } from '../../workflows/definitions';
-import { createSagaHarness, keepHistory, type SagaHarness, startSagaTimeSkipping } from './sagaHarness';
+import {
+  createSagaHarness,
+  keepHistory,
+  type SagaHarness,
+  startSagaTimeSkipping,
+  waitFor,
+} from './sagaHarness';
 
 let env: TestWorkflowEnvironment;
 let saga: SagaHarness;
@@ -65,11 +71,3 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
   });
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

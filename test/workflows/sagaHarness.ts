@@ -14,7 +14,8 @@ import { createBaristaWorker } from '../../bin/workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
 import { type PlaceOrderLine, placeOrder } from '../../domain';
 import { createEventStore, migrateEventStore } from '../../eventstore';
-import type { OrderSagaInput } from '../../workflows/definitions';
+import { type OrderSagaInput, orderWorkflowId, placedUpdate } from '../../workflows/definitions';
+import type { orderSaga } from '../../workflows/orderSaga';
 import { orderSearchAttributes } from '../../workflows/searchAttributes';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startTimeSkipping, uniqueTaskQueue } from '../support/temporal';
@@ -118,4 +119,24 @@ export async function keepHistory(name: string, handle: WorkflowHandle): Promise
   if (existsSync(file) && process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
+}
+
+/** Polls until `check` holds (queries, rows), for at most `timeoutMs` of wall time. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts a saga the way the API does (start, then the `placed` update) and returns its handle. */
+export async function startSaga(env: TestWorkflowEnvironment, saga: SagaHarness, order: OrderSagaInput) {
+  const handle = await env.client.workflow.start<typeof orderSaga>('orderSaga', {
+    taskQueue: saga.ordersQueue,
+    workflowId: orderWorkflowId(order.orderId),
+    args: [order],
+  });
+  const placed = await handle.executeUpdate(placedUpdate);
+  return { handle, placed };
 }

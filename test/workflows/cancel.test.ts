@@ -1,0 +1,134 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cancelRejectionOf } from '../../workflows/client';
+import { cancelUpdate, pickUpSignal, statusQuery } from '../../workflows/definitions';
+import {
+  createSagaHarness,
+  keepHistory,
+  type SagaHarness,
+  startSaga,
+  startSagaTimeSkipping,
+  waitFor,
+} from './sagaHarness';
+
+let env: TestWorkflowEnvironment;
+let saga: SagaHarness;
+beforeAll(async () => {
+  env = await startSagaTimeSkipping();
+  // A latte takes 3 s here: long enough to cancel one mid-brew.
+  saga = await createSagaHarness(env, { machine: { brewScale: 0.05, tickMs: 100 } });
+});
+afterAll(async () => {
+  await saga?.close();
+  await env?.teardown();
+});
+
+test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
+  const order = saga.order([{ drink: 'latte', quantity: 3 }]);
+  const { result, outcome, history, status } = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
+    const result = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
+    const outcome = await handle.result();
+    await keepHistory('cancelWhileBrewing', handle);
+    return { result, outcome, history: await handle.fetchHistory(), status: await handle.query(statusQuery) };
+  });
+  expect(outcome.status).toBe('CANCELLED');
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'DrinkDiscarded',
+    'PaymentRefunded',
+    'OrderCancelled',
+  ]);
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  expect(result).toEqual({ orderId: order.orderId, status: 'CANCELLED', position: events.at(-1)!.position });
+  expect(events.at(-1)!.data).toMatchObject({ reason: 'changed my mind' });
+  expect(events.find((event) => event.type === 'DrinkDiscarded')!.data).toMatchObject({
+    reason: 'cancelled',
+  });
+  expect(status.compensationsRun).toEqual(['discardDrinks', 'refundPayment']);
+  // The brew activity itself was cancelled (and acknowledged it) before the write-off ran.
+  expect(history.events!.some((event) => event.activityTaskCanceledEventAttributes)).toBe(true);
+  expect(saga.machine.brewed()).toBeLessThan(3);
+  const ledger = await saga.gateway.ledger.entries(order.orderId);
+  expect(ledger.map((entry) => [entry.kind, entry.amount.amount])).toEqual([
+    ['charge', 1350],
+    ['refund', 1350],
+  ]);
+});
+
+test('a cancel after the drinks are ready is rejected by the validator, and the order completes', async () => {
+  const order = saga.order([{ drink: 'espresso' }]);
+  const { error, outcome } = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
+    const error = await handle.executeUpdate(cancelUpdate, { args: [{}] }).catch((caught: unknown) => caught);
+    await handle.signal(pickUpSignal);
+    const outcome = await handle.result();
+    await keepHistory('cancelTooLate', handle);
+    return { error, outcome };
+  });
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(cancelRejectionOf(error)).toBe('TooLateToCancel');
+  expect(outcome.status).toBe('COMPLETED');
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'OrderReady',
+    'OrderPickedUp',
+    'OrderCompleted',
+  ]);
+});
+
+test('drinks not picked up within the window are written off without refund, in seconds of wall time', async () => {
+  const order = saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
+  const started = Date.now();
+  const outcome = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    const outcome = await handle.result();
+    await keepHistory('pickupExpired', handle);
+    return outcome;
+  });
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(outcome.status).toBe('ABANDONED');
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'OrderReady',
+    'DrinkDiscarded',
+    'OrderAbandoned',
+  ]);
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  const ready = events.find((event) => event.type === 'OrderReady')!;
+  const abandoned = events.find((event) => event.type === 'OrderAbandoned')!;
+  // Thirty minutes passed in the workflow's clock.
+  expect(
+    Date.parse(abandoned.data.at as string) - Date.parse(ready.data.at as string),
+  ).toBeGreaterThanOrEqual(30 * 60 * 1000);
+  expect(events.find((event) => event.type === 'DrinkDiscarded')!.data).toMatchObject({
+    reason: 'not_picked_up',
+  });
+  expect((await saga.gateway.ledger.entries(order.orderId)).map((entry) => entry.kind)).toEqual(['charge']);
+});
+
+test('a cancel during a slow charge lets the charge finish, then refunds it', async () => {
+  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const outcome = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'wrong order' }] });
+    return handle.result();
+  });
+  expect(outcome.status).toBe('CANCELLED');
+  // The slow charge was already under way: it is allowed to finish, then refunded.
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'PaymentRefunded',
+    'OrderCancelled',
+  ]);
+});

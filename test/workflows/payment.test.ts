@@ -1,0 +1,86 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { pickUpSignal, statusQuery } from '../../workflows/definitions';
+import {
+  createSagaHarness,
+  keepHistory,
+  type SagaHarness,
+  startSaga,
+  startSagaTimeSkipping,
+  waitFor,
+} from './sagaHarness';
+
+let env: TestWorkflowEnvironment;
+let saga: SagaHarness;
+beforeAll(async () => {
+  env = await startSagaTimeSkipping();
+  saga = await createSagaHarness(env);
+});
+afterAll(async () => {
+  await saga?.close();
+  await env?.teardown();
+});
+
+const HAPPY = [
+  'OrderPlaced',
+  'PaymentCharged',
+  'BrewingStarted',
+  'OrderReady',
+  'OrderPickedUp',
+  'OrderCompleted',
+];
+
+async function completeOrder(token: string, history?: string) {
+  const order = saga.order([{ drink: 'mocha' }], { paymentToken: token });
+  return saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
+    await handle.signal(pickUpSignal);
+    const outcome = await handle.result();
+    if (history) await keepHistory(history, handle);
+    return { order, outcome, status: await handle.query(statusQuery) };
+  });
+}
+
+test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refund, nothing brewed', async () => {
+  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_declined' });
+  const { outcome, status } = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    const outcome = await handle.result();
+    await keepHistory('declined', handle);
+    return { outcome, status: await handle.query(statusQuery) };
+  });
+  expect(outcome.status).toBe('REJECTED');
+  expect(await saga.eventTypes(order.orderId)).toEqual(['OrderPlaced', 'PaymentDeclined', 'OrderRejected']);
+  // A decline is an answer, not an outage: one attempt, and the refund compensation is dropped unrun.
+  expect(status).toMatchObject({
+    attempts: { chargePayment: 1 },
+    compensationsRun: [],
+    compensationsPending: [],
+  });
+  const [, declined] = await saga.store.readStream(`order-${order.orderId}`);
+  expect(declined!.data).toMatchObject({ reason: 'card declined by issuer' });
+  expect(await saga.gateway.ledger.entries(order.orderId)).toEqual([]);
+});
+
+test('a flaky card is charged exactly once, although its first charge lost its answer', async () => {
+  const { order, outcome, status } = await completeOrder('tok_flaky', 'flakyCard');
+  expect(outcome.status).toBe('COMPLETED');
+  expect(await saga.eventTypes(order.orderId)).toEqual(HAPPY);
+  expect(status.attempts.chargePayment).toBe(3);
+  expect(saga.gateway.calls(`order-${order.orderId}/charge`)).toBe(3);
+  const ledger = await saga.gateway.ledger.entries(order.orderId);
+  expect(ledger).toEqual([
+    expect.objectContaining({ kind: 'charge', amount: { amount: 500, currency: 'USD' } }),
+  ]);
+  const [, charged] = await saga.store.readStream(`order-${order.orderId}`);
+  expect(charged!.data).toMatchObject({ chargeId: ledger[0]!.reference });
+});
+
+test('a slow card is waited for, not retried', async () => {
+  const { order, outcome, status } = await completeOrder('tok_slow', 'slowCard');
+  expect(outcome.status).toBe('COMPLETED');
+  expect(await saga.eventTypes(order.orderId)).toEqual(HAPPY);
+  expect(status.attempts.chargePayment).toBe(1);
+  expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
+});
