@@ -69,6 +69,7 @@ export async function startNotifier(
       policy: config.policy,
       metrics,
       log,
+      instanceId: config.instanceId,
       batchSize: config.batchSize,
       standbyPollMs: config.standbyPollMs,
       crashAfterSend: config.crashAfterSend,

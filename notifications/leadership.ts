@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { tryConsumerLock } from '../projections/advisoryLock';
 
 /**
  * One active reactor across processes: a session advisory lock held on a dedicated connection.
@@ -12,22 +13,30 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-const LOCK_SQL = `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`;
-
-/** Takes the lock if nobody holds it; `undefined` means another process is active. */
+/**
+ * Takes the lock if nobody holds it; `undefined` means another process is active. The lock is
+ * the projector's (`tryConsumerLock`, same key space), so `lockHolders` also shows who runs the
+ * reactor, by the connection's application_name (`notifier:<name>:<instance>`).
+ */
 export async function tryLease(
   pool: pg.Pool,
-  lockName: string,
+  name: string,
+  instanceId: string,
   heartbeatMs = 2_000,
 ): Promise<Lease | undefined> {
   const client = await pool.connect();
   let locked = false;
   try {
-    const { rows } = await client.query<{ locked: boolean }>(LOCK_SQL, [lockName]);
-    locked = rows[0]?.locked === true;
-  } finally {
-    if (!locked) client.release();
+    locked = await tryConsumerLock(client, name);
+    if (locked)
+      await client.query(`SELECT set_config('application_name', $1, false)`, [
+        `notifier:${name}:${instanceId}`,
+      ]);
+  } catch (error) {
+    client.release(true);
+    throw error;
   }
+  if (!locked) client.release();
   if (!locked) return undefined;
 
   const lost = new AbortController();

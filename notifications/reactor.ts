@@ -22,6 +22,8 @@ export interface NotificationReactorOptions {
   log?: Logger;
   /** The checkpoint row and the advisory lock's name (default `customer-notifier`). */
   name?: string;
+  /** Who this process is, in the lock connection's application_name (default `<pid>`). */
+  instanceId?: string;
   batchSize?: number;
   /** How often a standby tries to take over the lock. */
   standbyPollMs?: number;
@@ -55,6 +57,7 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
     store,
     provider,
     name = 'customer-notifier',
+    instanceId = String(process.pid),
     batchSize = 100,
     standbyPollMs = 1_000,
     crashAfterSend,
@@ -170,7 +173,7 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
     while (!stopping.signal.aborted) {
       let lease: Lease | undefined;
       try {
-        lease = await tryLease(pool, `notifications:${name}`);
+        lease = await tryLease(pool, name, instanceId);
         if (!lease) {
           await sleep(standbyPollMs, undefined, { signal: stopping.signal }).catch(() => {});
           continue;

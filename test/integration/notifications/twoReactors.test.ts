@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
 import { migrateNotifications } from '../../../notifications/migrate';
 import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { lockHolders } from '../../../projections/advisoryLock';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import {
   countByKey,
@@ -53,6 +54,8 @@ test('of two notifier processes only one sends at a time, and the other takes ov
   expect(senders.size).toBe(1);
   const activeName = [...senders][0] as 'A' | 'B';
   const standbyName = activeName === 'A' ? 'B' : 'A';
+  const holders = await lockHolders(db.pool, ['customer-notifier']);
+  expect(holders.get('customer-notifier')?.applicationName).toBe(`notifier:customer-notifier:${activeName}`);
 
   await killNotifier(notifiers[activeName]);
   const diedAt = Date.now();

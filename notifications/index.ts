@@ -1,0 +1,46 @@
+// The notifier's public face: the reactor that tells customers about their order from the log
+// (the log is the outbox), its provider contract and simulator, dead letters and metrics.
+// Knows no Express and never drives the saga.
+export { InvalidNotifierConfig, loadNotifierConfig, type NotifierConfig, notifierConfig } from './config';
+export {
+  type DeadLetter,
+  listDeadLetters,
+  type ReplayDeps,
+  type ReplayResult,
+  recordDeadLetter,
+  replayDeadLetters,
+} from './deadLetters';
+export { createDelivery, type Delivery, type DeliveryOutcome, type DeliveryPolicyOptions } from './delivery';
+export { createHttpProvider, type HttpProviderOptions } from './httpProvider';
+export { customerNotified, messageText, type NotificationIntent, notificationFor } from './messages';
+export {
+  BREAKER_STATE,
+  createNotificationMetrics,
+  type NotificationMetrics,
+  notificationMetrics,
+  notificationsRegistry,
+} from './metrics';
+export { migrateNotifications } from './migrate';
+export {
+  type NotificationKind,
+  type NotificationMessage,
+  type NotificationProvider,
+  PermanentProviderError,
+  type ProviderAck,
+  RECIPIENT_DOMAIN,
+  recipientFor,
+  slug,
+  TransientProviderError,
+} from './provider';
+export {
+  type ProviderSimulator,
+  type SimulatedCall,
+  type SimulatedDelivery,
+  type SimulatorFaults,
+  startProviderSimulator,
+} from './providerSimulator';
+export {
+  type NotificationReactor,
+  type NotificationReactorOptions,
+  startNotificationReactor,
+} from './reactor';
