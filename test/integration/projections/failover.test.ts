@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { getDailySales, lockHolders, READ_MODELS, waitForPosition } from '../../../projections';
+import { appendInterleaved, mixedOrders, SAGA_PATHS } from './sagaPaths';
+import { eventually, type ProjectionsDatabase, projectionsDatabase } from './support';
+
+const root = resolve(import.meta.dirname, '../../..');
+const NAMES = READ_MODELS.map((model) => model.name);
+let db: ProjectionsDatabase;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  db = await projectionsDatabase();
+});
+afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await db.drop();
+});
+
+/** A real projector process, exactly as `npm start` runs it. */
+function projectorProcess(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'bin/projector.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', PROJECTOR_POLL_INTERVAL_MS: '100' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+/** The pid whose connections hold every projection's lock (or undefined while it is split or free). */
+async function activePid(): Promise<number | undefined> {
+  const holders = await lockHolders(db.pool, NAMES);
+  const pids = new Set(NAMES.map((name) => holders.get(name)?.applicationName.split(':')[2]));
+  return pids.size === 1 && !pids.has(undefined) ? Number([...pids][0]) : undefined;
+}
+
+const standbyConnections = async (pid: number) =>
+  (
+    await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`, [
+      `projector:%:${pid}`,
+    ])
+  ).rows[0].n as number;
+
+test('of two projector processes only one is active; SIGKILL it and the other takes over from the checkpoint', async () => {
+  const first = projectorProcess();
+  await eventually(async () => expect(await activePid()).toBe(first.pid), 30_000);
+  const second = projectorProcess();
+  // The second is up, connected and trying the locks, but stands by.
+  await eventually(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), 30_000);
+  const before = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'one'));
+  for (const name of NAMES)
+    expect(await waitForPosition(db.pool, name, Math.max(...before), 10_000)).toBe(true);
+  expect(await activePid()).toBe(first.pid);
+
+  first.kill('SIGKILL');
+  const killedAt = Date.now();
+  await eventually(async () => expect(await activePid()).toBe(second.pid), 10_000);
+  expect(Date.now() - killedAt).toBeLessThan(5000);
+
+  const after = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'two'));
+  for (const name of NAMES)
+    expect(await waitForPosition(db.pool, name, Math.max(...after), 10_000)).toBe(true);
+  const { rows } = await db.pool.query(
+    'SELECT count(*)::int AS orders, sum(version)::int AS events FROM order_summary',
+  );
+  expect(rows[0]).toEqual({ orders: SAGA_PATHS.length * 4, events: before.length + after.length });
+  const placed = (await getDailySales(db.pool)).reduce((sum, day) => sum + day.orders.placed, 0);
+  expect(placed).toBe(SAGA_PATHS.length * 4);
+
+  const exited = new Promise((done) => second.once('exit', done));
+  second.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});
