@@ -11,7 +11,7 @@ import { notFoundMiddleware, problemMiddleware } from './problem';
 import { type RequestContext, requestContext } from './requestContext';
 import type { RouteContext } from './routes/context';
 import { operationsRoutes } from './routes/operations';
-import { orderRoutes } from './routes/orders';
+import { countOrderOutcomes, orderRoutes } from './routes/orders';
 import { shopRoutes } from './routes/shop';
 import { streamRoutes } from './routes/streams';
 import { defineRoute } from './routing';
@@ -66,6 +66,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     });
     next();
   });
+  app.post('/orders', countOrderOutcomes(metrics));
   app.use(
     express.json({
       limit: config.maxBodyBytes,

@@ -1,4 +1,6 @@
-import { CommandRefused, IdempotencyKeyReused, InvalidRequest, OrderNotFound } from '../errors';
+import type { NextFunction, Request, Response } from 'express';
+import { CommandRefused, OrderNotFound } from '../errors';
+import type { ApiMetrics, OrderOutcome } from '../metrics';
 import { orderLinks, placeOrder } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { problemType, sendProblem } from '../problem';
@@ -24,6 +26,30 @@ import { jsonResponse, problemResponse, type RouteContext } from './context';
 
 const tags = ['orders'];
 const withLinks = (view: OrderView) => ({ ...view, links: orderLinks(view.orderId) });
+
+/**
+ * Counts every POST /orders by outcome, including bodies refused before any route ran
+ * (malformed JSON, too large): mounted ahead of the body parser.
+ */
+export function countOrderOutcomes(metrics: ApiMetrics) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.on('finish', () => {
+      const status = res.statusCode;
+      const outcome: OrderOutcome =
+        status === 202
+          ? res.getHeader('Idempotent-Replayed')
+            ? 'replayed'
+            : 'placed'
+          : status === 422
+            ? 'idempotency_conflict'
+            : status >= 400 && status < 500
+              ? 'invalid'
+              : 'failed';
+      metrics.orders.inc({ outcome });
+    });
+    next();
+  };
+}
 
 /** Commands go to the saga; queries read the projections (CQRS). */
 export function orderRoutes({ router, registry, ports, config, metrics }: RouteContext): void {
@@ -54,27 +80,15 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
     async ({ body }, req, res) => {
       const rawKey = req.get('idempotency-key');
       const key = rawKey === undefined ? undefined : parseRequestPart(IdempotencyKey, rawKey, 'header');
-      try {
-        const { response, replayed } = await placeOrder(ports, body, key, String(res.locals.requestId));
-        metrics.orders.inc({ outcome: replayed ? 'replayed' : 'placed' });
-        return {
-          status: response.status,
-          body: response.body,
-          headers: {
-            ...(response.location ? { Location: response.location } : {}),
-            ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
-          },
-        };
-      } catch (error) {
-        const outcome =
-          error instanceof IdempotencyKeyReused
-            ? 'idempotency_conflict'
-            : error instanceof InvalidRequest
-              ? 'invalid'
-              : 'failed';
-        metrics.orders.inc({ outcome });
-        throw error;
-      }
+      const { response, replayed } = await placeOrder(ports, body, key, String(res.locals.requestId));
+      return {
+        status: response.status,
+        body: response.body,
+        headers: {
+          ...(response.location ? { Location: response.location } : {}),
+          ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+        },
+      };
     },
   );
 

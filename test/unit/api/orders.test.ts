@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { json, postJson, startTestApi, type TestApi, validOrder } from './harness';
+
+let api: TestApi;
+beforeEach(async () => {
+  api = await startTestApi();
+});
+afterEach(() => api.close());
+
+const place = async () => (await json(await postJson(`${api.url}/orders`, validOrder()))).orderId as string;
+const get = (path: string) => fetch(`${api.url}${path}`);
+
+test('GET /orders/:id answers the read model with links; ?minPosition= beyond reach is 503 with Retry-After', async () => {
+  const orderId = await place();
+  const order = await json(await get(`/orders/${orderId}?minPosition=1`));
+  expect(order).toMatchObject({ orderId, status: 'PLACED', links: { self: `/orders/${orderId}` } });
+  const behind = await get(`/orders/${orderId}?minPosition=999`);
+  expect(behind.status).toBe(503);
+  expect(behind.headers.get('retry-after')).toBe('1');
+  expect(behind.headers.get('content-type')).toMatch(/problem\+json/);
+});
+
+test('bad query parameters are 400 with the parameter named', async () => {
+  const orderId = await place();
+  for (const query of ['minPosition=soon', 'asOf=yesterday', 'color=blue']) {
+    const response = await get(`/orders/${orderId}?${query}`);
+    expect(response.status, query).toBe(400);
+    const problem = await json(response);
+    expect(problem.errors[0]).toMatchObject({ location: 'query', pointer: query.split('=')[0] });
+  }
+  expect((await get('/orders?limit=0')).status).toBe(400);
+  expect((await get('/orders?status=BOILING')).status).toBe(400);
+  expect((await get('/stats/sales?day=monday')).status).toBe(400);
+});
+
+test('?asOf= folds the order up to a position or an instant', async () => {
+  const orderId = await place();
+  api.shop.advance(orderId, 'PaymentCharged', 'PAID');
+  const then = await json(await get(`/orders/${orderId}?asOf=1`));
+  expect(then).toMatchObject({ orderId, status: 'PLACED', position: 1, asOf: '1' });
+  const now = await json(await get(`/orders/${orderId}?asOf=2`));
+  expect(now.status).toBe('PAID');
+  const before = await get(`/orders/${orderId}?asOf=2000-01-01T00:00:00Z`);
+  expect(before.status).toBe(404);
+});
+
+test('GET /orders pages with a cursor and filters by status and customer', async () => {
+  const ids = [await place(), await place(), await place()];
+  api.shop.advance(ids[0]!, 'PaymentCharged', 'PAID');
+  const first = await json(await get('/orders?limit=2'));
+  expect(first.orders).toHaveLength(2);
+  expect(first.links.next).toContain('cursor=');
+  const second = await json(await get(first.links.next));
+  expect(second.orders).toHaveLength(1);
+  expect(second.nextCursor).toBeNull();
+  const paid = await json(await get('/orders?status=PAID'));
+  expect(paid.orders.map((o: { orderId: string }) => o.orderId)).toEqual([ids[0]]);
+  expect((await json(await get('/orders?customer=Bea'))).orders).toHaveLength(0);
+});
+
+test('cancel: 202, then 409 once too late; pickup: 409 until ready, then 200; 404 for strangers', async () => {
+  const orderId = await place();
+  expect((await postJson(`${api.url}/orders/${orderId}/pickup`, undefined)).status).toBe(409);
+  const cancelled = await fetch(`${api.url}/orders/${orderId}/cancel`, { method: 'POST' });
+  expect(cancelled.status).toBe(202);
+  expect(await json(cancelled)).toMatchObject({ orderId, status: 'CANCELLED' });
+
+  const other = await place();
+  api.shop.advance(other, 'OrderReady', 'READY');
+  const late = await postJson(`${api.url}/orders/${other}/cancel`, { reason: 'too slow' });
+  expect(late.status).toBe(409);
+  expect(await json(late)).toMatchObject({ status: 409, currentStatus: 'READY', orderId: other });
+  expect((await fetch(`${api.url}/orders/${other}/pickup`, { method: 'POST' })).status).toBe(200);
+
+  expect((await fetch(`${api.url}/orders/nobody/cancel`, { method: 'POST' })).status).toBe(404);
+  expect((await fetch(`${api.url}/orders/nobody/pickup`, { method: 'POST' })).status).toBe(404);
+  expect(
+    (await postJson(`${api.url}/orders/${orderId}/cancel`, { reason: 'x', refund: 'double' })).status,
+  ).toBe(400);
+});
+
+test('the saga view links to the Web UI', async () => {
+  const orderId = await place();
+  const saga = await json(await get(`/orders/${orderId}/saga`));
+  expect(saga).toMatchObject({
+    workflowId: `order-${orderId}`,
+    execution: 'RUNNING',
+    links: { webUi: `http://127.0.0.1:8233/namespaces/default/workflows/order-${orderId}` },
+  });
+  expect((await get('/orders/nobody/saga')).status).toBe(404);
+});
+
+test('an order stream replays its changes, pushes new ones, and resumes after Last-Event-ID', async () => {
+  const orderId = await place();
+  api.shop.advance(orderId, 'PaymentCharged', 'PAID');
+  const controller = new AbortController();
+  const response = await fetch(`${api.url}/orders/${orderId}/stream`, { signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.getReader();
+  let text = '';
+  const readUntil = async (needle: string) => {
+    while (!text.includes(needle)) text += new TextDecoder().decode((await reader.read()).value);
+  };
+  await readUntil('id: 2');
+  api.shop.advance(orderId, 'BrewingStarted', 'BREWING');
+  await readUntil('id: 3');
+  controller.abort();
+  expect(text).toMatch(/id: 1\nevent: change\ndata: \{[^\n]*"status":"PLACED"/);
+  expect(text).toMatch(/id: 3\nevent: change\ndata: \{[^\n]*"status":"BREWING"/);
+
+  api.shop.advance(orderId, 'OrderReady', 'READY');
+  const resumed = new AbortController();
+  const again = await fetch(`${api.url}/orders/${orderId}/stream`, {
+    headers: { 'last-event-id': '3' },
+    signal: resumed.signal,
+  });
+  const { value } = await again.body!.getReader().read();
+  let rest = new TextDecoder().decode(value);
+  const more = again.body;
+  void more;
+  resumed.abort();
+  rest = rest.replace(/^retry: \d+\n\n/, '');
+  expect(rest).toMatch(/^id: 4\nevent: change\n/);
+  expect((await get('/orders/nobody/stream')).status).toBe(404);
+});
