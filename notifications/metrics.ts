@@ -1,4 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { NotificationKind } from './provider';
+
+const NOTIFICATION_KINDS: readonly NotificationKind[] = ['ready', 'abandoned', 'refunded'];
 
 /** Breaker state as a number, for a gauge: 0 closed, 1 half-open (probing), 2 open. */
 export const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
@@ -18,7 +21,7 @@ export interface NotificationMetrics {
 
 /** Metrics on their own registry, so a process can serve them alone or merge them into another. */
 export function createNotificationMetrics(registry: Registry = new Registry()): NotificationMetrics {
-  return {
+  const metrics: NotificationMetrics = {
     registry,
     sent: new Counter({
       name: 'brew_notifications_sent_total',
@@ -49,6 +52,10 @@ export function createNotificationMetrics(registry: Registry = new Registry()): 
       registers: [registry],
     }),
   };
+  // Every series exists from the start at 0, so dashboards and rate() see the first increment.
+  for (const kind of NOTIFICATION_KINDS)
+    for (const counter of [metrics.sent, metrics.retried, metrics.deadLettered]) counter.inc({ kind }, 0);
+  return metrics;
 }
 
 /** This process's notification metrics: `notificationsRegistry` can be merged into an API's registry. */

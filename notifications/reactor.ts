@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { type OrderPlaced, orderStreamId } from '../domain/events';
-import type { EventStore } from '../eventstore';
+import { EventIdConflictError, type EventStore } from '../eventstore';
 import { checkpointAfter } from '../eventstore/readAll';
 import type { LoggedEvent } from '../eventstore/types';
 import { loadCheckpoint, saveCheckpoint } from './checkpoints';
@@ -122,9 +122,15 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
       );
       crash();
     }
-    await store.append(orderStreamId(intent.orderId), 'any', [
-      customerNotified(intent, outcome.ack.acceptedAt),
-    ]);
+    try {
+      await store.append(orderStreamId(intent.orderId), 'any', [
+        customerNotified(intent, outcome.ack.acceptedAt),
+      ]);
+    } catch (error) {
+      // Already recorded with another ack time (a provider that forgot the key): the fact stands, move on.
+      if (!(error instanceof EventIdConflictError)) throw error;
+      log.warn({ orderId: intent.orderId, eventId: intent.eventId }, 'CustomerNotified already recorded');
+    }
     metrics.sent.inc({ kind: intent.kind });
     log.info(
       { orderId: intent.orderId, kind: intent.kind, duplicate: outcome.ack.duplicate },
