@@ -17,7 +17,7 @@ let saga: SagaHarness;
 beforeAll(async () => {
   env = await startSagaTimeSkipping();
   // A latte takes 3 s here: long enough to cancel one mid-brew.
-  saga = await createSagaHarness(env, { machine: { brewScale: 0.05, tickMs: 100 } });
+  saga = await createSagaHarness(env.nativeConnection, { machine: { brewScale: 0.05, tickMs: 100 } });
 });
 afterAll(async () => {
   await saga?.close();

@@ -14,7 +14,7 @@ let env: TestWorkflowEnvironment;
 let saga: SagaHarness;
 beforeAll(async () => {
   env = await startSagaTimeSkipping();
-  saga = await createSagaHarness(env);
+  saga = await createSagaHarness(env.nativeConnection);
 });
 afterAll(async () => {
   await saga?.close();

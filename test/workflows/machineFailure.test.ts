@@ -15,9 +15,9 @@ let saga: SagaHarness;
 let stubbornGateway: SagaHarness;
 beforeAll(async () => {
   env = await startSagaTimeSkipping();
-  saga = await createSagaHarness(env);
+  saga = await createSagaHarness(env.nativeConnection);
   // A gateway whose refunds fail three times before one goes through.
-  stubbornGateway = await createSagaHarness(env, { gateway: { refundFailures: 3 } });
+  stubbornGateway = await createSagaHarness(env.nativeConnection, { gateway: { refundFailures: 3 } });
 });
 afterAll(async () => {
   await saga?.close();

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import {
   type CoffeeMachineConfig,
   createCoffeeMachineSimulator,
@@ -58,7 +58,7 @@ export interface SagaHarness {
 }
 
 export async function createSagaHarness(
-  env: TestWorkflowEnvironment,
+  connection: NativeConnection,
   config: { gateway?: Partial<PaymentSimulatorConfig>; machine?: Partial<CoffeeMachineConfig> } = {},
 ): Promise<SagaHarness> {
   const db = await createTestDatabase();
@@ -70,14 +70,14 @@ export async function createSagaHarness(
   const baristaQueue = uniqueTaskQueue('barista');
   const workers = async (): Promise<Worker[]> => [
     await createOrdersWorker({
-      connection: env.nativeConnection,
+      connection,
       taskQueue: ordersQueue,
       appendToStream: store.append,
       paymentGateway: gateway,
       workflowBundle: await orderWorkflowBundle(),
     }),
     await createBaristaWorker({
-      connection: env.nativeConnection,
+      connection,
       taskQueue: baristaQueue,
       coffeeMachine: machine,
     }),

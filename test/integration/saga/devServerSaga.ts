@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createPaymentSimulator, postgresLedger } from '../../../activities';
+import { type PlaceOrderLine, placeOrder } from '../../../domain';
+import { createEventStore, migrateEventStore } from '../../../eventstore';
+import type { OrderSagaInput } from '../../../workflows/definitions';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { uniqueTaskQueue } from '../../support/temporal';
+
+/** The pieces of a saga deployment on this run's dev server, isolated by task queue and database. */
+export async function devServerSaga() {
+  const db: TestDatabase = await createTestDatabase();
+  await migrateEventStore(db.pool);
+  const store = createEventStore(db.pool);
+  const ledger = await postgresLedger(db.pool);
+  const address = inject('temporalAddress');
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const ordersQueue = uniqueTaskQueue('orders');
+  const baristaQueue = uniqueTaskQueue('barista');
+  const customer = `Ana ${randomUUID().slice(0, 8)}`;
+  return {
+    db,
+    store,
+    ledger,
+    client,
+    nativeConnection,
+    ordersQueue,
+    baristaQueue,
+    customer,
+    /** A fresh simulated gateway over the shared ledger, as a separate worker process would have. */
+    gateway: () => createPaymentSimulator({}, ledger),
+    order(lines: Partial<PlaceOrderLine>[] = [{}], overrides: Partial<OrderSagaInput> = {}): OrderSagaInput {
+      const items = lines.map(
+        (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,
+      );
+      const placed = placeOrder(
+        { customer, items, payment: { token: 'tok_visa_4242' } },
+        { orderId: randomUUID(), now: new Date().toISOString(), pickupWindowSeconds: 600 },
+      );
+      return { ...placed, baristaTaskQueue: baristaQueue, ...overrides };
+    },
+    async close() {
+      await store.close();
+      await connection.close();
+      await nativeConnection.close();
+      await db.drop();
+    },
+  };
+}
