@@ -1,6 +1,8 @@
 // Operator's CLI for the notifier's dead letters.
 //   npm run notifications -- dead-letters [--all]     list those waiting (--all: replayed ones too)
 //   npm run notifications -- replay <eventId|--all>   re-send once, with the original idempotency key
+//   npm run notifications -- simulator                run the provider simulator as its own process
+//   npm run notifications -- faults '<json>'          tell a running simulator to misbehave, e.g. '{"downForMs":30000}'
 // Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL (default: the simulator `npm start` runs on
 // NOTIFICATION_SIMULATOR_PORT, 4010).
 import pg from 'pg';
@@ -9,20 +11,30 @@ import { loadNotifierConfig } from '../notifications/config';
 import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
 import { createHttpProvider } from '../notifications/httpProvider';
 import { migrateNotifications } from '../notifications/migrate';
+import { startProviderSimulator } from '../notifications/providerSimulator';
 
-const USAGE = 'usage: notifications dead-letters [--all] | notifications replay <eventId|--all>';
+const USAGE = [
+  'usage: notifications dead-letters [--all]',
+  '       notifications replay <eventId|--all>',
+  '       notifications simulator',
+  `       notifications faults '<json>'   (see notifications/providerSimulator.ts)`,
+].join('\n');
 
 async function main(args: string[]): Promise<number> {
   const [command, target] = args;
-  if (command !== 'dead-letters' && command !== 'replay') {
-    console.error(USAGE);
-    return 2;
-  }
-  if (command === 'replay' && !target) {
+  const known = ['dead-letters', 'replay', 'simulator', 'faults'];
+  if (!command || !known.includes(command) || ((command === 'replay' || command === 'faults') && !target)) {
     console.error(USAGE);
     return 2;
   }
   const config = loadNotifierConfig();
+  const providerUrl = config.providerUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
+  if (command === 'simulator') return runSimulator(config.simulatorPort);
+  if (command === 'faults') {
+    const response = await fetch(new URL('/faults', providerUrl), { method: 'POST', body: target });
+    console.log(`${providerUrl}: ${response.status} ${await response.text()}`);
+    return response.ok ? 0 : 1;
+  }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
   try {
     await migrateNotifications(pool);
@@ -44,7 +56,6 @@ async function main(args: string[]): Promise<number> {
         );
       return 0;
     }
-    const providerUrl = config.providerUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
     const store = createEventStore(pool);
     const provider = createHttpProvider({ baseUrl: providerUrl, timeoutMs: config.requestTimeoutMs });
     const results = await replayDeadLetters({ pool, store, provider }, target === '--all' ? 'all' : target!);
@@ -62,6 +73,20 @@ async function main(args: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
+}
+
+/** Runs until SIGINT/SIGTERM. */
+async function runSimulator(port: number): Promise<number> {
+  const simulator = await startProviderSimulator({ port });
+  console.log(
+    `notification provider simulator on ${simulator.url} (GET /deliveries, GET /calls, POST /faults)`,
+  );
+  await new Promise((stop) => {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await simulator.close();
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

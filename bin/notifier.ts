@@ -56,7 +56,7 @@ export async function startNotifier(
       onError: (error) => log.warn({ err: error }, 'event store trouble'),
     });
     stops.unshift(() => store.close());
-    const metricsServer = await serveMetrics(metrics, config.metricsPort);
+    const metricsServer = await serveMetrics(metrics, config.metricsHost, config.metricsPort);
     stops.unshift(() => closeServer(metricsServer));
     const reactor = startNotificationReactor({
       pool,
@@ -75,7 +75,7 @@ export async function startNotifier(
       crashAfterSend: config.crashAfterSend,
     });
     stops.unshift(() => reactor.stop());
-    const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
+    const metricsUrl = `http://${config.metricsHost === '0.0.0.0' ? '127.0.0.1' : config.metricsHost}:${(metricsServer.address() as AddressInfo).port}/metrics`;
     log.info({ providerUrl, metricsUrl }, 'notifier started');
     return {
       providerUrl,
@@ -93,7 +93,7 @@ export async function startNotifier(
   }
 }
 
-async function serveMetrics(metrics: NotificationMetrics, port: number): Promise<Server> {
+async function serveMetrics(metrics: NotificationMetrics, host: string, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/metrics') {
       response.writeHead(404).end();
@@ -106,7 +106,7 @@ async function serveMetrics(metrics: NotificationMetrics, port: number): Promise
   });
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
-    server.listen(port, '127.0.0.1', () => ready());
+    server.listen(port, host, () => ready());
   });
   return server;
 }

@@ -14,6 +14,8 @@ export const notifierConfigSchema = z.object({
   NOTIFICATION_SIMULATOR_PORT: port.default(4010),
   /** The notifier's own GET /metrics; 0 = any free port. */
   NOTIFIER_METRICS_PORT: port.default(9466),
+  /** Where /metrics listens: loopback by default, 0.0.0.0 in a container a scraper reaches from outside. */
+  NOTIFIER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   NOTIFIER_INSTANCE_ID: z.string().min(1).optional(),
   /** Consecutive transient provider failures that open the circuit breaker. */
   NOTIFIER_BREAKER_THRESHOLD: positiveInt.default(5),
@@ -38,6 +40,7 @@ export interface NotifierConfig {
   providerUrl: string | undefined;
   simulatorPort: number;
   metricsPort: number;
+  metricsHost: string;
   instanceId: string;
   policy: DeliveryPolicyOptions;
   requestTimeoutMs: number;
@@ -70,6 +73,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined> = pro
     providerUrl: e.NOTIFICATION_PROVIDER_URL,
     simulatorPort: e.NOTIFICATION_SIMULATOR_PORT,
     metricsPort: e.NOTIFIER_METRICS_PORT,
+    metricsHost: e.NOTIFIER_METRICS_HOST,
     instanceId: e.NOTIFIER_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     policy: {
       breakerThreshold: e.NOTIFIER_BREAKER_THRESHOLD,

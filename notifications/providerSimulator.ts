@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
 /**
  * Our own stand-in for an SMS/e-mail provider, on loopback. It dedupes by `Idempotency-Key`
@@ -20,6 +18,8 @@ import { fileURLToPath } from 'node:url';
  * A recipient whose local part starts with `invalid` (customers named "Invalid …") is refused
  * with 422 `invalid_recipient`, a permanent failure, unless it was marked valid: the "fix"
  * an operator makes before replaying a dead letter.
+ *
+ * In-process: `startProviderSimulator()`. As its own process: `npm run notifications -- simulator`.
  */
 export interface SimulatorFaults {
   down?: boolean;
@@ -261,14 +261,4 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   if (response.headersSent || response.destroyed) return;
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
-}
-
-// `tsx notifications/providerSimulator.ts` runs it as its own process (port from NOTIFICATION_SIMULATOR_PORT).
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const port = Number(process.env.NOTIFICATION_SIMULATOR_PORT ?? 4010);
-  const simulator = await startProviderSimulator({ port });
-  console.log(`notification provider simulator on ${simulator.url}`);
-  const stop = () => void simulator.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
