@@ -1,0 +1,98 @@
+// The order board: today's orders in columns by status, moved live by /orders/stream (SSE).
+const COLUMN_OF = {
+  PLACED: 'PLACED',
+  PAID: 'PAID',
+  BREWING: 'BREWING',
+  READY: 'READY',
+  PICKED_UP: 'DONE',
+  COMPLETED: 'DONE',
+  REJECTED: 'STOPPED',
+  FAILED: 'STOPPED',
+  CANCELLED: 'STOPPED',
+  ABANDONED: 'STOPPED',
+};
+const CANCELLABLE = new Set(['PLACED', 'PAID', 'BREWING']);
+const orders = new Map();
+const today = new Date().toISOString().slice(0, 10);
+
+const money = ({ amount, currency }) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
+
+function showProblem(text) {
+  const toast = document.getElementById('toast');
+  toast.textContent = text;
+  toast.style.display = 'block';
+  clearTimeout(showProblem.timer);
+  showProblem.timer = setTimeout(() => {
+    toast.style.display = 'none';
+  }, 4000);
+}
+
+async function command(orderId, action) {
+  const response = await fetch(`/orders/${encodeURIComponent(orderId)}/${action}`, { method: 'POST' });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    showProblem(problem.detail || problem.title || `${action} failed (${response.status})`);
+  }
+}
+
+function card(order) {
+  const article = document.createElement('article');
+  article.id = `order-${order.orderId}`;
+  article.dataset.status = order.status;
+  const who = document.createElement('div');
+  who.className = 'who';
+  who.textContent = order.customer;
+  const what = document.createElement('div');
+  what.className = 'what';
+  what.textContent = order.items
+    .map((line) => `${line.quantity}× ${line.size} ${line.drink.replace('_', ' ')}`)
+    .join(', ');
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = `${money(order.total)} · #${order.orderId.slice(0, 8)}`;
+  const status = document.createElement('div');
+  status.className = 'status';
+  status.textContent = order.status;
+  article.append(who, what, meta, status);
+  if (order.status === 'READY') {
+    const pickup = document.createElement('button');
+    pickup.textContent = 'Picked up';
+    pickup.dataset.action = 'pickup';
+    pickup.addEventListener('click', () => command(order.orderId, 'pickup'));
+    article.append(pickup);
+  }
+  if (CANCELLABLE.has(order.status)) {
+    const cancel = document.createElement('button');
+    cancel.textContent = 'Cancel';
+    cancel.dataset.action = 'cancel';
+    cancel.addEventListener('click', () => command(order.orderId, 'cancel'));
+    article.append(cancel);
+  }
+  return article;
+}
+
+function render(order) {
+  const placedOn = (order.placedAt || order.updatedAt || '').slice(0, 10);
+  if (placedOn && placedOn !== today) return;
+  const known = orders.get(order.orderId);
+  if (known && known.position >= order.position) return;
+  orders.set(order.orderId, order);
+  document.getElementById(`order-${order.orderId}`)?.remove();
+  const column = document.querySelector(`section[data-column="${COLUMN_OF[order.status] || 'STOPPED'}"]`);
+  const heading = column.querySelector('h2');
+  heading.after(card(order));
+  for (const section of document.querySelectorAll('section')) {
+    section.querySelector('.count').textContent = `(${section.querySelectorAll('article').length})`;
+  }
+}
+
+const stream = new EventSource('/orders/stream');
+const connection = document.getElementById('connection');
+stream.addEventListener('open', () => {
+  connection.textContent = 'live';
+});
+stream.addEventListener('error', () => {
+  connection.textContent = 'reconnecting…';
+});
+stream.addEventListener('order', (message) => render(JSON.parse(message.data)));

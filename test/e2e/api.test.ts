@@ -1,0 +1,270 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { malformedOrders } from '../unit/api/malformedRequests';
+import { call, type Json, order, readEvents, waitForStatus } from './http';
+import { type ShopSystem, startShop } from './system';
+
+let shop: ShopSystem;
+beforeAll(async () => {
+  shop = await startShop('api');
+});
+afterAll(() => shop?.stop());
+
+const SECRET_TOKEN = 'tok_e2e_secret_4711';
+const countRows = async (sql: string) => Number((await shop.db.pool.query(sql)).rows[0].count);
+
+describe('idempotency through the real saga', () => {
+  test('30 concurrent requests with one Idempotency-Key create exactly one order', async () => {
+    const body = order({ customer: 'Burst' });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        call(shop.url, 'POST', '/orders', body, { 'idempotency-key': 'burst-1' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(30).fill(202));
+    const ids = new Set(answers.map((a) => a.body.orderId));
+    const positions = new Set(answers.map((a) => a.body.position));
+    expect(ids.size).toBe(1);
+    expect(positions.size).toBe(1);
+    const [orderId] = [...ids];
+    const placedEvents = await countRows(
+      `SELECT count(*) FROM events WHERE stream_id = 'order-${orderId}' AND type = 'OrderPlaced'`,
+    );
+    expect(placedEvents).toBe(1);
+    await waitForStatus(shop.url, orderId, ['PLACED', 'PAID', 'BREWING', 'READY']);
+    const listed = await call(shop.url, 'GET', '/orders?customer=Burst&limit=100');
+    expect(listed.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+  });
+
+  test('the same key again answers the same order; with another body it is 422; no key means a new order', async () => {
+    const first = await call(shop.url, 'POST', '/orders', order({ customer: 'Idem' }), {
+      'idempotency-key': 'idem-1',
+    });
+    const again = await call(shop.url, 'POST', '/orders', order({ customer: 'Idem' }), {
+      'idempotency-key': 'idem-1',
+    });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    const other = await call(
+      shop.url,
+      'POST',
+      '/orders',
+      order({ customer: 'Idem', items: [{ drink: 'tea', size: 'small', quantity: 1 }] }),
+      {
+        'idempotency-key': 'idem-1',
+      },
+    );
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toMatch(/problem\+json/);
+    const a = await call(shop.url, 'POST', '/orders', order({ customer: 'Idem' }));
+    const b = await call(shop.url, 'POST', '/orders', order({ customer: 'Idem' }));
+    expect(new Set([first.body.orderId, a.body.orderId, b.body.orderId]).size).toBe(3);
+  });
+});
+
+describe('reads', () => {
+  test('?minPosition= gives read-your-writes: the order is there right after the 202', async () => {
+    const placed = await call(shop.url, 'POST', '/orders', order({ customer: 'Rya' }));
+    const read = await call(
+      shop.url,
+      'GET',
+      `/orders/${placed.body.orderId}?minPosition=${placed.body.position}`,
+    );
+    expect(read.status).toBe(200);
+    expect(read.body.position).toBeGreaterThanOrEqual(placed.body.position);
+  });
+
+  test('?asOf= folds the log up to a position or an instant; /events is the audit trail', async () => {
+    const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Tim' }))).body;
+    await waitForStatus(shop.url, orderId, 'READY');
+    expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`)).status).toBe(200);
+    await waitForStatus(shop.url, orderId, 'COMPLETED');
+    const { events } = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body;
+    const placed = events[0];
+    expect(placed.type).toBe('OrderPlaced');
+    expect(placed.data.paymentTokenLast4).toBe('4242');
+
+    const atPlacement = await call(shop.url, 'GET', `/orders/${orderId}?asOf=${placed.position}`);
+    expect(atPlacement.body).toMatchObject({ orderId, status: 'PLACED', position: placed.position });
+    const ready = events.find((e: { type: string }) => e.type === 'OrderReady');
+    const atReady = await call(
+      shop.url,
+      'GET',
+      `/orders/${orderId}?asOf=${encodeURIComponent(ready.recordedAt)}`,
+    );
+    expect(atReady.body.status).toBe('READY');
+    const now = await call(shop.url, 'GET', `/orders/${orderId}?asOf=${events.at(-1).position}`);
+    expect(now.body.status).toBe('COMPLETED');
+    const beforeAnything = await call(shop.url, 'GET', `/orders/${orderId}?asOf=2000-01-01T00:00:00Z`);
+    expect(beforeAnything.status).toBe(404);
+  });
+
+  test('GET /orders pages through every order with a cursor, newest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await call(shop.url, 'POST', '/orders', order({ customer: 'Pagina' }))).body.orderId);
+    await Promise.all(ids.map((id) => waitForStatus(shop.url, id, ['PLACED', 'PAID', 'BREWING', 'READY'])));
+    const seen: string[] = [];
+    let next: string | undefined = '/orders?customer=Pagina&limit=2';
+    while (next) {
+      const page = await call(shop.url, 'GET', next);
+      expect(page.status).toBe(200);
+      expect(page.body.orders.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.orders.map((o: { orderId: string }) => o.orderId));
+      next = page.body.links.next;
+    }
+    expect(seen).toEqual([...ids].reverse());
+    const bad = await call(shop.url, 'GET', '/orders?cursor=not-a-cursor');
+    expect(bad.status).toBe(400);
+  });
+
+  test('barista queue and daily sales answer their read models', async () => {
+    const queue = await call(shop.url, 'GET', '/barista/queue');
+    expect(queue.status).toBe(200);
+    expect(queue.body).toHaveProperty('toBrew');
+    const sales = await call(shop.url, 'GET', '/stats/sales');
+    expect(sales.status).toBe(200);
+    expect(sales.body.revenue.currency).toBe('USD');
+    expect((await call(shop.url, 'GET', '/readyz')).status).toBe(200);
+  });
+});
+
+describe('the order stream', () => {
+  test('SSE: ids are log positions, and a reconnect with Last-Event-ID misses nothing', async () => {
+    const { orderId } = (
+      await call(shop.url, 'POST', '/orders', order({ customer: 'Sam', payment: { token: 'tok_slow' } }))
+    ).body;
+    const url = `${shop.url}/orders/${orderId}/stream`;
+    const first = await readEvents(url, (events) => events.length >= 1);
+    expect(first.events[0]).toMatchObject({
+      event: 'change',
+      data: { type: 'OrderPlaced', status: 'PLACED' },
+    });
+    const lastSeen = first.events.at(-1)!.id!;
+
+    // while disconnected, the order moves on
+    await waitForStatus(shop.url, orderId, 'READY');
+    await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+    await waitForStatus(shop.url, orderId, 'COMPLETED');
+
+    const resumed = await readEvents(url, (events) => events.some((e) => e.data.type === 'OrderCompleted'), {
+      lastEventId: lastSeen,
+    });
+    const { events } = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body;
+    const expected = events.filter((e: { position: number }) => e.position > Number(lastSeen));
+    expect(resumed.events.map((e) => Number(e.id))).toEqual(
+      expected.map((e: { position: number }) => e.position),
+    );
+    expect(resumed.events.map((e) => e.data.type)).toEqual(expected.map((e: { type: string }) => e.type));
+    expect(resumed.events.at(-1)!.data.status).toBe('COMPLETED');
+  });
+
+  test('SSE sends heartbeat comments while nothing happens', async () => {
+    const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Hal' }))).body;
+    const stream = await readEvents(`${shop.url}/orders/${orderId}/stream`, () => false, {
+      timeoutMs: 1_600,
+    });
+    expect(stream.comments).toContain('heartbeat');
+  });
+});
+
+describe('bad input through the real system', () => {
+  test.each(malformedOrders)('$name → $status, and nothing is created', async (bad) => {
+    const before = await countRows('SELECT count(*) FROM events');
+    const keysBefore = await countRows('SELECT count(*) FROM idempotency_keys');
+    const response = await fetch(`${shop.url}/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': bad.contentType ?? 'application/json',
+        'idempotency-key': `bad-${bad.name}`.replaceAll(' ', '-'),
+        ...bad.headers,
+      },
+      body: typeof bad.body === 'string' ? bad.body : JSON.stringify(bad.body),
+    });
+    expect(response.status).toBe(bad.status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await countRows('SELECT count(*) FROM events')).toBe(before);
+    expect(await countRows('SELECT count(*) FROM idempotency_keys')).toBe(keysBefore);
+  });
+});
+
+test('neither the logs nor the database ever hold the full payment token', async () => {
+  const { orderId } = (
+    await call(shop.url, 'POST', '/orders', order({ customer: 'Priv', payment: { token: SECRET_TOKEN } }), {
+      'idempotency-key': 'privacy-1',
+    })
+  ).body;
+  await waitForStatus(shop.url, orderId, 'READY');
+  await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+  await waitForStatus(shop.url, orderId, 'COMPLETED');
+  const { rows: tables } = await shop.db.pool.query<{ name: string }>(
+    `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+     WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
+  );
+  expect(tables.length).toBeGreaterThan(3);
+  for (const { name } of tables) {
+    const { rows } = await shop.db.pool.query(
+      `SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM ${name} t`,
+    );
+    expect(rows[0].dump, name).not.toContain(SECRET_TOKEN);
+  }
+  const logs = shop.logs();
+  expect(logs).toContain(orderId);
+  expect(logs).not.toContain(SECRET_TOKEN);
+  // the last four are kept, for the customer's receipt
+  const { events } = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body;
+  expect(events[0].data.paymentTokenLast4).toBe('4711');
+});
+
+describe('the OpenAPI document is the truth', () => {
+  test('every documented route answers as documented (status, media type, body schema)', async () => {
+    const document = (await call(shop.url, 'GET', '/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const toDefs = (schema: unknown) =>
+      JSON.parse(JSON.stringify(schema).replaceAll('#/components/schemas/', '#/$defs/'));
+    const defs = toDefs(document.components.schemas);
+
+    const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Walker' }))).body;
+    await waitForStatus(shop.url, orderId, 'READY');
+    const requests: Record<string, { body?: unknown }> = {
+      'POST /orders': { body: order({ customer: 'Walker' }) },
+      'POST /orders/{id}/cancel': { body: { reason: 'walking the API' } },
+    };
+    let walked = 0;
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const url = `${shop.url}${path.replace('{id}', orderId)}`;
+        const init = requests[key];
+        const controller = new AbortController();
+        const response = await fetch(url, {
+          method: method.toUpperCase(),
+          signal: controller.signal,
+          ...(init?.body
+            ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }
+            : {}),
+        });
+        const documented = operation.responses[String(response.status)];
+        expect(documented, `${key} answered ${response.status}, not documented`).toBeDefined();
+        const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+        const content = documented.content ?? {};
+        const declared = Object.keys(content).find((type) => type === mediaType);
+        expect(declared, `${key} answered ${mediaType}, documented ${Object.keys(content)}`).toBeDefined();
+        if (mediaType === 'text/event-stream') {
+          controller.abort();
+        } else if (mediaType.endsWith('json')) {
+          const body = await response.json();
+          const validate = ajv.compile({ ...toDefs(content[mediaType].schema), $defs: defs });
+          expect(validate(body) ? [] : validate.errors, `${key} body`).toEqual([]);
+        } else {
+          await response.text();
+        }
+        walked += 1;
+      }
+    }
+    expect(walked).toBe(17);
+  });
+});
