@@ -71,8 +71,8 @@ export function slug(name: string): string {
 /**
  * Customers have names, not addresses, so the address is derived from the name:
  * `Ana` → `ana@customers.brew-saga.test`. A name containing "invalid" (e.g. "Invalid Ian")
- * derives `invalid-ian@…`, which the provider simulator refuses as a permanent failure:
- * that is how the dead-letter path is reached from the REST API.
+ * derives an address containing it (`invalid-ian@…`), which the provider simulator refuses as
+ * a permanent failure: that is how the dead-letter path is reached from the REST API.
  */
 export function recipientFor(customer: string): string {
   return `${slug(customer)}@${RECIPIENT_DOMAIN}`;

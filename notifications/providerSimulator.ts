@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   { "markInvalid": ["a@…"] } / { "markValid": ["a@…"] }   refuse / accept a recipient
  *   { "reset": true }                     clear faults (deliveries and calls stay; POST /reset clears all)
  *
- * A recipient whose local part starts with `invalid` (customers named "Invalid …") is refused
+ * A recipient whose local part contains `invalid` (a customer named "Invalid Ian") is refused
  * with 422 `invalid_recipient`, a permanent failure, unless it was marked valid: the "fix"
  * an operator makes before replaying a dead letter.
  *
@@ -126,7 +126,7 @@ export async function startProviderSimulator({
   };
 
   const isInvalid = (to: string): boolean =>
-    faults.invalid.has(to) || (!faults.valid.has(to) && /^invalid/i.test(to.split('@')[0] ?? ''));
+    faults.invalid.has(to) || (!faults.valid.has(to) && /invalid/i.test(to.split('@')[0] ?? ''));
 
   const takeMessage = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const now = Date.now();
