@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { call, order } from './http';
+import { type ShopSystem, startShop } from './system';
+
+let shop: ShopSystem;
+let browser: Browser;
+beforeAll(async () => {
+  shop = await startShop('board');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+test('an order appears on the board and moves to READY without a reload; the pick-up button finishes it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+  const loads: string[] = [];
+  page.on('load', () => loads.push(page.url()));
+  await page.goto(`${shop.url}/board`);
+  await page.locator('#connection', { hasText: 'live' }).waitFor();
+
+  const { orderId } = (
+    await call(shop.url, 'POST', '/orders', order({ customer: 'Bo', payment: { token: 'tok_slow' } }))
+  ).body;
+  const card = page.locator(`#order-${orderId}`);
+  await card.waitFor({ timeout: 10_000 });
+  expect(await card.getAttribute('data-status')).toMatch(/PLACED|PAID|BREWING/);
+
+  await page.locator(`section[data-column="READY"] #order-${orderId}`).waitFor({ timeout: 20_000 });
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/board.png', fullPage: true });
+
+  await card.locator('button[data-action="pickup"]').click();
+  await page.locator(`section[data-column="DONE"] #order-${orderId}`).waitFor({ timeout: 20_000 });
+  expect(loads).toHaveLength(1);
+
+  // cancel from the board: a slow card leaves time to cancel before anything is brewed
+  const second = (
+    await call(shop.url, 'POST', '/orders', order({ customer: 'Cy', payment: { token: 'tok_slow' } }))
+  ).body;
+  await page.locator(`#order-${second.orderId} button[data-action="cancel"]`).click();
+  await page.locator(`section[data-column="STOPPED"] #order-${second.orderId}`).waitFor({ timeout: 20_000 });
+  expect(await page.locator(`#order-${second.orderId}`).getAttribute('data-status')).toBe('CANCELLED');
+  await page.close();
+});
