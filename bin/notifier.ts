@@ -40,7 +40,11 @@ export async function startNotifier(
   const metrics = deps.metrics ?? notificationMetrics;
   const pool = deps.pool ?? new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
   const stops: Array<() => Promise<void>> = [];
-  if (!deps.pool) stops.unshift(() => pool.end());
+  if (!deps.pool) {
+    // An idle connection dropped by Postgres must not crash the process: the reactor reconnects.
+    pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+    stops.unshift(() => pool.end());
+  }
   try {
     await migrateEventStore(pool);
     await migrateNotifications(pool);
