@@ -1,39 +1,41 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type RunningNotifier, startNotifier } from '../../../bin/notifier';
 import { orderStreamId } from '../../../domain/events';
 import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { createHttpProvider } from '../../../notifications/httpProvider';
+import { notifierConfig } from '../../../notifications/config';
 import { createNotificationMetrics } from '../../../notifications/metrics';
-import { migrateNotifications } from '../../../notifications/migrate';
 import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
-import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { abandonOrder, countByKey, fastPolicy, placeReadyOrder, refundOrder, waitFor } from './support';
 
 let db: TestDatabase;
 let store: EventStore;
 let simulator: ProviderSimulator;
-let reactor: NotificationReactor;
+let notifier: RunningNotifier;
 const metrics = createNotificationMetrics();
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
   store = createEventStore(db.pool, { pollIntervalMs: 200 });
   simulator = await startProviderSimulator();
-  reactor = startNotificationReactor({
-    pool: db.pool,
-    store,
-    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
-    policy: fastPolicy,
-    metrics,
-  });
-  await reactor.activated;
+  // The notifier as bin/dev.ts would run it in-process, on this test's pool and metrics.
+  notifier = await startNotifier(
+    notifierConfig({
+      providerUrl: simulator.url,
+      metricsPort: 0,
+      policy: fastPolicy,
+      requestTimeoutMs: 500,
+      logLevel: 'silent',
+    }),
+    { pool: db.pool, metrics },
+  );
+  await notifier.reactor.activated;
 });
 
 afterAll(async () => {
-  await reactor?.stop();
+  await notifier?.stop();
   await store?.close();
   await simulator?.close();
   await db?.drop();
@@ -104,6 +106,9 @@ test('after a provider outage during a burst, every ready order got exactly one 
   expect(ready.map((delivery) => delivery.idempotencyKey)).toEqual(logOrder.map((row) => row.event_id));
   expect(counts.metricSent).toBe(expectedKeys.length);
   expect(await metric('brew_notifications_breaker_state')).toBe(0);
+  const exposed = await (await fetch(notifier.metricsUrl)).text();
+  expect(exposed).toContain(`brew_notifications_sent_total{kind="ready"} ${ORDERS}`);
+  expect(exposed).toContain('brew_notifications_dead_lettered_total{kind="ready"} 0');
 
   // The order read model can show "notified": one CustomerNotified per message, in the order's stream.
   for (const order of burst) {
