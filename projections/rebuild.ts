@@ -1,5 +1,12 @@
-import type pg from 'pg';
-import { checkpointAfter, LOG_START, type LogCheckpoint, type LoggedEvent, readAll } from '../eventstore';
+import pg from 'pg';
+import {
+  checkpointAfter,
+  LOG_START,
+  type LogCheckpoint,
+  type LoggedEvent,
+  MAX_READ_ALL_LIMIT,
+  readAll,
+} from '../eventstore';
 import { tryConsumerLock } from './advisoryLock';
 import { readCheckpoint, resetCheckpoint } from './checkpoints';
 import { type Logger, silentLogger } from './logger';
@@ -9,7 +16,7 @@ import type { ReadModel } from './types';
 export const SHADOW_SUFFIX = '_rebuild';
 
 export interface RebuildOptions {
-  /** Events per page: read once, applied to every shadow in one transaction (default 5000). */
+  /** Events per page: read once, applied to each shadow in one transaction (default 10,000, the most readAll gives). */
   batchSize?: number;
   logger?: Logger;
 }
@@ -31,19 +38,20 @@ export interface RebuildResult {
 export async function rebuildReadModels(
   pool: pg.Pool,
   models: readonly ReadModel[],
-  { batchSize = 5000, logger = silentLogger }: RebuildOptions = {},
+  { batchSize = MAX_READ_ALL_LIMIT, logger = silentLogger }: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const started = performance.now();
-  const writer = await pool.connect();
-  let broken: Error | undefined;
+  // One connection per model, so the models' writes run side by side; the first also holds the lock.
+  const writers = await Promise.all(models.map(() => connect(pool)));
+  const [main] = writers as [pg.Client];
   try {
-    if (!(await tryConsumerLock(writer, 'rebuild'))) throw new Error('another rebuild is running');
-    // Shadow rows are derived data: a crash only means running the rebuild again.
-    await writer.query('SET synchronous_commit = off');
-    for (const table of models.flatMap((model) => model.tables))
-      await writer.query(
+    if (!(await tryConsumerLock(main, 'rebuild'))) throw new Error('another rebuild is running');
+    const tables = models.flatMap((model) => model.tables);
+    // Unlogged while they fill (no per-row WAL), made durable in one pass before the swap.
+    for (const table of tables)
+      await main.query(
         `DROP TABLE IF EXISTS ${identifier(table + SHADOW_SUFFIX)};
-         CREATE TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
+         CREATE UNLOGGED TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
       );
     const shadows = models.map((model) => model.projection({ suffix: SHADOW_SUFFIX, notify: false }));
     let checkpoint = LOG_START;
@@ -56,17 +64,23 @@ export async function rebuildReadModels(
       checkpoint = checkpointAfter(page[page.length - 1]!);
       next = readAll(pool, { after: checkpoint, limit: batchSize });
       next.catch(() => {});
-      await writer.query('BEGIN');
-      for (const shadow of shadows) {
-        const handled = new Set<string>(shadow.handles);
-        const relevant = page.filter((event) => handled.has(event.type));
-        if (relevant.length > 0) await shadow.apply(writer, relevant);
-      }
-      await writer.query('COMMIT');
+      await Promise.all(
+        shadows.map(async (shadow, index) => {
+          const handled = new Set<string>(shadow.handles);
+          const relevant = page.filter((event) => handled.has(event.type));
+          if (relevant.length === 0) return;
+          const writer = writers[index]!;
+          await writer.query('BEGIN');
+          await shadow.apply(writer, relevant);
+          await writer.query('COMMIT');
+        }),
+      );
       events += page.length;
       if (page.length < batchSize) break;
     }
-    await swapIn(writer, models, checkpoint);
+    for (const table of tables)
+      await main.query(`ALTER TABLE ${identifier(table + SHADOW_SUFFIX)} SET LOGGED`);
+    await swapIn(main, models, checkpoint);
     const result = {
       readModels: models.map((model) => model.name),
       events,
@@ -75,14 +89,19 @@ export async function rebuildReadModels(
     };
     logger.info(result, `rebuilt ${result.readModels.join(', ')}`);
     return result;
-  } catch (error) {
-    broken = error instanceof Error ? error : new Error(String(error));
-    await writer.query('ROLLBACK').catch(() => {});
-    throw error;
   } finally {
-    // Destroyed, not returned: it holds the rebuild lock and a session setting.
-    writer.release(broken ?? true);
+    // Ending the sessions rolls back anything unfinished and releases the rebuild lock.
+    await Promise.all(writers.map((writer) => writer.end().catch(() => {})));
   }
+}
+
+async function connect(pool: pg.Pool): Promise<pg.Client> {
+  const client = new pg.Client({ ...pool.options, application_name: 'projections:rebuild' });
+  client.on('error', () => {});
+  await client.connect();
+  // Shadow rows are derived data: a crash only means running the rebuild again.
+  await client.query('SET synchronous_commit = off');
+  return client;
 }
 
 /** One transaction: the live tables become the rebuilt ones and the checkpoints follow. */

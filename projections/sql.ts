@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { LoggedEvent } from '../eventstore/types';
 
 /** Column name → Postgres type, in table order: the shape `jsonb_to_recordset` decodes a page of rows with. */
 export type Columns = Readonly<Record<string, string>>;
@@ -50,6 +51,21 @@ export async function deleteRows(
 ): Promise<void> {
   if (values.length === 0) return;
   await tx.query(`DELETE FROM ${identifier(table)} WHERE ${key} = ANY($1::text[])`, [values]);
+}
+
+/**
+ * The orders of a page (or of `subset`) whose state is already stored: those not placed in
+ * this page. An order's stream starts with OrderPlaced, so the others have nothing to load.
+ */
+export function storedOnes(
+  events: readonly LoggedEvent[],
+  subset: readonly LoggedEvent[] = events,
+): string[] {
+  const placedHere = new Set<unknown>();
+  for (const event of events) if (event.type === 'OrderPlaced') placedHere.add(event.data.orderId);
+  const ids = new Set<string>();
+  for (const event of subset) if (!placedHere.has(event.data.orderId)) ids.add(event.data.orderId as string);
+  return [...ids];
 }
 
 /** The stored rows for these keys, as plain JSON (numbers, ISO strings): the state a page folds from. */

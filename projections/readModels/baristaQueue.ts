@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { OrderEvent, OrderEventType, OrderLine } from '../../domain/events';
 import type { LoggedEvent } from '../../eventstore/types';
-import { type Columns, deleteRows, identifier, iso, loadRows, upsertRows } from '../sql';
+import { type Columns, deleteRows, identifier, iso, loadRows, storedOnes, upsertRows } from '../sql';
 import type { ReadModel } from '../types';
 
 /** A paid order on the barista's board. */
@@ -94,8 +94,7 @@ export const baristaQueue: ReadModel = {
       handles: this.handles,
       tables: [table],
       async apply(tx, events) {
-        const ids = [...new Set(events.map((event) => event.data.orderId as string))];
-        const stored = await loadRows<Row>(tx, table, 'order_id', ids);
+        const stored = await loadRows<Row>(tx, table, 'order_id', storedOnes(events));
         const rows = new Map<string, Row | null>(stored);
         for (const event of events) {
           const orderId = event.data.orderId as string;

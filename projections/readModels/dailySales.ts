@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { OrderEvent, OrderEventType } from '../../domain/events';
 import type { Money } from '../../domain/money';
 import type { LoggedEvent } from '../../eventstore/types';
-import { type Columns, dayOf, deleteRows, identifier, loadRows, upsertRows } from '../sql';
+import { type Columns, dayOf, deleteRows, identifier, loadRows, storedOnes, upsertRows } from '../sql';
 import type { ReadModel } from '../types';
 
 /** One (UTC) day's takings in one currency. Revenue counts charges, refunds count refunds, both on their day. */
@@ -119,10 +119,8 @@ export const dailySales: ReadModel = {
       handles: this.handles,
       tables: [days, drinks, openOrders],
       async apply(tx, events) {
-        const ending = events
-          .filter((event) => event.type in OUTCOMES)
-          .map((event) => event.data.orderId as string);
-        const stored = await loadRows<OpenOrder>(tx, openOrders, 'order_id', [...new Set(ending)]);
+        const ending = events.filter((event) => event.type in OUTCOMES);
+        const stored = await loadRows<OpenOrder>(tx, openOrders, 'order_id', storedOnes(events, ending));
         const open = new Map<string, OpenOrder | null>(stored);
         const deltas = new Deltas();
         for (const event of events) fold(open, deltas, event);

@@ -3,7 +3,7 @@ import { ORDER_EVENT_TYPES, type OrderEvent, type OrderLine } from '../../domain
 import type { Money } from '../../domain/money';
 import type { OrderStatus } from '../../domain/status';
 import type { LoggedEvent } from '../../eventstore/types';
-import { type Columns, identifier, iso, loadRows, upsertRows } from '../sql';
+import { type Columns, identifier, iso, loadRows, storedOnes, upsertRows } from '../sql';
 import type { ReadModel } from '../types';
 
 /** One row per order: what `GET /orders/:id` and `GET /orders` answer. */
@@ -73,18 +73,22 @@ const COLUMNS: Columns = {
 };
 type Row = Record<string, unknown> & { order_id: string; refunded_amount: number; last_position: number };
 
-/** Folds one event into an order's row. An event for an order never placed is a poison event: it throws. */
+const NO_STEPS = Object.fromEntries(Object.values(STEPS).map((column) => [column, null]));
+
+/**
+ * Folds one event into an order's row (updated in place: the page owns its rows). An event
+ * for an order never placed is a poison event: it throws.
+ */
 function evolve(row: Row | undefined, logged: LoggedEvent): Row {
   const event = { type: logged.type, data: logged.data } as OrderEvent;
   const { orderId, at } = event.data;
-  const touched = { last_position: logged.position, version: logged.streamVersion };
+  const touched = { last_position: logged.position, version: logged.streamVersion, updated_at: at };
   if (event.type === 'OrderPlaced') {
     const { customer, items, total } = event.data;
     if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
-    const steps = Object.fromEntries(Object.values(STEPS).map((column) => [column, null]));
     return {
-      ...steps,
+      ...NO_STEPS,
       ...touched,
       order_id: orderId,
       customer,
@@ -98,38 +102,43 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
       pickup_deadline: null,
       placed_at: at,
       placed_position: logged.position,
-      updated_at: at,
     };
   }
   if (!row) throw new Error(`${event.type} for order ${orderId}, which was never placed`);
-  const next: Row = { ...row, ...touched, updated_at: at };
+  return Object.assign(row, touched, change(event, row));
+}
+
+function change(event: OrderEvent, row: Row): Partial<Row> {
+  const { at } = event.data;
   switch (event.type) {
+    case 'OrderPlaced':
+      return {};
     case 'PaymentCharged':
-      return { ...next, status: 'PAID', paid_at: at };
+      return { status: 'PAID', paid_at: at };
     case 'PaymentDeclined':
-      return { ...next, reason: event.data.reason };
+      return { reason: event.data.reason };
     case 'OrderRejected':
-      return { ...next, status: 'REJECTED', rejected_at: at, reason: event.data.reason };
+      return { status: 'REJECTED', rejected_at: at, reason: event.data.reason };
     case 'BrewingStarted':
-      return { ...next, status: 'BREWING', brewing_started_at: at };
+      return { status: 'BREWING', brewing_started_at: at };
     case 'OrderReady':
-      return { ...next, status: 'READY', ready_at: at, pickup_deadline: event.data.pickupDeadline };
+      return { status: 'READY', ready_at: at, pickup_deadline: event.data.pickupDeadline };
     case 'OrderPickedUp':
-      return { ...next, status: 'PICKED_UP', picked_up_at: at };
+      return { status: 'PICKED_UP', picked_up_at: at };
     case 'OrderCompleted':
-      return { ...next, status: 'COMPLETED', completed_at: at };
+      return { status: 'COMPLETED', completed_at: at };
     case 'DrinkDiscarded':
-      return { ...next, discarded_at: at };
+      return { discarded_at: at };
     case 'PaymentRefunded':
-      return { ...next, refunded_amount: row.refunded_amount + event.data.amount.amount, refunded_at: at };
+      return { refunded_amount: row.refunded_amount + event.data.amount.amount, refunded_at: at };
     case 'OrderFailed':
-      return { ...next, status: 'FAILED', failed_at: at, reason: event.data.reason };
+      return { status: 'FAILED', failed_at: at, reason: event.data.reason };
     case 'OrderCancelled':
-      return { ...next, status: 'CANCELLED', cancelled_at: at, reason: event.data.reason };
+      return { status: 'CANCELLED', cancelled_at: at, reason: event.data.reason };
     case 'OrderAbandoned':
-      return { ...next, status: 'ABANDONED', abandoned_at: at };
+      return { status: 'ABANDONED', abandoned_at: at };
     case 'CustomerNotified':
-      return { ...next, notified: true };
+      return { notified: true };
     default: {
       const unknown: never = event;
       throw new Error(`order summary cannot fold ${(unknown as OrderEvent).type}`);
@@ -148,13 +157,12 @@ export const orderSummary: ReadModel = {
       handles: this.handles,
       tables: [table],
       async apply(tx, events) {
-        const ids = [...new Set(events.map((event) => event.data.orderId as string))];
-        const rows = await loadRows<Row>(tx, table, 'order_id', ids);
+        const rows = await loadRows<Row>(tx, table, 'order_id', storedOnes(events));
         for (const event of events) {
           const orderId = event.data.orderId as string;
           rows.set(orderId, evolve(rows.get(orderId), event));
         }
-        const changed = [...rows.values()].filter((row) => ids.includes(row.order_id));
+        const changed = [...rows.values()];
         await upsertRows(tx, table, COLUMNS, ['order_id'], changed);
         if (notify)
           await tx.query(

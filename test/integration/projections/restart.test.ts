@@ -65,14 +65,13 @@ async function appendThroughOutages(orders: ReturnType<typeof mixedOrders>): Pro
 test('a Postgres restart while following live loses nothing and doubles nothing', async () => {
   const orders = mixedOrders(SAGA_PATHS.length * 4, 'restart');
   const writing = appendThroughOutages(orders);
-  await sleep(400);
+  while (appendedSoFar < 20) await sleep(20);
   await postgres.stop();
   const appendedBeforeRestart = appendedSoFar;
   await sleep(1000);
   await postgres.start();
   const events = await writing;
   // The outage really fell in the middle of the load.
-  expect(appendedBeforeRestart).toBeGreaterThan(0);
   expect(appendedBeforeRestart).toBeLessThan(events);
 
   const { rows } = await pool.query('SELECT max(position)::int AS head, count(*)::int AS n FROM events');
