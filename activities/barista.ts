@@ -34,10 +34,13 @@ export function createBaristaActivities(machine: CoffeeMachine) {
       const context = Context.current();
       const { attempt } = context.info;
       try {
-        const receipt = await machine.brew(input, {
-          signal: context.cancellationSignal,
-          progress: (made, of) => context.heartbeat({ made, of }),
-        });
+        const receipt = await machine.brew(
+          { ...input, attempt },
+          {
+            signal: context.cancellationSignal,
+            progress: (made, of) => context.heartbeat({ made, of }),
+          },
+        );
         return { drinks: receipt.drinks, attempt };
       } catch (error) {
         if (context.cancellationSignal.aborted) await context.cancelled;

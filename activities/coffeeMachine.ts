@@ -14,6 +14,8 @@ export interface BrewRequest {
   idempotencyKey: string;
   orderId: string;
   items: OrderLine[];
+  /** Which try this is (Temporal's activity attempt), whichever barista makes it; counted per process when absent. */
+  attempt?: number;
 }
 export interface BrewControl {
   signal: AbortSignal;
@@ -82,7 +84,8 @@ export function createCoffeeMachineSimulator(
     brewed: () => brewed,
     discarded: () => discards,
     async brew(request, { signal, progress }) {
-      const call = (brewCalls.get(request.idempotencyKey) ?? 0) + 1;
+      // Competing baristas each see only some tries: the attempt, not a local count, says when a jam clears.
+      const call = request.attempt ?? (brewCalls.get(request.idempotencyKey) ?? 0) + 1;
       brewCalls.set(request.idempotencyKey, call);
       const of = drinkCount(request.items);
       let made = 0;
