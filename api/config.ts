@@ -24,6 +24,8 @@ export const apiConfigSchema = z.object({
   API_SSE_POLL_MS: positiveInt.default(2_000),
   /** How long graceful shutdown waits for requests in flight. */
   API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
+  ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
 });
 
 export type ApiConfigEnv = z.infer<typeof apiConfigSchema>;
@@ -43,6 +45,7 @@ export interface ApiConfig {
   sseHeartbeatMs: number;
   ssePollMs: number;
   shutdownGraceMs: number;
+  pickupWindowSeconds?: number;
 }
 
 export class InvalidConfig extends Error {
@@ -74,6 +77,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     sseHeartbeatMs: e.API_SSE_HEARTBEAT_MS,
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
+    ...(e.ORDER_PICKUP_WINDOW_SECONDS ? { pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS } : {}),
   };
 }
 

@@ -14,7 +14,11 @@ try {
   throw error;
 }
 const logger = createLogger(config.logLevel);
-const api = await startApi({ config, logger });
+const api = await startApi({
+  config,
+  logger,
+  ...(config.pickupWindowSeconds ? { pickupWindowSeconds: config.pickupWindowSeconds } : {}),
+});
 console.log(`[api] listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
