@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(os.tmpdir(), 'brew-saga-bench-rebuild-'));
   const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
   const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
+  pool.on('error', () => {});
   try {
     await migrateEventStore(pool);
     await migrateProjections(pool);

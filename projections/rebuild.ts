@@ -62,8 +62,11 @@ export async function rebuildReadModels(
       const page: LoggedEvent[] = await next;
       if (page.length === 0) break;
       checkpoint = checkpointAfter(page[page.length - 1]!);
-      next = readAll(pool, { after: checkpoint, limit: batchSize });
-      next.catch(() => {});
+      const more = page.length === batchSize;
+      if (more) {
+        next = readAll(pool, { after: checkpoint, limit: batchSize });
+        next.catch(() => {}); // awaited next round; a failure then is not unhandled now
+      }
       await Promise.all(
         shadows.map(async (shadow, index) => {
           const handled = new Set<string>(shadow.handles);
@@ -76,7 +79,7 @@ export async function rebuildReadModels(
         }),
       );
       events += page.length;
-      if (page.length < batchSize) break;
+      if (!more) break;
     }
     for (const table of tables)
       await main.query(`ALTER TABLE ${identifier(table + SHADOW_SUFFIX)} SET LOGGED`);

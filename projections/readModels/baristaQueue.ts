@@ -53,7 +53,7 @@ const LEAVES: ReadonlySet<OrderEventType> = new Set([
 
 /** Folds one event into an order's ticket; null means not (or no longer) on the board. */
 function evolve(row: Row | null, logged: LoggedEvent): Row | null {
-  const event = { type: logged.type, data: logged.data } as OrderEvent;
+  const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
   if (LEAVES.has(event.type)) return null;
   if (event.type === 'OrderPlaced') {

@@ -72,7 +72,7 @@ class Deltas {
 }
 
 function fold(open: Map<string, OpenOrder | null>, deltas: Deltas, logged: LoggedEvent): void {
-  const event = { type: logged.type, data: logged.data } as OrderEvent;
+  const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
   const day = dayOf(at);
   if (event.type === 'OrderPlaced') {

@@ -80,16 +80,14 @@ const NO_STEPS = Object.fromEntries(Object.values(STEPS).map((column) => [column
  * for an order never placed is a poison event: it throws.
  */
 function evolve(row: Row | undefined, logged: LoggedEvent): Row {
-  const event = { type: logged.type, data: logged.data } as OrderEvent;
+  const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
-  const touched = { last_position: logged.position, version: logged.streamVersion, updated_at: at };
   if (event.type === 'OrderPlaced') {
     const { customer, items, total } = event.data;
     if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
     return {
       ...NO_STEPS,
-      ...touched,
       order_id: orderId,
       customer,
       status: 'PLACED',
@@ -102,48 +100,75 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
       pickup_deadline: null,
       placed_at: at,
       placed_position: logged.position,
+      last_position: logged.position,
+      version: logged.streamVersion,
+      updated_at: at,
     };
   }
   if (!row) throw new Error(`${event.type} for order ${orderId}, which was never placed`);
-  return Object.assign(row, touched, change(event, row));
-}
-
-function change(event: OrderEvent, row: Row): Partial<Row> {
-  const { at } = event.data;
+  row.last_position = logged.position;
+  row.version = logged.streamVersion;
+  row.updated_at = at;
   switch (event.type) {
-    case 'OrderPlaced':
-      return {};
     case 'PaymentCharged':
-      return { status: 'PAID', paid_at: at };
+      row.status = 'PAID';
+      row.paid_at = at;
+      break;
     case 'PaymentDeclined':
-      return { reason: event.data.reason };
+      row.reason = event.data.reason;
+      break;
     case 'OrderRejected':
-      return { status: 'REJECTED', rejected_at: at, reason: event.data.reason };
+      row.status = 'REJECTED';
+      row.rejected_at = at;
+      row.reason = event.data.reason;
+      break;
     case 'BrewingStarted':
-      return { status: 'BREWING', brewing_started_at: at };
+      row.status = 'BREWING';
+      row.brewing_started_at = at;
+      break;
     case 'OrderReady':
-      return { status: 'READY', ready_at: at, pickup_deadline: event.data.pickupDeadline };
+      row.status = 'READY';
+      row.ready_at = at;
+      row.pickup_deadline = event.data.pickupDeadline;
+      break;
     case 'OrderPickedUp':
-      return { status: 'PICKED_UP', picked_up_at: at };
+      row.status = 'PICKED_UP';
+      row.picked_up_at = at;
+      break;
     case 'OrderCompleted':
-      return { status: 'COMPLETED', completed_at: at };
+      row.status = 'COMPLETED';
+      row.completed_at = at;
+      break;
     case 'DrinkDiscarded':
-      return { discarded_at: at };
+      row.discarded_at = at;
+      break;
     case 'PaymentRefunded':
-      return { refunded_amount: row.refunded_amount + event.data.amount.amount, refunded_at: at };
+      row.refunded_amount += event.data.amount.amount;
+      row.refunded_at = at;
+      break;
     case 'OrderFailed':
-      return { status: 'FAILED', failed_at: at, reason: event.data.reason };
+      row.status = 'FAILED';
+      row.failed_at = at;
+      row.reason = event.data.reason;
+      break;
     case 'OrderCancelled':
-      return { status: 'CANCELLED', cancelled_at: at, reason: event.data.reason };
+      row.status = 'CANCELLED';
+      row.cancelled_at = at;
+      row.reason = event.data.reason;
+      break;
     case 'OrderAbandoned':
-      return { status: 'ABANDONED', abandoned_at: at };
+      row.status = 'ABANDONED';
+      row.abandoned_at = at;
+      break;
     case 'CustomerNotified':
-      return { notified: true };
+      row.notified = true;
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`order summary cannot fold ${(unknown as OrderEvent).type}`);
     }
   }
+  return row;
 }
 
 export const orderSummary: ReadModel = {
