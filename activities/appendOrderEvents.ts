@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { OrderEvent } from '../domain';
-import type { AppendResult, ExpectedVersion, NewEvent } from '../eventstore/types';
+import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventstore/types';
 import { eventIdFor } from './eventIds';
 
 /** The port to the event store: `createEventStore(pool).append` fits it. */
@@ -9,6 +9,9 @@ export type AppendToStream = (
   expectedVersion: ExpectedVersion,
   events: NewEvent[],
 ) => Promise<AppendResult>;
+
+/** Reads a stream back; lets a re-executed local activity find the facts it already wrote. */
+export type ReadStream = (streamId: string) => Promise<RecordedEvent[]>;
 
 export interface AppendOrderEventsInput {
   streamId: string;
@@ -27,7 +30,7 @@ export interface AppendOrderEventsResult {
   attempt: number;
 }
 
-export function createAppendActivities(appendToStream: AppendToStream) {
+export function createAppendActivities(appendToStream: AppendToStream, readStream?: ReadStream) {
   return {
     /** Appends facts with ids derived from (workflow id, step): a retry appends nothing twice. */
     async appendOrderEvents(input: AppendOrderEventsInput): Promise<AppendOrderEventsResult> {
@@ -49,8 +52,57 @@ export function createAppendActivities(appendToStream: AppendToStream) {
           },
         }),
       );
-      const result = await appendToStream(input.streamId, input.expectedVersion, events);
-      return { positions: result.positions, nextVersion: result.nextVersion, eventIds, attempt };
+      try {
+        const result = await appendToStream(input.streamId, input.expectedVersion, events);
+        return { positions: result.positions, nextVersion: result.nextVersion, eventIds, attempt };
+      } catch (error) {
+        const original =
+          isPayloadConflict(error) && readStream ? await sameFacts(readStream, input) : undefined;
+        if (!original) throw error;
+        return { ...original, eventIds, attempt };
+      }
     },
   };
 }
+
+const isPayloadConflict = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.name === 'EventIdConflictError' &&
+  (error as Error & { reason?: string }).reason === 'different_payload';
+
+/**
+ * A local activity re-executed after its workflow task was lost decides `at` again, from the new
+ * task's clock. Same ids, same stream, same types, same data but for `at`: the same facts, already
+ * written, and the first time stands. Anything else stays an error.
+ */
+async function sameFacts(
+  readStream: ReadStream,
+  input: AppendOrderEventsInput,
+): Promise<AppendResult | undefined> {
+  const { workflowId } = Context.current().info.workflowExecution!;
+  const recorded = new Map((await readStream(input.streamId)).map((event) => [event.eventId, event]));
+  const originals = input.events.map((event) => {
+    const stored = recorded.get(eventIdFor(workflowId, event.type));
+    return stored && stored.type === event.type && equalButTime(stored.data, event.data) ? stored : undefined;
+  });
+  if (originals.some((stored) => stored === undefined)) return undefined;
+  const found = originals as RecordedEvent[];
+  return {
+    positions: found.map((stored) => stored.position),
+    nextVersion: Math.max(...found.map((stored) => stored.streamVersion)),
+  };
+}
+
+function equalButTime(stored: Record<string, unknown>, fresh: object): boolean {
+  const { at: _storedAt, ...storedRest } = stored;
+  const { at: _freshAt, ...freshRest } = fresh as Record<string, unknown>;
+  return canonical(storedRest) === canonical(freshRest);
+}
+
+// jsonb does not keep key order: compare with keys sorted.
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );

@@ -1,4 +1,4 @@
-import { type AppendToStream, createAppendActivities } from './appendOrderEvents';
+import { type AppendToStream, createAppendActivities, type ReadStream } from './appendOrderEvents';
 import { createBaristaActivities } from './barista';
 import type { CoffeeMachine } from './coffeeMachine';
 import type { PaymentGateway } from './paymentGateway';
@@ -14,15 +14,17 @@ export * from './payments';
 
 export interface ActivityDependencies {
   appendToStream: AppendToStream;
+  /** Optional: lets a re-executed local append recognise facts it already wrote (see appendOrderEvents). */
+  readStream?: ReadStream;
   paymentGateway: PaymentGateway;
   coffeeMachine: CoffeeMachine;
 }
 
 /** What the `orders` worker runs: appends and payments. */
 export const createOrderActivities = (
-  deps: Pick<ActivityDependencies, 'appendToStream' | 'paymentGateway'>,
+  deps: Pick<ActivityDependencies, 'appendToStream' | 'readStream' | 'paymentGateway'>,
 ) => ({
-  ...createAppendActivities(deps.appendToStream),
+  ...createAppendActivities(deps.appendToStream, deps.readStream),
   ...createPaymentActivities(deps.paymentGateway),
 });
 

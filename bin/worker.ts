@@ -29,6 +29,7 @@ try {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.ORDERS_TASK_QUEUE,
     appendToStream: store.append,
+    readStream: (streamId) => store.readStream(streamId),
     paymentGateway,
   });
   console.log(`orders worker polling ${config.ORDERS_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

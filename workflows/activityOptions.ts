@@ -9,6 +9,8 @@ export const APPEND: ActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },
 };
+/** Measured by bench/saga.ts: see its `byAppendMode`. An input's `localAppends` overrides it. */
+export const LOCAL_APPENDS_BY_DEFAULT = false;
 export const LOCAL_APPEND: LocalActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },

@@ -20,7 +20,15 @@ import {
   summarizeOrder,
   tokenLast4,
 } from '../domain';
-import { APPEND, BREW, CHARGE, DISCARD, LOCAL_APPEND, REFUND } from './activityOptions';
+import {
+  APPEND,
+  BREW,
+  CHARGE,
+  DISCARD,
+  LOCAL_APPEND,
+  LOCAL_APPENDS_BY_DEFAULT,
+  REFUND,
+} from './activityOptions';
 import { Compensations } from './compensations';
 import {
   BARISTA_TASK_QUEUE,
@@ -50,9 +58,11 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
   const baristaQueue = order.baristaTaskQueue ?? BARISTA_TASK_QUEUE;
   const at = () => new Date().toISOString();
 
-  const { appendOrderEvents } = order.localAppends
-    ? proxyLocalActivities<OrderActivities>({ ...LOCAL_APPEND, summary: `record facts of ${about}` })
-    : proxyActivities<OrderActivities>({ ...APPEND, summary: `record facts of ${about}` });
+  // Appends carry no summary: four per order, and the activity's name already says it all.
+  const { appendOrderEvents } =
+    (order.localAppends ?? LOCAL_APPENDS_BY_DEFAULT)
+      ? proxyLocalActivities<OrderActivities>(LOCAL_APPEND)
+      : proxyActivities<OrderActivities>(APPEND);
   const { chargePayment } = proxyActivities<OrderActivities>({ ...CHARGE, summary: `charge ${about}` });
   const { refundPayment } = proxyActivities<OrderActivities>({ ...REFUND, summary: `refund ${about}` });
   const { brewDrinks } = proxyActivities<BaristaActivities>({

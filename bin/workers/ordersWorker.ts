@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { type AppendToStream, createOrderActivities, type PaymentGateway } from '../../activities';
+import {
+  type AppendToStream,
+  createOrderActivities,
+  type PaymentGateway,
+  type ReadStream,
+} from '../../activities';
 import { ORDERS_TASK_QUEUE } from '../../workflows/definitions';
 
 export const ORDER_WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -10,6 +15,8 @@ export interface OrdersWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   appendToStream: AppendToStream;
+  /** The store's readStream: lets a re-executed local append recognise facts it already wrote. */
+  readStream?: ReadStream;
   paymentGateway: PaymentGateway;
   /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH })`) saves seconds per worker. */
   workflowBundle?: { code: string };

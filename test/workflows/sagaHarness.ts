@@ -73,6 +73,7 @@ export async function createSagaHarness(
       connection,
       taskQueue: ordersQueue,
       appendToStream: store.append,
+      readStream: (streamId) => store.readStream(streamId),
       paymentGateway: gateway,
       workflowBundle: await orderWorkflowBundle(),
     }),

@@ -18,6 +18,7 @@ test('orders flow through two competing baristas, and are found by status and cu
     connection: shop.nativeConnection,
     taskQueue: shop.ordersQueue,
     appendToStream: shop.store.append,
+    readStream: (streamId) => shop.store.readStream(streamId),
     paymentGateway: shop.gateway(),
     workflowBundle: await orderWorkflowBundle(),
   });

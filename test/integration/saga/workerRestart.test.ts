@@ -25,6 +25,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
       connection: shop.nativeConnection,
       taskQueue: shop.ordersQueue,
       appendToStream: shop.store.append,
+      readStream: (streamId) => shop.store.readStream(streamId),
       // Each worker has its own gateway client; only the gateway's ledger is shared, as in production.
       paymentGateway: shop.gateway(),
       workflowBundle: await orderWorkflowBundle(),

@@ -1,0 +1,93 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type AppendOrderEventsResult, createAppendActivities, eventIdFor } from '../../../activities';
+import type { OrderEvent } from '../../../domain';
+import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+let db: TestDatabase;
+let store: EventStore;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await migrateEventStore(db.pool);
+  store = createEventStore(db.pool);
+});
+afterAll(async () => {
+  await store?.close();
+  await db?.drop();
+});
+
+const workflowId = 'order-o-1';
+const ready = (at: string): OrderEvent => ({
+  type: 'OrderReady',
+  data: { orderId: 'o-1', at, pickupDeadline: '2026-11-25T08:30:00.000Z' },
+});
+const placed: OrderEvent = {
+  type: 'OrderPlaced',
+  data: {
+    orderId: 'o-1',
+    at: '2026-11-25T08:00:00.000Z',
+    customer: 'Ana',
+    items: [],
+    total: { amount: 0, currency: 'USD' },
+    paymentTokenLast4: '4242',
+    pickupWindowSeconds: 1800,
+  },
+};
+const attempt = (n: number, runId = 'run-1') =>
+  new MockActivityEnvironment({ attempt: n, workflowExecution: { workflowId, runId } });
+
+test('a retried append writes nothing twice and returns the original positions and ids', async () => {
+  const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
+  const input = { streamId: workflowId, expectedVersion: 0, causationId: null, events: [placed] };
+  const first = (await attempt(1).run(appendOrderEvents, input)) as AppendOrderEventsResult;
+  const retried = await attempt(2, 'run-2').run(appendOrderEvents, input);
+  expect(retried).toEqual({ ...first, attempt: 2 });
+  expect(first.eventIds).toEqual([eventIdFor(workflowId, 'OrderPlaced')]);
+  const events = await store.readStream(workflowId);
+  expect(events).toHaveLength(1);
+  expect(events[0]!.metadata).toMatchObject({
+    correlationId: 'o-1',
+    workflowId,
+    runId: 'run-1',
+    activityAttempt: 1,
+  });
+});
+
+test('a re-executed local append that re-decided only `at` finds its fact; the first time stands', async () => {
+  const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
+  const input = (at: string) => ({
+    streamId: workflowId,
+    expectedVersion: 1,
+    causationId: null,
+    events: [ready(at)],
+  });
+  const first = (await attempt(1).run(
+    appendOrderEvents,
+    input('2026-11-25T08:05:00.000Z'),
+  )) as AppendOrderEventsResult;
+  const again = (await attempt(1).run(
+    appendOrderEvents,
+    input('2026-11-25T08:05:11.000Z'),
+  )) as AppendOrderEventsResult;
+  expect(again.positions).toEqual(first.positions);
+  const events = await store.readStream(workflowId);
+  expect(events.map((event) => event.data.at)).toEqual([
+    '2026-11-25T08:00:00.000Z',
+    '2026-11-25T08:05:00.000Z',
+  ]);
+});
+
+test('the same event id with other data is still an error', async () => {
+  const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
+  const other = ready('2026-11-25T08:05:00.000Z');
+  (other.data as { pickupDeadline: string }).pickupDeadline = '2026-11-25T09:00:00.000Z';
+  await expect(
+    attempt(1).run(appendOrderEvents, {
+      streamId: workflowId,
+      expectedVersion: 1,
+      causationId: null,
+      events: [other],
+    }),
+  ).rejects.toThrow(/already recorded/);
+});
