@@ -29,6 +29,8 @@ export interface ApiApp {
   metrics: ApiMetrics;
   /** Ends every open Server-Sent Events stream (graceful shutdown). */
   closeStreams(): void;
+  /** Resolves once no request is in flight (true), or after `timeoutMs` (false). */
+  drained(timeoutMs: number): Promise<boolean>;
   openApi(): ReturnType<typeof openApiDocument>;
 }
 
@@ -46,20 +48,38 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
 
   // Correlation id and latency; the AsyncLocalStorage scope starts after the body is read,
   // because the body's stream events would otherwise run outside it.
+  // Label sets repeat (method × route × status): resolve each histogram child once.
+  const latencyByLabels = new Map<string, { observe(seconds: number): void }>();
+  const observeLatency = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = latencyByLabels.get(key);
+    if (!child) {
+      child = metrics.httpDuration.labels({ method, route, status: String(status) });
+      latencyByLabels.set(key, child);
+    }
+    child.observe(seconds);
+  };
+  let inFlight = 0;
+  const idleWaiters = new Set<() => void>();
   app.use((req: Request, res: Response, next: NextFunction) => {
+    inFlight += 1;
     const started = process.hrtime.bigint();
     const given = req.get('x-request-id');
     const context: RequestContext = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
     res.locals.context = context;
     res.locals.requestId = context.requestId;
     res.setHeader('X-Request-Id', context.requestId);
-    res.on('finish', () => {
+    // One listener per request: 'close' comes after 'finish', and also when the client hung up.
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const wake of idleWaiters) wake();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const status = res.writableFinished ? res.statusCode : 499;
+      observeLatency(req.method, route, status, seconds);
       requestContext.run(context, () =>
         logger.info(
-          { method: req.method, path: req.originalUrl, route, status: res.statusCode, ms: seconds * 1000 },
+          { method: req.method, path: req.originalUrl, route, status, ms: seconds * 1000 },
           'request completed',
         ),
       );
@@ -128,5 +148,20 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   app.use(notFoundMiddleware);
   app.use(problemMiddleware(logger));
 
-  return { app, metrics, closeStreams: () => streams.closeAll(), openApi };
+  const drained = (timeoutMs: number) =>
+    new Promise<boolean>((resolve) => {
+      if (inFlight === 0) return resolve(true);
+      const wake = () => {
+        clearTimeout(timer);
+        idleWaiters.delete(wake);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        idleWaiters.delete(wake);
+        resolve(false);
+      }, timeoutMs);
+      idleWaiters.add(wake);
+    });
+
+  return { app, metrics, closeStreams: () => streams.closeAll(), drained, openApi };
 }

@@ -109,7 +109,8 @@ export interface OrderPage {
 export type AsOf = { position: number } | { time: Date };
 
 export interface OrderQueries {
-  getOrder(orderId: string): Promise<OrderView | null>;
+  /** `fresh`: straight from the read model, never from a cache (after `waitForPosition`). */
+  getOrder(orderId: string, options?: { fresh?: boolean }): Promise<OrderView | null>;
   listOrders(filter: ListOrdersFilter): Promise<OrderPage>;
   /** The audit trail; empty when the order does not exist. */
   orderEvents(orderId: string): Promise<OrderEventView[]>;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { migrateApi, postgresIdempotencyStore } from './adapters/idempotencyStore';
+import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
@@ -36,15 +37,18 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const connection = Connection.lazy({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const changes = listenForOrderChanges(config.databaseUrl, logger);
+  const queries = cacheOrderReads(postgresOrderQueries(pool), changes, { isLive: changes.isLive });
+  const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
+  const commands = temporalOrderCommands({
+    client,
+    ...(pickupWindowSeconds ? { pickupWindowSeconds } : {}),
+    taskQueue: config.taskQueue,
+    logger,
+    ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+  });
   const ports: ApiPorts = {
-    commands: temporalOrderCommands({
-      client,
-      taskQueue: config.taskQueue,
-      logger,
-      ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
-      ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
-    }),
-    queries: postgresOrderQueries(pool),
+    commands,
+    queries,
     changes,
     idempotency: postgresIdempotencyStore(pool),
     health: {
@@ -74,9 +78,12 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       const closed = closeServer(server);
       api.closeStreams();
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      // Requests in flight finish (bounded) before their adapters go away under them.
+      await api.drained(config.shutdownGraceMs);
+      server.closeAllConnections();
       await closed;
-      clearTimeout(grace);
+      await commands.drain(config.shutdownGraceMs);
+      queries.close();
       await changes.close();
       await connection.close().catch(() => {});
       await pool.end();

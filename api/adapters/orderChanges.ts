@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import type { OrderChangeNotice, OrderChanges } from '../ports';
 
 export interface PgOrderChanges extends OrderChanges {
+  /** True while LISTEN is established, i.e. no notification can be missed. */
+  isLive(): boolean;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
   void connect();
 
   return {
+    isLive: () => client !== undefined,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

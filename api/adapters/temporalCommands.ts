@@ -30,8 +30,13 @@ const isUnavailable = (error: unknown) =>
   /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect/i.test(error.message);
 
 /** Commands go through the saga: update-with-start, the cancel Update, the confirmPickUp Update, the status query. */
-export function temporalOrderCommands(options: TemporalCommandsOptions): OrderCommands {
+export function temporalOrderCommands(
+  options: TemporalCommandsOptions,
+): OrderCommands & { drain(timeoutMs: number): Promise<void> } {
   const { client, logger } = options;
+  // Calls still talking to Temporal: shutdown waits for them before closing the connection
+  // (a client that hung up does not stop its request's workflow call).
+  const pending = new Set<Promise<unknown>>();
 
   /** The status of a saga that refused or could not take an update, or OrderNotFound. */
   async function statusOf(orderId: string): Promise<{ status: OrderStatus | undefined; running: boolean }> {
@@ -62,6 +67,16 @@ export function temporalOrderCommands(options: TemporalCommandsOptions): OrderCo
   };
 
   return {
+    async drain(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...pending]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
     placeOrder: (command) =>
       guard(async () => {
         const order = priceOrderForSaga(

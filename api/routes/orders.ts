@@ -168,7 +168,7 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
           return;
         }
       }
-      const view = await queries.getOrder(params.id);
+      const view = await queries.getOrder(params.id, { fresh: query.minPosition !== undefined });
       if (!view) throw new OrderNotFound(params.id);
       return { status: 200, body: withLinks(view) };
     },

@@ -1,0 +1,272 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type Worker,
+} from '@temporalio/worker';
+import express from 'express';
+import pg from 'pg';
+import pino from 'pino';
+import { createCoffeeMachineSimulator, createPaymentSimulator } from '../activities';
+import { apiConfig } from '../api/config';
+import { createLogger } from '../api/logger';
+import { startApi } from '../api/server';
+import { startEmbeddedPostgres } from '../bin/embedded/postgres';
+import { startTemporalDevServer } from '../bin/embedded/temporal';
+import { createBaristaWorker } from '../bin/workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../bin/workers/ordersWorker';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import { startProjector } from '../projections';
+
+// npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the
+// same size (same run, same machine), then POST /orders at a fixed rate. Prints one JSON object.
+const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 15);
+const READ_ROUNDS = 3;
+const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
+const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+
+const run = promisify(execFile);
+const autocannonBin = join(import.meta.dirname, '..', 'node_modules', 'autocannon', 'autocannon.js');
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+
+/** autocannon in its own process, so load generation never shares an event loop with the server. */
+async function cannon(args: string[]): Promise<CannonResult> {
+  const { stdout } = await run(process.execPath, [autocannonBin, '--json', ...args], { maxBuffer: 64 << 20 });
+  return JSON.parse(stdout) as CannonResult;
+}
+
+/** Rounds of one target as one result: mean throughput, worst p99, median p50. */
+function combine(rounds: CannonResult[]): CannonResult {
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const sum = (pick: (r: CannonResult) => number) => rounds.reduce((total, r) => total + pick(r), 0);
+  return {
+    requests: {
+      average: sum((r) => r.requests.average) / rounds.length,
+      total: sum((r) => r.requests.total),
+    },
+    latency: {
+      p50: sorted(rounds.map((r) => r.latency.p50))[Math.floor(rounds.length / 2)]!,
+      p99: Math.max(...rounds.map((r) => r.latency.p99)),
+      average: sum((r) => r.latency.average) / rounds.length,
+    },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    '2xx': sum((r) => r['2xx']),
+  };
+}
+
+const summary = (result: CannonResult) => ({
+  requestsPerSecond: Math.round(result.requests.average),
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  errors: result.errors + result.timeouts,
+  non2xx: result.non2xx,
+});
+
+/**
+ * POST at a fixed rate, open loop: a request leaves every 1/rate s whether or not earlier ones
+ * answered, so a slow answer shows in the latencies instead of quietly lowering the rate.
+ */
+async function fixedRate(url: string, body: string, rate: number, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < rate * seconds; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      (async () => {
+        const sent = performance.now();
+        try {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          await response.arrayBuffer();
+          if (response.status !== 202) errors += 1;
+        } catch {
+          errors += 1;
+        }
+        latencies.push(performance.now() - sent);
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    sent: latencies.length,
+    ratePerSecond: Number((latencies.length / seconds).toFixed(1)),
+    wallSeconds: Number(elapsed.toFixed(1)),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: Math.round(latencies.at(-1) ?? 0),
+    errors,
+  };
+}
+
+// The bundler's chatter is not the benchmark's output.
+function quiet() {}
+const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-api-'));
+const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
+const temporal = await startTemporalDevServer();
+const pool = new pg.Pool({ connectionString: postgres.url, max: 10 });
+const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+const stops: Array<() => Promise<unknown>> = [];
+
+try {
+  await migrateEventStore(pool);
+  const store = createEventStore(pool);
+  stops.push(() => store.close());
+  const workers: Worker[] = [
+    await createOrdersWorker({
+      connection: nativeConnection,
+      taskQueue: 'bench-api-orders',
+      appendToStream: store.append,
+      paymentGateway: createPaymentSimulator(),
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
+    }),
+    await createBaristaWorker({
+      connection: nativeConnection,
+      taskQueue: 'bench-api-barista',
+      coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0.001, tickMs: 50 }),
+      maxConcurrentBrews: 50,
+    }),
+  ];
+  const running = workers.map((worker) => worker.run());
+  stops.push(async () => {
+    for (const worker of workers) worker.shutdown();
+    await Promise.allSettled(running);
+  });
+  const projector = await startProjector({ pool });
+  stops.push(() => projector.stop());
+
+  // The API logs as in production (JSON lines at info), to a file rather than this JSON's stdout.
+  const logger = createLogger(LOG_LEVEL, pino.destination({ dest: join(root, 'api.log'), sync: false }));
+  const api = await startApi({
+    config: apiConfig({
+      port: 0,
+      databaseUrl: postgres.url,
+      temporalAddress: temporal.address,
+      taskQueue: 'bench-api-orders',
+      logLevel: LOG_LEVEL as 'info',
+    }),
+    logger,
+    baristaTaskQueue: 'bench-api-barista',
+  });
+  stops.push(() => api.stop());
+
+  const orderBody = JSON.stringify({
+    customer: 'Bench',
+    items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
+    payment: { token: 'tok_visa_4242' },
+  });
+  const placed = (await (
+    await fetch(`${api.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: orderBody,
+    })
+  ).json()) as { orderId: string; position: number };
+  const orderUrl = `${api.url}/orders/${placed.orderId}`;
+  let order: unknown;
+  for (let tries = 0; tries < 200; tries += 1) {
+    const body = (await (await fetch(`${orderUrl}?minPosition=${placed.position}`)).json()) as {
+      status: string;
+    };
+    order = body;
+    if (body.status === 'READY') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const bodyBytes = Buffer.byteLength(JSON.stringify(order));
+
+  // The baseline: a bare Express app answering the very same object.
+  const bare = express();
+  bare.get('/orders/:id', (_req, res) => {
+    res.json(order);
+  });
+  const bareServer = bare.listen(0, '127.0.0.1');
+  await new Promise((resolve) => bareServer.once('listening', resolve));
+  const barePort = (bareServer.address() as { port: number }).port;
+  stops.push(() => new Promise((resolve) => bareServer.close(resolve)));
+  const bareUrl = `http://127.0.0.1:${barePort}/orders/${placed.orderId}`;
+
+  // Interleaved rounds, so background load drifting during the run weighs on both sides alike.
+  const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS)];
+  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', bareUrl]); // warm-up
+  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', orderUrl]);
+  const bareRounds: CannonResult[] = [];
+  const apiRounds: CannonResult[] = [];
+  for (let round = 0; round < READ_ROUNDS; round += 1) {
+    bareRounds.push(await cannon([...readArgs, bareUrl]));
+    apiRounds.push(await cannon([...readArgs, orderUrl]));
+  }
+  const bareRead = combine(bareRounds);
+  const apiRead = combine(apiRounds);
+
+  const write = await fixedRate(`${api.url}/orders`, orderBody, WRITE_RATE, WRITE_SECONDS);
+
+  const ratioToBareExpress = Number((apiRead.requests.average / bareRead.requests.average).toFixed(3));
+  const writeErrors = write.errors;
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'api',
+        inputs: {
+          readSeconds: READ_SECONDS,
+          readRounds: READ_ROUNDS,
+          readConnections: READ_CONNECTIONS,
+          writeRatePerSecond: WRITE_RATE,
+          writeSeconds: WRITE_SECONDS,
+          apiLogLevel: LOG_LEVEL,
+          responseBytes: bodyBytes,
+        },
+        machine: {
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model,
+          memoryGiB: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+          platform: process.platform,
+        },
+        getOrder: { api: summary(apiRead), bareExpress: summary(bareRead), ratioToBareExpress },
+        postOrders: write,
+        bars: { ratioToBareExpress: 0.7, postErrors: 0 },
+        pass: ratioToBareExpress >= 0.7 && writeErrors === 0,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  await nativeConnection.close();
+  await pool.end();
+  await temporal.stop();
+  await postgres.stop();
+  rmSync(root, { recursive: true, force: true });
+}
