@@ -54,18 +54,21 @@ export async function deleteRows(
 }
 
 /**
- * The orders of a page (or of `subset`) whose state is already stored: those not placed in
- * this page. An order's stream starts with OrderPlaced, so the others have nothing to load.
+ * The orders of a page whose state is already stored (those not placed in this page: a stream
+ * starts with OrderPlaced, so the others have nothing to load), among the events `wanted` picks.
  */
 export function storedOnes(
   events: readonly LoggedEvent[],
-  subset: readonly LoggedEvent[] = events,
+  wanted: (event: LoggedEvent) => boolean = () => true,
 ): string[] {
-  const placedHere = new Set<unknown>();
-  for (const event of events) if (event.type === 'OrderPlaced') placedHere.add(event.data.orderId);
-  const ids = new Set<string>();
-  for (const event of subset) if (!placedHere.has(event.data.orderId)) ids.add(event.data.orderId as string);
-  return [...ids];
+  const placedHere = new Set<string>();
+  const stored = new Set<string>();
+  for (const event of events) {
+    const orderId = event.data.orderId as string;
+    if (event.type === 'OrderPlaced') placedHere.add(orderId);
+    else if (wanted(event) && !placedHere.has(orderId)) stored.add(orderId);
+  }
+  return [...stored];
 }
 
 /** The stored rows for these keys, as plain JSON (numbers, ISO strings): the state a page folds from. */
@@ -85,8 +88,10 @@ export async function loadRows<Row>(
   return found;
 }
 
-/** The UTC calendar day of an ISO instant. */
-export const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
+const UTC_INSTANT = /^\d{4}-\d\d-\d\dT[^+]*Z$/;
+/** The UTC calendar day of an ISO instant (a plain slice when it is already in UTC). */
+export const dayOf = (at: string): string =>
+  UTC_INSTANT.test(at) ? at.slice(0, 10) : new Date(at).toISOString().slice(0, 10);
 
 /** Timestamps come back from pg as Dates; the read models answer ISO strings. */
 export const iso = (value: Date | string | null): string | null =>

@@ -119,8 +119,8 @@ export const dailySales: ReadModel = {
       handles: this.handles,
       tables: [days, drinks, openOrders],
       async apply(tx, events) {
-        const ending = events.filter((event) => event.type in OUTCOMES);
-        const stored = await loadRows<OpenOrder>(tx, openOrders, 'order_id', storedOnes(events, ending));
+        const ending = storedOnes(events, (event) => event.type in OUTCOMES);
+        const stored = await loadRows<OpenOrder>(tx, openOrders, 'order_id', ending);
         const open = new Map<string, OpenOrder | null>(stored);
         const deltas = new Deltas();
         for (const event of events) fold(open, deltas, event);

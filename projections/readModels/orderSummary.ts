@@ -73,8 +73,6 @@ const COLUMNS: Columns = {
 };
 type Row = Record<string, unknown> & { order_id: string; refunded_amount: number; last_position: number };
 
-const NO_STEPS = Object.fromEntries(Object.values(STEPS).map((column) => [column, null]));
-
 /**
  * Folds one event into an order's row (updated in place: the page owns its rows). An event
  * for an order never placed is a poison event: it throws.
@@ -86,8 +84,8 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
     const { customer, items, total } = event.data;
     if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
+    // Every column spelled out, in table order: one object shape for all rows.
     return {
-      ...NO_STEPS,
       order_id: orderId,
       customer,
       status: 'PLACED',
@@ -99,6 +97,17 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
       reason: null,
       pickup_deadline: null,
       placed_at: at,
+      paid_at: null,
+      brewing_started_at: null,
+      ready_at: null,
+      picked_up_at: null,
+      completed_at: null,
+      rejected_at: null,
+      failed_at: null,
+      cancelled_at: null,
+      abandoned_at: null,
+      discarded_at: null,
+      refunded_at: null,
       placed_position: logged.position,
       last_position: logged.position,
       version: logged.streamVersion,
