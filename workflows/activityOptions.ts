@@ -9,8 +9,12 @@ export const APPEND: ActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },
 };
-/** Measured by bench/saga.ts: see its `byAppendMode`. An input's `localAppends` overrides it. */
-export const LOCAL_APPENDS_BY_DEFAULT = false;
+/**
+ * Local activities for appends: measured by bench/saga.ts (`byAppendMode`), 13.3 vs 9.9 orders/s.
+ * A local append re-executed after a lost workflow task re-decides `at`; appendOrderEvents handles it.
+ * An input's `localAppends` overrides this.
+ */
+export const LOCAL_APPENDS_BY_DEFAULT = true;
 export const LOCAL_APPEND: LocalActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { ...NEVER_GIVE_UP, initialInterval: '200ms' },

@@ -6,6 +6,7 @@ import {
   createSagaHarness,
   keepHistory,
   type SagaHarness,
+  startSaga,
   startSagaTimeSkipping,
   waitFor,
 } from './sagaHarness';
@@ -70,4 +71,24 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
     total: { amount: 900, currency: 'USD' },
   });
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
+});
+
+test('with regular activities for appends (localAppends: false) the same facts are appended', async () => {
+  const order = saga.order([{ drink: 'cappuccino' }], { localAppends: false });
+  const outcome = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await handle.signal(pickUpSignal);
+    const outcome = await handle.result();
+    await keepHistory('happyPathRegularAppends', handle);
+    return outcome;
+  });
+  expect(outcome.status).toBe('COMPLETED');
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'OrderReady',
+    'OrderPickedUp',
+    'OrderCompleted',
+  ]);
 });

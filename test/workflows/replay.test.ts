@@ -17,6 +17,7 @@ test('histories of every saga path are recorded', () => {
       'declined',
       'flakyCard',
       'happyPath',
+      'happyPathRegularAppends',
       'machineBroken',
       'machineJam',
       'pickupExpired',

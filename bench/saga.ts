@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { createCoffeeMachineSimulator, createPaymentSimulator } from '../activities';
+import { startEmbeddedPostgres } from '../bin/embedded/postgres';
+import { startTemporalDevServer } from '../bin/embedded/temporal';
+import { createBaristaWorker } from '../bin/workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../bin/workers/ordersWorker';
+import { placeOrder } from '../domain';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import { startOrderSaga } from '../workflows/client';
+import { pickUpSignal } from '../workflows/definitions';
+import type { BareStep } from './sagaBareWorkflow';
+
+// npm run bench:saga — 200 happy-path orders (pickup signalled at once) at a fixed concurrency, then
+// the same number of bare workflows running the same activities as no-ops. Prints one JSON object.
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const WARMUP = 20;
+const ROUNDS = 4;
+
+// The bundler's chatter is not the benchmark's output.
+function quiet() {}
+const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-'));
+const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
+const temporal = await startTemporalDevServer();
+const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
+const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+const connection = await Connection.connect({ address: temporal.address });
+const client = new Client({ connection });
+
+try {
+  await migrateEventStore(pool);
+  const store = createEventStore(pool);
+  const queues = {
+    orders: 'bench-orders',
+    barista: 'bench-barista',
+    bare: 'bench-bare',
+    bareBarista: 'bench-bare-barista',
+  };
+  const ordersWorker = await createOrdersWorker({
+    connection: nativeConnection,
+    taskQueue: queues.orders,
+    appendToStream: store.append,
+    readStream: (streamId) => store.readStream(streamId),
+    paymentGateway: createPaymentSimulator(),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
+  });
+  const baristaWorker = await createBaristaWorker({
+    connection: nativeConnection,
+    taskQueue: queues.barista,
+    coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0 }),
+    maxConcurrentBrews: CONCURRENCY,
+  });
+  const noop = { noop: async () => {} };
+  const bareWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: queues.bare,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./sagaBareWorkflow.ts', import.meta.url)),
+      logger: silent,
+    }),
+    activities: noop,
+  });
+  const bareBarista = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: queues.bareBarista,
+    activities: noop,
+  });
+  const workers = [ordersWorker, baristaWorker, bareWorker, bareBarista];
+  const running = workers.map((worker) => worker.run());
+
+  const order = (localAppends: boolean) => ({
+    ...placeOrder(
+      {
+        customer: 'Bench',
+        items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
+        payment: { token: 'tok_visa_4242' },
+      },
+      { orderId: randomUUID(), now: new Date().toISOString() },
+    ),
+    baristaTaskQueue: queues.barista,
+    localAppends,
+  });
+
+  /** Runs `count` orders; returns the wall time and each order's start→READY latency. */
+  async function runOrders(count: number, localAppends: boolean) {
+    const starts = new Map<string, number>();
+    const started = performance.now();
+    await pooled(count, async () => {
+      const input = order(localAppends);
+      starts.set(`order-${input.orderId}`, Date.now());
+      const { handle } = await startOrderSaga(client, input, { taskQueue: queues.orders });
+      await handle.signal(pickUpSignal);
+      await handle.result();
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const { rows } = await pool.query(
+      `SELECT stream_id, recorded_at FROM events WHERE type = 'OrderReady' AND stream_id = ANY($1)`,
+      [[...starts.keys()]],
+    );
+    const readyMs = rows.map((row) => new Date(row.recorded_at).getTime() - starts.get(row.stream_id)!);
+    const appended = await pool.query('SELECT count(*) FROM events WHERE stream_id = ANY($1)', [
+      [...starts.keys()],
+    ]);
+    return { seconds, readyMs, events: Number(appended.rows[0].count) };
+  }
+
+  async function runBare(count: number, steps: BareStep[]) {
+    const started = performance.now();
+    await pooled(count, () =>
+      client.workflow.execute('bareWorkflow', {
+        taskQueue: queues.bare,
+        workflowId: `bare-${randomUUID()}`,
+        args: [steps, queues.bareBarista],
+      }),
+    );
+    return (performance.now() - started) / 1000;
+  }
+
+  // The happy path runs 6 activities: 4 appends, the charge, the brew (on the barista queue).
+  // The bar's baseline runs them all as regular no-op activities; a second baseline mirrors the
+  // local/remote mix of the local-append saga, to show what local activities buy a bare workflow too.
+  const REGULAR: BareStep[] = ['remote', 'remote', 'remote', 'barista', 'remote', 'remote'];
+  const MIXED: BareStep[] = ['local', 'remote', 'local', 'barista', 'local', 'local'];
+  await runOrders(WARMUP, false);
+  await runOrders(WARMUP, true);
+  await runBare(WARMUP, REGULAR);
+  await runBare(WARMUP, MIXED);
+  // All four phases alternate in rounds, so a neighbour's load on this shared machine hits each alike.
+  const perRound = Math.ceil(ORDERS / ROUNDS);
+  const phase = () => ({ seconds: 0, readyMs: [] as number[], events: 0 });
+  const saga = { remote: phase(), local: phase() };
+  const bare = { regular: 0, mixed: 0 };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const mode of ['remote', 'local'] as const) {
+      const result = await runOrders(perRound, mode === 'local');
+      saga[mode].seconds += result.seconds;
+      saga[mode].readyMs.push(...result.readyMs);
+      saga[mode].events += result.events;
+    }
+    bare.regular += await runBare(perRound, REGULAR);
+    bare.mixed += await runBare(perRound, MIXED);
+  }
+  const runs = perRound * ROUNDS;
+  const bareRegularPerSecond = runs / bare.regular;
+  const results = Object.fromEntries(
+    (['remote', 'local'] as const).map((mode) => {
+      const ordersPerSecond = runs / saga[mode].seconds;
+      return [
+        mode,
+        {
+          ordersPerSecond: round2(ordersPerSecond),
+          p50StartToReadyMs: percentile(saga[mode].readyMs, 50),
+          p99StartToReadyMs: percentile(saga[mode].readyMs, 99),
+          eventsAppended: saga[mode].events,
+          ratioToBareWorkflow: round2(ordersPerSecond / bareRegularPerSecond),
+        },
+      ];
+    }),
+  ) as unknown as Record<'remote' | 'local', Record<string, number> & { ordersPerSecond: number }>;
+  const chosen = results.local.ordersPerSecond > results.remote.ordersPerSecond ? 'local' : 'remote';
+  const bareWorkflow = {
+    regularActivitiesRunsPerSecond: round2(bareRegularPerSecond),
+    sameMixAsLocalAppendsRunsPerSecond: round2(runs / bare.mixed),
+    localAppendSagaRatioToSameMix: round2(runs / saga.local.seconds / (runs / bare.mixed)),
+  };
+
+  for (const worker of workers) worker.shutdown();
+  await Promise.all(running);
+  await store.close();
+
+  console.log(
+    JSON.stringify({
+      benchmark: 'saga',
+      inputs: {
+        orders: ORDERS,
+        concurrency: CONCURRENCY,
+        warmupPerPhase: WARMUP,
+        order: '2× latte, tok_visa_4242, pickup signalled at once',
+        simulators: 'instant brew (brewScale 0), gateway without latency',
+        rounds: ROUNDS,
+        baseline: 'bareWorkflow: 6 no-op activities (the saga happy path count), one on a second queue',
+        postgres: 'embedded, fsync off',
+        temporal: 'dev server (temporal server start-dev, in-memory)',
+      },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: round2(totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+      appendsAs: chosen,
+      ...results[chosen],
+      bareWorkflow,
+      byAppendMode: results,
+    }),
+  );
+} finally {
+  await connection.close();
+  await nativeConnection.close();
+  await pool.end();
+  await temporal.stop();
+  await postgres.stop();
+  rmSync(root, { recursive: true, force: true });
+}
+
+async function pooled(count: number, task: () => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+      while (next < count) {
+        next += 1;
+        await task();
+      }
+    }),
+  );
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
