@@ -5,7 +5,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { summarizeOrder } from '../domain';
 import {
   CANCEL_REJECTIONS,
@@ -45,14 +45,32 @@ export async function startOrderSaga(
     taskQueue: options.taskQueue ?? ORDERS_TASK_QUEUE,
     args: [order],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    // A finished order is never started again (that would brew it twice): see OrderSagaClosedError.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: orderStatusKey, value: 'PLACED' },
       { key: customerNameKey, value: order.customer },
     ],
     staticSummary: summarizeOrder(order),
   });
-  const placed = await client.workflow.executeUpdateWithStart(placedUpdate, { startWorkflowOperation });
-  return { placed, handle: await startWorkflowOperation.workflowHandle() };
+  try {
+    const placed = await client.workflow.executeUpdateWithStart(placedUpdate, { startWorkflowOperation });
+    return { placed, handle: await startWorkflowOperation.workflowHandle() };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new OrderSagaClosedError(order.orderId);
+    throw error;
+  }
+}
+
+/**
+ * The order's saga already finished: nothing was started. Answer from the event store / read model
+ * (its `OrderPlaced` position and current status), as for any repeated request.
+ */
+export class OrderSagaClosedError extends Error {
+  override name = 'OrderSagaClosedError';
+  constructor(readonly orderId: string) {
+    super(`the saga of order ${orderId} has already finished`);
+  }
 }
 
 export const orderSagaHandle = (client: Client, orderId: string): OrderSagaHandle =>

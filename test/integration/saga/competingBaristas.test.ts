@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createOrdersWorker } from '../../../bin/workers/ordersWorker';
-import { confirmPickUp, orderSagaStatus, startOrderSaga } from '../../../workflows/client';
+import {
+  confirmPickUp,
+  OrderSagaClosedError,
+  orderSagaStatus,
+  startOrderSaga,
+} from '../../../workflows/client';
 import { orderWorkflowBundle, waitFor } from '../../workflows/sagaHarness';
 import { startBaristaProcess } from './baristaProcess';
 import { devServerSaga } from './devServerSaga';
@@ -61,6 +66,11 @@ test('orders flow through two competing baristas, and are found by status and cu
   const baristaIdentities = baristas.map((barista) => `${barista.pid}@`);
   for (const identity of baristaIdentities)
     expect([...brewers].some((brewer) => brewer.startsWith(identity))).toBe(true);
+
+  // A finished order is never started again: a retried POST after completion must not brew twice.
+  await expect(
+    startOrderSaga(shop.client, placedOrders[0]!, { taskQueue: shop.ordersQueue }),
+  ).rejects.toThrow(OrderSagaClosedError);
 
   const description = await started[0]!.handle.describe();
   expect(await description.staticSummary()).toBe(`2× espresso for ${shop.customer} — $6.00`);
