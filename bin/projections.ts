@@ -32,16 +32,16 @@ async function main(argv: string[]): Promise<number> {
     await migrateProjections(pool);
     if (command === 'status') {
       const rows = await getProjectionStatus(pool);
-      console.table(
+      printTable(
         rows.map((row) => ({
           projection: row.name,
           state: row.state,
-          position: row.checkpoint.position,
-          transactionId: row.checkpoint.transactionId,
-          lag: row.lag,
-          activeOn: row.activeOn ?? '',
-          failedAt: row.failedAt?.position ?? '',
-          error: row.error?.split('\n')[0] ?? '',
+          position: String(row.checkpoint.position),
+          transaction: row.checkpoint.transactionId,
+          lag: String(row.lag),
+          'active on': row.activeOn ?? '-',
+          'failed at': row.failedAt ? String(row.failedAt.position) : '-',
+          error: row.error?.split('\n')[0] ?? '-',
         })),
       );
     } else if (command === 'rebuild') {
@@ -59,6 +59,15 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
+}
+
+function printTable(rows: Record<string, string>[]): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const width = (column: string) => Math.max(column.length, ...rows.map((row) => row[column]!.length));
+  const line = (cells: (column: string) => string) =>
+    columns.map((c) => cells(c).padEnd(width(c))).join('  ');
+  console.log(line((column) => column.toUpperCase()));
+  for (const row of rows) console.log(line((column) => row[column]!));
 }
 
 main(process.argv.slice(2)).then(

@@ -2,14 +2,11 @@ import pg from 'pg';
 import { createLogWatcher, migrateEventStore } from '../eventstore';
 import { type Logger, silentLogger } from './logger';
 import { migrateProjections } from './migrate';
-import { baristaQueue } from './readModels/baristaQueue';
-import { dailySales } from './readModels/dailySales';
-import { orderSummary } from './readModels/orderSummary';
+import { READ_MODELS } from './readModels';
 import { type ProjectionRunner, type RunProjectionOptions, runProjection } from './runProjection';
-import type { Projection, ReadModel } from './types';
+import type { Projection } from './types';
 
-/** Every read model the API serves, in one list: what the projector runs and what a rebuild can name. */
-export const READ_MODELS: readonly ReadModel[] = [orderSummary, baristaQueue, dailySales];
+export { READ_MODELS };
 
 export interface ProjectorOptions {
   /** Reads the log and carries the LISTEN connection; each projection also opens one dedicated connection with its config. */
