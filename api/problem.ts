@@ -47,6 +47,20 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
 
+// Network failures and Postgres' "cannot connect now" / "admin shutdown" / connection-exception classes.
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+]);
+const isConnectionError = (error: unknown): boolean => {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  return CONNECTION_ERROR_CODES.has(code) || code.startsWith('08');
+};
+
 /** Maps what went wrong to an HTTP answer; only what nobody foresaw becomes a 500. */
 export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof InvalidRequest) {
@@ -92,6 +106,14 @@ export function toProblem(error: unknown): ProblemDetails {
       title: `${error.dependency} is unavailable`,
       status: 503,
       detail: error.message,
+    };
+  }
+  if (isConnectionError(error)) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: 'A backing service is unavailable',
+      status: 503,
+      detail: 'try again shortly',
     };
   }
   if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {

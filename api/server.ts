@@ -32,7 +32,12 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const logger = options.logger ?? createLogger(config.logLevel);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'api' });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
-  await migrateApi(pool);
+  // Postgres may come up after us (compose): keep trying in the background; /readyz says 503 meanwhile.
+  let stopped = false;
+  let migrated = false;
+  void migrateWhenReachable(pool, logger, () => stopped).then(() => {
+    migrated = true;
+  });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -50,10 +55,11 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     commands,
     queries,
     changes,
-    idempotency: postgresIdempotencyStore(pool),
+    idempotency: postgresIdempotencyStore(pool, () => migrated),
     health: {
       postgres: async () => {
         await pool.query('SELECT 1');
+        if (!migrated) throw new Error('the API tables are not migrated yet');
       },
       temporal: async () => {
         await connection.workflowService.getSystemInfo({});
@@ -75,6 +81,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const stop = () => {
     stopping ??= (async () => {
       logger.info('api stopping');
+      stopped = true;
       const closed = closeServer(server);
       api.closeStreams();
       server.closeIdleConnections();
@@ -92,6 +99,19 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     return stopping;
   };
   return { url, api, stop };
+}
+
+async function migrateWhenReachable(pool: pg.Pool, logger: Logger, stopped: () => boolean): Promise<void> {
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+    try {
+      await migrateApi(pool);
+      return;
+    } catch (error) {
+      if (stopped()) return;
+      logger.warn({ err: error }, 'cannot migrate the API tables yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    }
+  }
 }
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { runMigrations } from '../../eventstore';
+import { DependencyUnavailable } from '../errors';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../ports';
 
 /** The API's own tables (scope `api` in schema_migrations). */
@@ -15,9 +16,10 @@ interface KeyRow {
 }
 
 /** Idempotency keys in Postgres: the first insert wins, every later request reads what it stored. */
-export function postgresIdempotencyStore(pool: pg.Pool): IdempotencyStore {
+export function postgresIdempotencyStore(pool: pg.Pool, migrated: () => boolean): IdempotencyStore {
   return {
     async claim(key, requestHash, orderId): Promise<IdempotencyClaim> {
+      if (!migrated()) throw new DependencyUnavailable('Postgres', 'the idempotency table is not ready yet');
       const inserted = await pool.query(
         `INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO NOTHING RETURNING key`,

@@ -25,9 +25,14 @@ export interface TemporalCommandsOptions {
   logger: Logger;
 }
 
-const isUnavailable = (error: unknown) =>
-  error instanceof Error &&
-  /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect/i.test(error.message);
+/** gRPC UNAVAILABLE (code 14) or a refused connection anywhere in the cause chain. */
+function isUnavailable(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 14 || /UNAVAILABLE|ECONNREFUSED|No connection established/.test(cause.message)) return true;
+  }
+  return false;
+}
 
 /** Commands go through the saga: update-with-start, the cancel Update, the confirmPickUp Update, the status query. */
 export function temporalOrderCommands(

@@ -268,3 +268,47 @@ describe('the OpenAPI document is the truth', () => {
     expect(walked).toBe(17);
   });
 });
+
+describe('operations', () => {
+  test('readyz answers 503 while Postgres or Temporal is unreachable; healthz stays 200; commands 503', async () => {
+    const noPostgres = await shop.startAnotherApi({
+      config: { databaseUrl: 'postgres://postgres:postgres@127.0.0.1:9/postgres' },
+    });
+    const noTemporal = await shop.startAnotherApi({ config: { temporalAddress: '127.0.0.1:9' } });
+    try {
+      for (const [api, failing] of [
+        [noPostgres, 'postgres'],
+        [noTemporal, 'temporal'],
+      ] as const) {
+        expect((await call(api.url, 'GET', '/healthz')).status).toBe(200);
+        const ready = await call(api.url, 'GET', '/readyz');
+        expect(ready.status).toBe(503);
+        expect(ready.body.checks[failing].ok).toBe(false);
+      }
+      const started = Date.now();
+      const order503 = await call(noPostgres.url, 'POST', '/orders', order(), { 'idempotency-key': 'no-db' });
+      expect(order503.status).toBe(503);
+      expect((await call(noPostgres.url, 'GET', '/orders/x')).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // the client retries for a while (its own backoff) before giving up: then 503, not 500
+      const noSaga = await call(noTemporal.url, 'POST', '/orders', order());
+      expect(noSaga.status).toBe(503);
+      expect(noSaga.body.title).toBe('Temporal is unavailable');
+    } finally {
+      await noPostgres.stop();
+      await noTemporal.stop();
+    }
+  });
+
+  test('shutdown ends open event streams and stops promptly', async () => {
+    const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Sid' }))).body;
+    const doomed = await shop.startAnotherApi({});
+    const reading = readEvents(`${doomed.url}/orders/${orderId}/stream`, () => false, { timeoutMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await doomed.stop();
+    const { events } = await reading;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(events.length).toBeGreaterThan(0);
+  });
+});
