@@ -25,7 +25,12 @@ function setup() {
   } as unknown as OrderQueries;
   const cache = cacheOrderReads(
     queries,
-    { subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
+    {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
     { isLive: () => live },
   );
   return {
