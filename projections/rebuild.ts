@@ -47,11 +47,10 @@ export async function rebuildReadModels(
   try {
     if (!(await tryConsumerLock(main, 'rebuild'))) throw new Error('another rebuild is running');
     const tables = models.flatMap((model) => model.tables);
-    // Unlogged while they fill (no per-row WAL), made durable in one pass before the swap.
     for (const table of tables)
       await main.query(
         `DROP TABLE IF EXISTS ${identifier(table + SHADOW_SUFFIX)};
-         CREATE UNLOGGED TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
+         CREATE TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
       );
     const shadows = models.map((model) => model.projection({ suffix: SHADOW_SUFFIX, notify: false }));
     let checkpoint = LOG_START;
@@ -81,8 +80,6 @@ export async function rebuildReadModels(
       events += page.length;
       if (!more) break;
     }
-    for (const table of tables)
-      await main.query(`ALTER TABLE ${identifier(table + SHADOW_SUFFIX)} SET LOGGED`);
     await swapIn(main, models, checkpoint);
     const result = {
       readModels: models.map((model) => model.name),

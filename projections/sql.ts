@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { LoggedEvent } from '../eventstore/types';
 
-/** Column name → Postgres type, in table order: the shape `jsonb_to_recordset` decodes a page of rows with. */
+/** Column name → Postgres type, in table order: the shape `json_to_recordset` decodes a page of rows with. */
 export type Columns = Readonly<Record<string, string>>;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -37,7 +37,7 @@ export async function upsertRows(
     .join(', ');
   await tx.query(
     `INSERT INTO ${identifier(table)} (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS page(${decoded})
+     SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS page(${decoded})
      ON CONFLICT (${key.join(', ')}) DO ${updates ? `UPDATE SET ${updates}` : 'NOTHING'}`,
     [JSON.stringify(rows)],
   );
