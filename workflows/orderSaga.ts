@@ -1,13 +1,10 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   CancellationScope,
   condition,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
-  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,23 +27,11 @@ import {
   REFUND,
 } from './activityOptions';
 import { Compensations } from './compensations';
-import {
-  BARISTA_TASK_QUEUE,
-  type CancelRequest,
-  type CancelResult,
-  cancelUpdate,
-  confirmPickUpUpdate,
-  type OrderOutcome,
-  type OrderSagaInput,
-  type PickedUpResult,
-  type PlacedResult,
-  pickUpSignal,
-  placedUpdate,
-  type SagaStep,
-  statusQuery,
-} from './definitions';
+import { BARISTA_TASK_QUEUE, type OrderOutcome, type OrderSagaInput } from './definitions';
+import { failureReason, failureType, noteFailedAttempt } from './failures';
+import { serveCustomer } from './handlers';
 import { OrderJournal } from './journal';
-import { cancelRejection, pickUpRejection } from './rejections';
+import { SagaState } from './sagaState';
 import { customerNameKey, orderStatusKey } from './searchAttributes';
 
 /** One order, told as a story: placed, paid, brewed, picked up; or undone, step by step. */
@@ -57,6 +42,7 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
   const drinks = drinkCount(order.items);
   const baristaQueue = order.baristaTaskQueue ?? BARISTA_TASK_QUEUE;
   const at = () => new Date().toISOString();
+  const key = (step: string) => `${workflowId}/${step}`;
 
   // Appends carry no summary: four per order, and the activity's name already says it all.
   const { appendOrderEvents } =
@@ -65,32 +51,22 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
       : proxyActivities<OrderActivities>(APPEND);
   const { chargePayment } = proxyActivities<OrderActivities>({ ...CHARGE, summary: `charge ${about}` });
   const { refundPayment } = proxyActivities<OrderActivities>({ ...REFUND, summary: `refund ${about}` });
+  const barista = { taskQueue: baristaQueue };
   const { brewDrinks } = proxyActivities<BaristaActivities>({
     ...BREW,
-    taskQueue: baristaQueue,
+    ...barista,
     summary: `brew ${about}`,
   });
   const { discardDrinks } = proxyActivities<BaristaActivities>({
     ...DISCARD,
-    taskQueue: baristaQueue,
+    ...barista,
     summary: `write off ${about}`,
   });
 
-  const journal = new OrderJournal(orderStreamId(orderId), appendOrderEvents);
   const compensations = new Compensations();
-  const saga = {
-    status: 'PLACED' as OrderStatus,
-    step: 'placing' as SagaStep,
-    attempts: {} as Record<string, number>,
-    cancel: null as CancelRequest | null,
-    tooLateToCancel: false,
-    pickedUp: false,
-    pickupDeadline: null as string | null,
-  };
-  let placed: PlacedResult | undefined;
-  let cancelled: CancelResult | undefined;
-  let completed: PickedUpResult | undefined;
-  let brewScope: CancellationScope | undefined;
+  const journal = new OrderJournal(orderStreamId(orderId), appendOrderEvents);
+  const saga = new SagaState(orderId, journal, compensations);
+  serveCustomer(saga);
 
   const record = async (status: OrderStatus, events: OrderEvent[]): Promise<number> => {
     const position = await journal.record(events);
@@ -98,69 +74,16 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
     upsertSearchAttributes([{ key: orderStatusKey, value: status }]);
     return position;
   };
-  const attempted = <T extends { attempt: number }>(activity: string, result: T): T => {
-    saga.attempts[activity] = result.attempt;
-    return result;
-  };
-
-  setHandler(statusQuery, () => ({
-    orderId,
-    status: saga.status,
-    step: saga.step,
-    attempts: { ...saga.attempts },
-    compensationsPending: compensations.pending(),
-    compensationsRun: [...compensations.ran],
-    cancelRequested: saga.cancel !== null,
-    pickupDeadline: saga.pickupDeadline,
-    version: journal.version,
-    lastPosition: journal.lastPosition,
-  }));
-  setHandler(placedUpdate, async () => {
-    await condition(() => placed !== undefined);
-    return placed!;
-  });
-  setHandler(
-    cancelUpdate,
-    async (request) => {
-      if (!saga.cancel) {
-        saga.cancel = { reason: request?.reason || 'cancelled by customer' };
-        brewScope?.cancel();
-      }
-      await condition(() => cancelled !== undefined || saga.step === 'done');
-      if (cancelled) return cancelled;
-      throw cancelRejection(orderId, saga.status, true)!;
-    },
-    {
-      validator: (_request) =>
-        throwIf(cancelRejection(orderId, saga.status, saga.tooLateToCancel, saga.cancel !== null)),
-    },
-  );
-  setHandler(pickUpSignal, () => {
-    saga.pickedUp = true;
-  });
-  setHandler(
-    confirmPickUpUpdate,
-    async () => {
-      saga.pickedUp = true;
-      await condition(() => completed !== undefined || saga.step === 'done');
-      if (completed) return completed;
-      throw pickUpRejection(orderId, saga.status)!;
-    },
-    { validator: () => throwIf(pickUpRejection(orderId, saga.status)) },
-  );
-
+  const writeOff = (reason: 'brew_failed' | 'cancelled' | 'not_picked_up'): Promise<OrderEvent> =>
+    CancellationScope.nonCancellable(async () => {
+      const input = { orderId, drinks, reason, idempotencyKey: key('discard') };
+      const { drinks: discarded } = saga.attempted('discardDrinks', await discardDrinks(input));
+      return { type: 'DrinkDiscarded', data: { orderId, at: at(), drinks: discarded, reason } };
+    });
   const finish = async (): Promise<OrderOutcome> => {
     saga.step = 'done';
     await condition(allHandlersFinished);
     return { orderId, status: saga.status, events: journal.version, lastPosition: journal.lastPosition! };
-  };
-
-  const writeOff = async (reason: 'brew_failed' | 'cancelled' | 'not_picked_up'): Promise<OrderEvent> => {
-    const discarded = attempted(
-      'discardDrinks',
-      await discardDrinks({ orderId, drinks, reason, idempotencyKey: `${workflowId}/discard` }),
-    );
-    return { type: 'DrinkDiscarded', data: { orderId, at: at(), drinks: discarded.drinks, reason } };
   };
 
   // 1. The order is a fact before anything else happens. (startOrderSaga sets these attributes at start.)
@@ -169,52 +92,31 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
       { key: customerNameKey, value: order.customer },
       { key: orderStatusKey, value: 'PLACED' },
     ]);
+  const { total, items, customer, pickupWindowSeconds } = order;
+  const paymentTokenLast4 = tokenLast4(order.paymentToken);
   const placedAt = await record('PLACED', [
     {
       type: 'OrderPlaced',
-      data: {
-        orderId,
-        at: order.placedAt,
-        customer: order.customer,
-        items: order.items,
-        total: order.total,
-        paymentTokenLast4: tokenLast4(order.paymentToken),
-        pickupWindowSeconds: order.pickupWindowSeconds,
-      },
+      data: { orderId, at: order.placedAt, customer, items, total, paymentTokenLast4, pickupWindowSeconds },
     },
   ]);
-  placed = { orderId, workflowId, status: 'PLACED', position: placedAt };
+  saga.placed = { orderId, workflowId, status: 'PLACED', position: placedAt };
 
   // 2-3. Pay, then brew; each step registers its undo before it runs.
   async function payAndBrew(): Promise<'brewed' | 'cancelled'> {
     if (saga.cancel) return 'cancelled';
     saga.step = 'charging';
-    const chargeKey = `${workflowId}/charge`;
     compensations.add('refundPayment', async () => {
-      const refund = attempted(
-        'refundPayment',
-        await refundPayment({
-          orderId,
-          amount: order.total,
-          chargeKey,
-          idempotencyKey: `${workflowId}/refund`,
-        }),
-      );
-      await record(saga.status, [
-        {
-          type: 'PaymentRefunded',
-          data: { orderId, at: at(), amount: refund.amount, refundId: refund.refundId },
-        },
-      ]);
+      const request = { orderId, amount: total, chargeKey: key('charge'), idempotencyKey: key('refund') };
+      const refund = saga.attempted('refundPayment', await refundPayment(request));
+      const { amount, refundId } = refund;
+      await record(saga.status, [{ type: 'PaymentRefunded', data: { orderId, at: at(), amount, refundId } }]);
     });
-    const charge = attempted(
+    // Money in flight is never abandoned: the charge settles before any cancel is acted on.
+    const request = { orderId, token: order.paymentToken, amount: total, idempotencyKey: key('charge') };
+    const charge = saga.attempted(
       'chargePayment',
-      await chargePayment({
-        orderId,
-        token: order.paymentToken,
-        amount: order.total,
-        idempotencyKey: chargeKey,
-      }),
+      await CancellationScope.nonCancellable(() => chargePayment(request)),
     );
     const charged: OrderEvent = {
       type: 'PaymentCharged',
@@ -226,45 +128,48 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
     }
     // Paid and handed to the baristas in one append: one round trip fewer on every order.
     compensations.add('discardDrinks', async () => {
-      const discarded = await writeOff(saga.cancel ? 'cancelled' : 'brew_failed');
-      await record(saga.status, [discarded]);
+      await record(saga.status, [await writeOff(saga.unwinding ?? 'brew_failed')]);
     });
     await record('BREWING', [charged, { type: 'BrewingStarted', data: { orderId, at: at(), drinks } }]);
     if (saga.cancel) return 'cancelled';
     saga.step = 'brewing';
-    brewScope = new CancellationScope();
+    saga.brewScope = new CancellationScope();
     try {
-      attempted(
-        'brewDrinks',
-        await brewScope.run(() =>
-          brewDrinks({ orderId, items: order.items, idempotencyKey: `${workflowId}/brew` }),
-        ),
-      );
+      const brew = { orderId, items, idempotencyKey: key('brew') };
+      saga.attempted('brewDrinks', await saga.brewScope.run(() => brewDrinks(brew)));
     } catch (error) {
       if (saga.cancel && isCancellation(error)) return 'cancelled';
       throw error;
     } finally {
-      brewScope = undefined;
+      saga.brewScope = undefined;
     }
     if (saga.cancel) return 'cancelled';
     saga.tooLateToCancel = true;
     return 'brewed';
   }
 
+  const unwindCancelled = async (): Promise<OrderOutcome> => {
+    saga.step = 'compensating';
+    saga.unwinding = 'cancelled';
+    await compensations.runAll();
+    const reason = saga.cancel!.reason!;
+    const position = await record('CANCELLED', [
+      { type: 'OrderCancelled', data: { orderId, at: at(), reason } },
+    ]);
+    saga.cancelled = { orderId, status: 'CANCELLED', position };
+    return finish();
+  };
+
   try {
-    const outcome = await payAndBrew();
-    if (outcome === 'cancelled') {
-      saga.step = 'compensating';
-      await compensations.runAll();
-      const position = await record('CANCELLED', [
-        { type: 'OrderCancelled', data: { orderId, at: at(), reason: saga.cancel!.reason! } },
-      ]);
-      cancelled = { orderId, status: 'CANCELLED', position };
-      return await finish();
-    }
+    if ((await payAndBrew()) === 'cancelled') return await unwindCancelled();
   } catch (error) {
+    if (isCancellation(error)) {
+      // The workflow itself was cancelled (an operator, not the customer): undo like a customer's cancel.
+      saga.cancel ??= { reason: 'cancelled by operator' };
+      return await unwindCancelled();
+    }
+    noteFailedAttempt(error, saga.attempts);
     const reason = failureReason(error);
-    noteFailedAttempts(error, saga.attempts);
     if (failureType(error) === 'CardDeclined') {
       compensations.forget('refundPayment');
       await record('REJECTED', [
@@ -274,6 +179,7 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
       return await finish();
     }
     saga.step = 'compensating';
+    saga.unwinding = 'brew_failed';
     await compensations.runAll();
     await record('FAILED', [{ type: 'OrderFailed', data: { orderId, at: at(), reason } }]);
     return await finish();
@@ -281,18 +187,17 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
 
   // 4. Ready: wait for the customer, up to the pickup window.
   saga.step = 'awaiting_pickup';
-  const windowMs = order.pickupWindowSeconds * 1000;
-  saga.pickupDeadline = new Date(Date.now() + windowMs).toISOString();
-  await record('READY', [
-    { type: 'OrderReady', data: { orderId, at: at(), pickupDeadline: saga.pickupDeadline } },
-  ]);
+  const windowMs = pickupWindowSeconds * 1000;
+  const pickupDeadline = new Date(Date.now() + windowMs).toISOString();
+  saga.pickupDeadline = pickupDeadline;
+  await record('READY', [{ type: 'OrderReady', data: { orderId, at: at(), pickupDeadline } }]);
   if (await condition(() => saga.pickedUp, windowMs)) {
     saga.step = 'finishing';
     const position = await record('COMPLETED', [
       { type: 'OrderPickedUp', data: { orderId, at: at() } },
       { type: 'OrderCompleted', data: { orderId, at: at() } },
     ]);
-    completed = { orderId, status: 'COMPLETED', position };
+    saga.completed = { orderId, status: 'COMPLETED', position };
     return await finish();
   }
   // Nobody came: write the drinks off; the customer paid for them, so no refund.
@@ -300,33 +205,4 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
   const discarded = await writeOff('not_picked_up');
   await record('ABANDONED', [discarded, { type: 'OrderAbandoned', data: { orderId, at: at() } }]);
   return await finish();
-}
-
-function throwIf(failure: ApplicationFailure | undefined): void {
-  if (failure) throw failure;
-}
-
-const causeOf = (error: unknown): unknown =>
-  error instanceof Error && error.cause instanceof ApplicationFailure ? error.cause : error;
-
-const failureType = (error: unknown): string | undefined => {
-  const cause = causeOf(error);
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-};
-
-function failureReason(error: unknown): string {
-  const cause = causeOf(error);
-  const message = cause instanceof Error ? cause.message : String(cause);
-  if (failureType(error) === 'CardDeclined') return message;
-  const activity = error instanceof ActivityFailure ? error.activityType : undefined;
-  return activity === 'brewDrinks' ? `coffee machine failed: ${message}` : `payment failed: ${message}`;
-}
-
-// A failure's details carry the attempt it failed on, so `status` shows how hard we tried.
-function noteFailedAttempts(error: unknown, attempts: Record<string, number>): void {
-  const cause = causeOf(error);
-  const detail =
-    cause instanceof ApplicationFailure ? (cause.details?.[0] as { attempt?: number }) : undefined;
-  if (error instanceof ActivityFailure && typeof detail?.attempt === 'number')
-    attempts[error.activityType] = detail.attempt;
 }

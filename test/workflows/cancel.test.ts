@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cancelRejectionOf } from '../../workflows/client';
@@ -131,4 +131,27 @@ test('a cancel during a slow charge lets the charge finish, then refunds it', as
     'PaymentRefunded',
     'OrderCancelled',
   ]);
+});
+
+test('an operator cancelling the workflow itself gets the same undo: write-off, refund, OrderCancelled', async () => {
+  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const error = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
+    await handle.cancel();
+    const error = await handle.result().catch((caught: unknown) => caught);
+    await keepHistory('operatorCancel', handle);
+    return error;
+  });
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'DrinkDiscarded',
+    'PaymentRefunded',
+    'OrderCancelled',
+  ]);
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  expect(events.at(-1)!.data).toMatchObject({ reason: 'cancelled by operator' });
 });

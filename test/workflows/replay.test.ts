@@ -20,6 +20,7 @@ test('histories of every saga path are recorded', () => {
       'happyPathRegularAppends',
       'machineBroken',
       'machineJam',
+      'operatorCancel',
       'pickupExpired',
       'refundRetried',
       'slowCard',

@@ -1,0 +1,48 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import { cancelUpdate, confirmPickUpUpdate, pickUpSignal, placedUpdate, statusQuery } from './definitions';
+import { cancelOvertaken, cancelRejection, pickUpRejection } from './rejections';
+import type { SagaState } from './sagaState';
+
+/** What the outside world may ask of a saga: where it stands, cancel, pick up. */
+export function serveCustomer(saga: SagaState): void {
+  setHandler(statusQuery, () => saga.snapshot());
+
+  setHandler(placedUpdate, async () => {
+    await condition(() => saga.placed !== undefined);
+    return saga.placed!;
+  });
+
+  setHandler(
+    cancelUpdate,
+    async (request) => {
+      if (!saga.cancel) {
+        saga.cancel = { reason: request?.reason || 'cancelled by customer' };
+        saga.brewScope?.cancel();
+      }
+      await condition(() => saga.cancelled !== undefined || saga.step === 'done');
+      if (saga.cancelled) return saga.cancelled;
+      throw cancelOvertaken(saga);
+    },
+    { validator: (_request) => throwIf(cancelRejection(saga)) },
+  );
+
+  // Sticky: a customer already at the counter when the drinks come out takes them at once.
+  setHandler(pickUpSignal, () => {
+    saga.pickedUp = true;
+  });
+
+  setHandler(
+    confirmPickUpUpdate,
+    async () => {
+      saga.pickedUp = true;
+      await condition(() => saga.completed !== undefined || saga.step === 'done');
+      if (saga.completed) return saga.completed;
+      throw pickUpRejection(saga)!;
+    },
+    { validator: () => throwIf(pickUpRejection(saga)) },
+  );
+}
+
+function throwIf(failure: Error | undefined): void {
+  if (failure) throw failure;
+}
