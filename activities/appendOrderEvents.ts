@@ -53,7 +53,7 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
         }),
       );
       try {
-        const result = await appendToStream(input.streamId, input.expectedVersion, events);
+        const result = await appendAfterOthers(appendToStream, readStream, input, events, workflowId);
         return { positions: result.positions, nextVersion: result.nextVersion, eventIds, attempt };
       } catch (error) {
         const original =
@@ -64,6 +64,37 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
     },
   };
 }
+
+/**
+ * The saga is not the stream's only writer: the notifier appends `CustomerNotified` to
+ * `order-<id>` (expected version `any`) between the saga's facts. A conflict caused only by
+ * events other writers appended after ours is no conflict for the saga: append after them.
+ */
+async function appendAfterOthers(
+  appendToStream: AppendToStream,
+  readStream: ReadStream | undefined,
+  input: AppendOrderEventsInput,
+  events: NewEvent[],
+  workflowId: string,
+): Promise<AppendResult> {
+  let expectedVersion = input.expectedVersion;
+  for (let round = 1; ; round += 1) {
+    try {
+      return await appendToStream(input.streamId, expectedVersion, events);
+    } catch (error) {
+      if (!readStream || round >= 5 || !isConcurrencyConflict(error)) throw error;
+      const later = (await readStream(input.streamId)).filter(
+        (recorded) => recorded.streamVersion > input.expectedVersion,
+      );
+      if (later.length === 0 || later.some((recorded) => recorded.metadata?.workflowId === workflowId))
+        throw error;
+      expectedVersion = Math.max(...later.map((recorded) => recorded.streamVersion));
+    }
+  }
+}
+
+const isConcurrencyConflict = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConcurrencyError';
 
 const isPayloadConflict = (error: unknown): boolean =>
   error instanceof Error &&

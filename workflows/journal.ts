@@ -27,7 +27,8 @@ export class OrderJournal {
         causationId: this.lastEventId,
         events,
       });
-      this.version += events.length;
+      // Other writers (the notifier) may have appended in between: the stream's version, not our count.
+      this.version = Math.max(result.nextVersion, this.version + events.length);
       this.lastEventId = result.eventIds.at(-1) ?? this.lastEventId;
       this.lastPosition = result.positions.at(-1) ?? this.lastPosition;
       return this.lastPosition!;
