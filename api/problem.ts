@@ -136,7 +136,33 @@ export function toProblem(error: unknown): ProblemDetails {
       detail: error.message,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: 'Postgres is unavailable',
+      status: 503,
+      detail: 'the database cannot be reached right now; retry shortly',
+    };
+  }
   return { type: problemType('internal'), title: 'Internal error', status: 500 };
+}
+
+// Postgres restarting or unreachable (admin shutdown, starting up, connection refused or lost):
+// an outage of a dependency, not a bug of ours.
+const UNREACHABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
 }
 
 export function problemMiddleware(logger: Logger) {
