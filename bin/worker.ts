@@ -9,6 +9,8 @@ import { runUntilSignalled } from './workers/runUntilSignalled';
 // The `orders` worker: order sagas, event appends and payments.
 const config = readConfig(ordersWorkerConfig);
 const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
+// An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
+pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
 await migrateEventStore(pool);
 const ledger: GatewayLedger =
   config.GATEWAY_LEDGER === 'postgres' ? await postgresLedger(pool) : memoryLedger();
