@@ -3,12 +3,21 @@ import { ConcurrencyError, EventIdConflictError } from './errors';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types';
 import { validateAppend } from './validateAppend';
 
+// Every outcome as rows: what was inserted, what already existed, and the stream's version.
+const OUTCOMES = `
+SELECT 'inserted' AS outcome, position, stream_version AS version, NULL::bigint AS ord,
+       NULL::uuid AS event_id, true AS same FROM inserted
+UNION ALL
+SELECT 'existing', position, stream_version, ord, event_id, same FROM existing
+UNION ALL
+SELECT 'stream', NULL, version, NULL, NULL, true FROM stream`;
+
 /**
  * One statement, so one round trip: find already-recorded ids, read the stream's version,
  * and insert only when neither the idempotency nor the version check objects. Every
  * outcome comes back as rows and is decided here, so callers never see a raw pg error.
  */
-const APPEND_SQL = `
+const APPEND_MANY_SQL = `
 WITH input AS (
   SELECT * FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY
     AS i(event_id, type, data, metadata, ord)
@@ -29,12 +38,30 @@ inserted AS (
   ORDER BY i.ord
   RETURNING position, stream_version
 )
-SELECT 'inserted' AS outcome, position, stream_version AS version, NULL::bigint AS ord,
-       NULL::uuid AS event_id, true AS same FROM inserted
-UNION ALL
-SELECT 'existing', position, stream_version, ord, event_id, same FROM existing
-UNION ALL
-SELECT 'stream', NULL, version, NULL, NULL, true FROM stream`;
+${OUTCOMES}`;
+
+/**
+ * The same for one event, the common case, with scalar parameters. Besides skipping unnest,
+ * its cached generic plan is cheap enough that Postgres keeps it instead of re-planning on
+ * every call, which cost more CPU than the insert itself (the unnest form is guessed at 10 rows).
+ */
+const APPEND_ONE_SQL = `
+WITH existing AS (
+  SELECT 1::bigint AS ord, event_id, position, stream_version,
+         (stream_id = $1 AND type = $3 AND data = $4::jsonb) AS same
+  FROM events WHERE event_id = $2::uuid
+),
+stream AS (
+  SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
+),
+inserted AS (
+  INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata)
+  SELECT $1, s.version + 1, $2::uuid, $3, $4::jsonb, $5::jsonb
+  FROM stream s
+  WHERE NOT EXISTS (SELECT FROM existing) AND ($6::int IS NULL OR s.version = $6::int)
+  RETURNING position, stream_version
+)
+${OUTCOMES}`;
 
 interface AppendRow {
   outcome: 'inserted' | 'existing' | 'stream';
@@ -67,18 +94,23 @@ export async function appendToStream(
   events: NewEvent[],
 ): Promise<AppendOutcome> {
   const input = validateAppend(streamId, expectedVersion, events);
-  const values = [
-    input.streamId,
-    input.eventIds,
-    input.types,
-    input.data,
-    input.metadata,
-    input.expectedVersion,
-  ];
+  const { streamId: id, eventIds, types, data, metadata, expectedVersion: expected } = input;
+  const query =
+    eventIds.length === 1
+      ? {
+          name: 'eventstore.appendOne',
+          text: APPEND_ONE_SQL,
+          values: [id, eventIds[0], types[0], data[0], metadata[0], expected],
+        }
+      : {
+          name: 'eventstore.appendMany',
+          text: APPEND_MANY_SQL,
+          values: [id, eventIds, types, data, metadata, expected],
+        };
   for (let attempt = 1; ; attempt++) {
     let rows: AppendRow[];
     try {
-      ({ rows } = await db.query<AppendRow>({ name: 'eventstore.append', text: APPEND_SQL, values }));
+      ({ rows } = await db.query<AppendRow>(query));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;
       if ((error as { code?: string }).code === UNIQUE_VIOLATION)

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:append`: our append against a bare parameterised INSERT, and readAll against a
+ * bare SELECT, on one durable Postgres started for this run. Prints one JSON object.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../bin/embedded/postgres';
+import {
+  checkpointAfter,
+  createEventStore,
+  LOG_START,
+  type LogCheckpoint,
+  migrateEventStore,
+  type NewEvent,
+} from '../eventstore';
+import { machineFacts, peakRssMb, round, runLoad } from './support/measure';
+
+const inputs = {
+  writers: 16,
+  appends: 20_000,
+  eventsPerAppend: 1,
+  warmupAppends: 1_000,
+  readEvents: 100_000,
+  readPageSize: 1_000,
+  readRepeats: 3,
+  poolSize: 16,
+  postgres: 'embedded, durable defaults (fsync and synchronous_commit on) for both sides',
+};
+
+const BARE_TABLE = `CREATE TABLE bare_events (
+  position bigserial PRIMARY KEY,
+  stream_id text NOT NULL,
+  stream_version integer NOT NULL,
+  event_id uuid NOT NULL UNIQUE,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX bare_events_transaction_position ON bare_events (transaction_id, position);`;
+
+const BARE_INSERT = `INSERT INTO bare_events (stream_id, stream_version, event_id, type, data, metadata)
+VALUES ($1, 1, $2, $3, $4, $5)`;
+
+const COLUMNS =
+  'position, stream_id, stream_version, event_id, type, data, metadata, recorded_at, transaction_id::text AS transaction_id';
+
+// A realistic order event: a few hundred bytes of data and the saga's metadata.
+function orderEvent(index: number): NewEvent {
+  const orderId = randomUUID();
+  return {
+    eventId: randomUUID(),
+    type: 'OrderPlaced',
+    data: {
+      orderId,
+      customer: `customer-${index % 500}`,
+      items: [
+        { drink: 'latte', size: 'medium', quantity: 2, unitPrice: { amount: 450, currency: 'USD' } },
+        { drink: 'espresso', size: 'small', quantity: 1, unitPrice: { amount: 250, currency: 'USD' } },
+      ],
+      total: { amount: 1150, currency: 'USD' },
+      paymentTokenLast4: '4242',
+    },
+    metadata: {
+      correlationId: orderId,
+      causationId: randomUUID(),
+      workflowId: `order-${orderId}`,
+      runId: randomUUID(),
+      activityAttempt: 1,
+    },
+  };
+}
+
+async function main() {
+  const root = mkdtempSync(join(tmpdir(), 'bench-append-'));
+  const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg') });
+  const pool = new pg.Pool({ connectionString: postgres.url, max: inputs.poolSize });
+  try {
+    await migrateEventStore(pool);
+    await pool.query(BARE_TABLE);
+    const store = createEventStore(pool);
+    const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+
+    // Events are built before timing, so both sides pay only for the database work.
+    const build = (count: number, prefix: string) =>
+      Array.from({ length: count }, (_, index) => ({
+        streamId: `${prefix}-${index}`,
+        event: orderEvent(index),
+      }));
+    const ours = build(inputs.appends, 'order');
+    const bare = build(inputs.appends, 'order');
+    const oursWarmup = build(inputs.warmupAppends, 'warmup');
+    const bareWarmup = build(inputs.warmupAppends, 'warmup');
+
+    const appendOurs = (items: typeof ours) => (index: number) => {
+      const { streamId, event } = items[index]!;
+      return store.append(streamId, 'no_stream', [event]);
+    };
+    const insertBare = (items: typeof bare) => (index: number) => {
+      const { streamId, event } = items[index]!;
+      return pool.query(BARE_INSERT, [
+        streamId,
+        event.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      ]);
+    };
+
+    await runLoad(inputs.warmupAppends, inputs.writers, appendOurs(oursWarmup));
+    await runLoad(inputs.warmupAppends, inputs.writers, insertBare(bareWarmup));
+    await pool.query('CHECKPOINT');
+    const append = await runLoad(inputs.appends, inputs.writers, appendOurs(ours));
+    await pool.query('CHECKPOINT');
+    const bareInsert = await runLoad(inputs.appends, inputs.writers, insertBare(bare));
+
+    // Fill the log up to readEvents with full-size batches, then read it all back both ways.
+    const { rows: countRows } = await pool.query<{ count: string }>('SELECT count(*) FROM events');
+    for (let missing = inputs.readEvents - Number(countRows[0]!.count); missing > 0; missing -= 1000) {
+      const batch = Array.from({ length: Math.min(1000, missing) }, (_, index) => orderEvent(index));
+      await store.append(`bulk-${randomUUID()}`, 'no_stream', batch);
+    }
+    await pool.query('VACUUM ANALYZE events');
+
+    const readAllOnce = async () => {
+      let read = 0;
+      for (let after: LogCheckpoint = LOG_START; read < inputs.readEvents; ) {
+        const page = await store.readAll({ after, limit: inputs.readPageSize });
+        if (page.length === 0) break;
+        read += page.length;
+        after = checkpointAfter(page[page.length - 1]!);
+      }
+      return read;
+    };
+    const selectPagedOnce = async () => {
+      let read = 0;
+      for (let after = 0; read < inputs.readEvents; ) {
+        const page = await pool.query(
+          `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT ${inputs.readPageSize}`,
+          [after],
+        );
+        if (page.rows.length === 0) break;
+        read += page.rows.length;
+        after = Number(page.rows[page.rows.length - 1].position);
+      }
+      return read;
+    };
+    const selectAllOnce = async () =>
+      (await pool.query(`SELECT ${COLUMNS} FROM events ORDER BY position LIMIT ${inputs.readEvents}`)).rows
+        .length;
+
+    const readAll = await bestOf(readAllOnce);
+    const selectPaged = await bestOf(selectPagedOnce);
+    const selectAll = await bestOf(selectAllOnce);
+    await store.close();
+
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: 'eventstore append and readAll',
+          inputs,
+          machine: machineFacts(rows[0]!.server_version),
+          append: { ...append, eventsPerSecond: append.perSecond },
+          bareInsert: { ...bareInsert, eventsPerSecond: bareInsert.perSecond },
+          ratioToBareInsert: round(append.perSecond / bareInsert.perSecond),
+          readAll: {
+            events: readAll.events,
+            eventsPerSecond: readAll.perSecond,
+            pageSize: inputs.readPageSize,
+          },
+          bareSelectPaged: { events: selectPaged.events, eventsPerSecond: selectPaged.perSecond },
+          bareSelectOneStatement: { events: selectAll.events, eventsPerSecond: selectAll.perSecond },
+          readAllRatioToSelect: round(readAll.perSecond / selectPaged.perSecond),
+          readAllRatioToOneStatementSelect: round(readAll.perSecond / selectAll.perSecond),
+          peakRssMb: peakRssMb(),
+          bars: { ratioToBareInsert: 0.8, readAllRatioToSelect: 0.7 },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await pool.end();
+    await postgres.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The fastest of a few runs: reads are short, so the best run is the least disturbed one. */
+async function bestOf(read: () => Promise<number>) {
+  let best = { events: 0, perSecond: 0 };
+  for (let run = 0; run < inputs.readRepeats; run++) {
+    const started = performance.now();
+    const events = await read();
+    const perSecond = round(events / ((performance.now() - started) / 1000), 0);
+    if (perSecond > best.perSecond) best = { events, perSecond };
+  }
+  return best;
+}
+
+await main();
