@@ -1,11 +1,11 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createCoffeeMachineSimulator } from '../activities';
 import { createBaristaWorker } from './workers/baristaWorker';
-import { baristaWorkerConfig, readConfig } from './workers/config';
+import { baristaWorkerConfig, configOrExit } from './workers/config';
 import { runUntilSignalled } from './workers/runUntilSignalled';
 
 // A barista: brews and writes off drinks from the `barista` queue. Run several; they compete.
-const config = readConfig(baristaWorkerConfig);
+const config = configOrExit(baristaWorkerConfig, 'barista');
 const coffeeMachine = createCoffeeMachineSimulator({
   brewScale: config.COFFEE_BREW_SCALE,
   jamFailures: config.COFFEE_JAM_FAILURES,

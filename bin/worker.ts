@@ -2,12 +2,12 @@ import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
 import { createPaymentSimulator, type GatewayLedger, memoryLedger, postgresLedger } from '../activities';
 import { createEventStore, migrateEventStore } from '../eventstore';
-import { ordersWorkerConfig, readConfig } from './workers/config';
+import { configOrExit, ordersWorkerConfig } from './workers/config';
 import { createOrdersWorker } from './workers/ordersWorker';
 import { runUntilSignalled } from './workers/runUntilSignalled';
 
 // The `orders` worker: order sagas, event appends and payments.
-const config = readConfig(ordersWorkerConfig);
+const config = configOrExit(ordersWorkerConfig, 'orders worker');
 const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
 // An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
 pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));

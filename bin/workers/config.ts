@@ -42,3 +42,13 @@ export function readConfig<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = pro
   const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid configuration:\n${problems.join('\n')}`);
 }
+
+/** For entry points: a bad environment prints what is wrong and exits 1, without a stack trace. */
+export function configOrExit<T>(schema: z.ZodType<T>, processName: string): T {
+  try {
+    return readConfig(schema);
+  } catch (error) {
+    console.error(`${processName}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
