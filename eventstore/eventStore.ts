@@ -31,6 +31,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<LoggedEvent[]>;
   checkpointOf(position: number): Promise<LogCheckpoint | undefined>;
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * For appends made with `appendToStream` inside the caller's own transaction: call it once
+   * that transaction committed, and subscribers wake now rather than at their next poll.
+   */
+  notifyAppended(): void;
   /** Stops this store's subscriptions and its LISTEN connection, and sends a pending NOTIFY; the pool stays open. */
   close(): Promise<void>;
 }
@@ -78,6 +83,7 @@ export function createEventStore(pool: pg.Pool, options: EventStoreOptions = {})
       });
       return subscription;
     },
+    notifyAppended: () => notifier.schedule(),
     async close() {
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
       await releaseWatcherIfIdle();

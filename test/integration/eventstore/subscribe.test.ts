@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  appendToStream,
   createEventStore,
   LOG_START,
   type LoggedEvent,
@@ -78,6 +79,33 @@ describe('subscribe', () => {
     }
     await store.close();
     expect(Math.max(...latencies)).toBeLessThan(200);
+  });
+
+  test("an append made inside the caller's own transaction wakes subscribers once notifyAppended is called", async () => {
+    const store = createEventStore(db.pool, { pollIntervalMs: 10_000 });
+    const handled: string[] = [];
+    store.subscribe({
+      after: await logHead(db.pool),
+      handle: async (events) => {
+        handled.push(...events.map((event) => event.eventId));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const event = newEvent('WithIdempotencyKey');
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await appendToStream(client, uniqueStream(), 'no_stream', [event]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const committedAt = Date.now();
+    store.notifyAppended();
+    await until(() => handled.length === 1, 5_000);
+    expect(Date.now() - committedAt).toBeLessThan(200);
+    expect(handled).toEqual([event.eventId]);
+    await store.close();
   });
 
   test('a throwing handler stops the subscription at the last good checkpoint and reports the error', async () => {
