@@ -1,0 +1,173 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChaosHttp } from './http';
+import { assignPaths, orderBody, type PathName, SAGA_PATHS, type SagaPath } from './paths';
+import type { Random } from './random';
+
+/** One customer's order, as the driver saw it. */
+export interface OrderRecord {
+  index: number;
+  path: PathName;
+  idempotencyKey: string;
+  customer: string;
+  /** A 202 came back: from here on the system owes this order its outcome. */
+  acknowledged: boolean;
+  orderId: string | null;
+  /** POSTs it took (the same key every time). */
+  postAttempts: number;
+  /** Anything that went off script (a 409 where 202 was due, a status never seen, ...). */
+  notes: string[];
+}
+
+export interface DriverOptions {
+  http: ChaosHttp;
+  orders: number;
+  /** Orders per second. */
+  rate: number;
+  random: Random;
+  runId: string;
+  /** How long one order may take to be acknowledged, or to show a status its script waits for. */
+  patienceMs: number;
+  log: (line: string) => void;
+}
+
+export interface DriverResult {
+  records: OrderRecord[];
+  /** The same Idempotency-Key answered with two different order ids. */
+  idempotencyViolations: number;
+  /** When the last order was placed (the load phase). */
+  loadMs: number;
+}
+
+const customerOf = (index: number) => `Chaos Customer ${index}`;
+const TERMINAL = new Set(['REJECTED', 'COMPLETED', 'FAILED', 'CANCELLED', 'ABANDONED']);
+
+/** A steady stream of orders, one journey per order, each following its path's script. */
+export async function driveOrders(options: DriverOptions): Promise<DriverResult> {
+  const { http, random, log } = options;
+  // Paths and bodies first, so the same seed gives the same orders whatever the timing.
+  const paths = assignPaths(options.orders, random.shuffle);
+  const bodies = paths.map((path, index) => orderBody(path, customerOf(index), random.pick));
+  const records: OrderRecord[] = [];
+  const journeys: Promise<void>[] = [];
+  let idempotencyViolations = 0;
+  const started = Date.now();
+
+  const backoff = (attempt: number) =>
+    sleep(Math.min(250 * 2 ** Math.min(attempt, 3), 2_000) + random.between(0, 250));
+
+  async function place(record: OrderRecord, body: unknown): Promise<void> {
+    const deadline = Date.now() + options.patienceMs;
+    while (Date.now() < deadline) {
+      record.postAttempts += 1;
+      const outcome = await http.call('POST', '/orders', body, { 'idempotency-key': record.idempotencyKey });
+      if (outcome.kind === 'answer' && outcome.status === 202) {
+        const orderId = String(outcome.body?.orderId);
+        if (record.orderId && record.orderId !== orderId) idempotencyViolations += 1;
+        record.orderId = orderId;
+        record.acknowledged = true;
+        return;
+      }
+      if (outcome.kind === 'answer' && outcome.status < 500) {
+        record.notes.push(
+          `POST /orders answered ${outcome.status}: ${JSON.stringify(outcome.body).slice(0, 200)}`,
+        );
+        return;
+      }
+      await backoff(record.postAttempts);
+    }
+    record.notes.push(`no 202 within ${options.patienceMs} ms (${record.postAttempts} tries)`);
+  }
+
+  /** Polls the read model until the order shows one of `wanted`; false when it went elsewhere for good. */
+  async function waitFor(record: OrderRecord, wanted: string[]): Promise<string | null> {
+    const deadline = Date.now() + options.patienceMs;
+    let last = 'unknown';
+    while (Date.now() < deadline) {
+      const outcome = await http.call('GET', `/orders/${record.orderId}`);
+      if (outcome.kind === 'answer' && outcome.status === 200) {
+        last = String(outcome.body?.status);
+        if (wanted.includes(last)) return last;
+        if (TERMINAL.has(last)) {
+          record.notes.push(`waited for ${wanted.join('/')} but it ended ${last}`);
+          return null;
+        }
+      }
+      await sleep(500 + random.between(0, 400));
+    }
+    record.notes.push(`never saw ${wanted.join('/')} (last ${last})`);
+    return null;
+  }
+
+  /** Sends a command until it gets an answer that is not an outage; returns its status. */
+  async function command(record: OrderRecord, action: 'pickup' | 'cancel'): Promise<number | null> {
+    const deadline = Date.now() + options.patienceMs;
+    for (let attempt = 1; Date.now() < deadline; attempt += 1) {
+      const body = action === 'cancel' ? { reason: 'chaos customer changed their mind' } : undefined;
+      const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body);
+      if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
+      await backoff(attempt);
+    }
+    record.notes.push(`${action} never answered`);
+    return null;
+  }
+
+  async function pickUp(record: OrderRecord): Promise<void> {
+    const status = await command(record, 'pickup');
+    if (status !== 200) record.notes.push(`pickup answered ${status}`);
+  }
+
+  async function journey(record: OrderRecord, path: SagaPath, body: unknown): Promise<void> {
+    await place(record, body);
+    if (!record.acknowledged) return;
+    switch (path.script) {
+      case 'none':
+        return;
+      case 'pickUp':
+        if (await waitFor(record, ['READY'])) await pickUp(record);
+        return;
+      case 'cancelWhileBrewing': {
+        const seen = await waitFor(record, ['BREWING', 'READY']);
+        if (seen !== 'BREWING') {
+          if (seen) record.notes.push(`missed the brewing window: saw ${seen}`);
+          return;
+        }
+        const status = await command(record, 'cancel');
+        if (status !== 202) record.notes.push(`cancel while brewing answered ${status}`);
+        return;
+      }
+      case 'cancelTooLate': {
+        if (!(await waitFor(record, ['READY']))) return;
+        const status = await command(record, 'cancel');
+        if (status !== 409) record.notes.push(`cancel after READY answered ${status}`);
+        await pickUp(record);
+        return;
+      }
+    }
+  }
+
+  for (const [index, path] of paths.entries()) {
+    const due = started + (index * 1_000) / options.rate;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const customer = customerOf(index);
+    const record: OrderRecord = {
+      index,
+      path,
+      idempotencyKey: `chaos-${options.runId}-${index}`,
+      customer,
+      acknowledged: false,
+      orderId: null,
+      postAttempts: 0,
+      notes: [],
+    };
+    records.push(record);
+    journeys.push(
+      journey(record, SAGA_PATHS[path], bodies[index]).catch((error: unknown) => {
+        record.notes.push(`journey crashed: ${String(error)}`);
+      }),
+    );
+    if ((index + 1) % 50 === 0) log(`placed ${index + 1}/${options.orders} orders`);
+  }
+  const loadMs = Date.now() - started;
+  await Promise.all(journeys);
+  return { records, idempotencyViolations, loadMs };
+}

@@ -1,0 +1,276 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../bin/embedded/postgres';
+import { temporalBinary } from '../bin/embedded/temporal';
+import { orderSearchAttributes } from '../workflows/searchAttributes';
+import { type ServiceDefinition, Supervisor } from './supervisor';
+
+/** The services the chaos run kills; Postgres and Temporal are restarted instead (see faults.ts). */
+export const SERVICES = {
+  ordersWorker: 'orders-worker',
+  baristas: ['barista-1', 'barista-2'],
+  projectors: ['projector-1', 'projector-2'],
+  simulator: 'provider-simulator',
+  notifier: 'notifier',
+  api: 'api',
+} as const;
+
+export interface SystemSettings {
+  /** How long a READY drink waits for its customer (the abandoned path). */
+  pickupWindowSeconds: number;
+  /** Menu brew seconds times this: 0.03 makes a latte in 1.8 s and a slow tea in ~16 s. */
+  brewScale: number;
+  /** Keep the run's logs here (else in the temporary folder, removed with it). */
+  logDir: string;
+  log: (line: string) => void;
+}
+
+export interface RunningSystem {
+  apiUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  simulatorUrl: string;
+  supervisor: Supervisor;
+  /** A service's definition, to start it again after a kill. */
+  definition(name: string): ServiceDefinition;
+  restartPostgres(downMs: number): Promise<void>;
+  restartTemporal(downMs: number): Promise<void>;
+  /** Everything down, the temporary folder removed. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, '..');
+
+/** Postgres (in this process, embedded), then every other part of the shop as its own OS process. */
+export async function startSystem(settings: SystemSettings): Promise<RunningSystem> {
+  const work = mkdtempSync(join(tmpdir(), 'brew-saga-chaos-'));
+  mkdirSync(settings.logDir, { recursive: true });
+  const supervisor = new Supervisor({
+    cwd: root,
+    logDir: settings.logDir,
+    log: settings.log,
+    restartOnCrash: true,
+  });
+  let postgres: EmbeddedPostgresHandle | undefined;
+  let stopped = false;
+
+  // Whatever happens to us (an exception, Ctrl-C), nothing we started may outlive us.
+  const killEverythingNow = () => {
+    supervisor.killAllNow();
+    killPostmaster(join(work, 'pg'));
+    rmSync(work, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    settings.log(`${signal}: stopping everything`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.on('exit', killEverythingNow);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    await supervisor.stopAll().catch((error) => settings.log(`stopping services: ${String(error)}`));
+    await postgres?.stop().catch((error) => settings.log(`stopping Postgres: ${String(error)}`));
+    killPostmaster(join(work, 'pg'));
+    rmSync(work, { recursive: true, force: true });
+    process.off('exit', killEverythingNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  try {
+    const pgPort = await freePort();
+    postgres = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: pgPort });
+    const databaseUrl = postgres.url;
+    settings.log(`Postgres on ${pgPort} (data in ${postgres.dataDir})`);
+
+    const temporalPort = await freePort();
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    const temporal: ServiceDefinition = {
+      name: 'temporal',
+      command: temporalBinary('cli'),
+      args: [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(temporalPort),
+        '--ui-port',
+        String(await freePort()),
+        '--log-level',
+        'warn',
+        '--namespace',
+        'default',
+        // On disk, so a restart brings every running saga back.
+        '--db-filename',
+        join(work, 'temporal.db'),
+        ...orderSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+      ],
+      env: process.env,
+      ready: { probe: () => canConnect(temporalPort) },
+    };
+    await supervisor.start(temporal);
+    settings.log(`Temporal dev server on ${temporalAddress}`);
+
+    const apiPort = await freePort();
+    const simulatorPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+    const common = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      LOG_LEVEL: 'info',
+    };
+    const node = (name: string, script: string, env: NodeJS.ProcessEnv, ready: ServiceDefinition['ready']) =>
+      ({
+        name,
+        command: process.execPath,
+        args: [
+          '--import',
+          'tsx',
+          join('bin', script),
+          ...(script === 'notifications.ts' ? ['simulator'] : []),
+        ],
+        env: { ...common, ...env },
+        ready,
+      }) satisfies ServiceDefinition;
+
+    const definitions = new Map<string, ServiceDefinition>();
+    const add = (definition: ServiceDefinition) => definitions.set(definition.name, definition);
+    add(
+      node(
+        SERVICES.ordersWorker,
+        'worker.ts',
+        { GATEWAY_LEDGER: 'postgres', GATEWAY_SLOW_MS: '2000', GATEWAY_FLAKY_FAILURES: '2' },
+        { line: /orders worker polling/ },
+      ),
+    );
+    for (const name of SERVICES.baristas)
+      add(
+        node(
+          name,
+          'barista.ts',
+          {
+            COFFEE_BREW_SCALE: String(settings.brewScale),
+            // One jammed try per order: it clears on the retry even when a kill costs an attempt.
+            COFFEE_JAM_FAILURES: '1',
+            COFFEE_SLOW_FACTOR: '3',
+            COFFEE_TICK_MS: '200',
+            BARISTA_CONCURRENCY: '10',
+          },
+          { line: /barista polling/ },
+        ),
+      );
+    for (const name of SERVICES.projectors)
+      add(
+        node(
+          name,
+          'projector.ts',
+          { PROJECTOR_POLL_INTERVAL_MS: '200', PROJECTOR_LOCK_RETRY_MS: '500' },
+          { line: /projector started/ },
+        ),
+      );
+    add(
+      node(
+        SERVICES.simulator,
+        'notifications.ts',
+        { NOTIFICATION_SIMULATOR_PORT: String(simulatorPort) },
+        { line: /provider simulator on/ },
+      ),
+    );
+    add(
+      node(
+        SERVICES.notifier,
+        'notifier.ts',
+        {
+          NOTIFICATION_PROVIDER_URL: simulatorUrl,
+          NOTIFIER_METRICS_PORT: '0',
+          NOTIFIER_STANDBY_POLL_MS: '500',
+          NOTIFIER_INSTANCE_ID: 'chaos-notifier',
+        },
+        { line: /notifier started/ },
+      ),
+    );
+    add(
+      node(
+        SERVICES.api,
+        'api.ts',
+        {
+          HOST: '127.0.0.1',
+          PORT: String(apiPort),
+          LOG_LEVEL: 'warn',
+          ORDER_PICKUP_WINDOW_SECONDS: String(settings.pickupWindowSeconds),
+          API_SHUTDOWN_GRACE_MS: '3000',
+        },
+        { probe: async () => (await fetch(`${apiUrl}/healthz`)).ok },
+      ),
+    );
+    definitions.set('temporal', temporal);
+
+    // The orders worker first: it migrates the event store the others read.
+    await supervisor.start(definitions.get(SERVICES.ordersWorker)!);
+    await Promise.all(
+      [...definitions.values()]
+        .filter((definition) => definition.name !== 'temporal' && definition.name !== SERVICES.ordersWorker)
+        .map((definition) => supervisor.start(definition)),
+    );
+    settings.log(`all up: API ${apiUrl}, notification provider ${simulatorUrl}`);
+
+    return {
+      apiUrl,
+      databaseUrl,
+      temporalAddress,
+      simulatorUrl,
+      supervisor,
+      definition(name) {
+        const definition = definitions.get(name);
+        if (!definition) throw new Error(`no service ${name}`);
+        return definition;
+      },
+      async restartPostgres(downMs) {
+        await postgres!.stop();
+        await new Promise((done) => setTimeout(done, downMs));
+        await postgres!.start();
+      },
+      async restartTemporal(downMs) {
+        await supervisor.stop('temporal');
+        await new Promise((done) => setTimeout(done, downMs));
+        await supervisor.restart('temporal', temporal);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The embedded server's postmaster, by its pid file: for the synchronous exit hook. */
+function killPostmaster(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    // not running
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
