@@ -98,7 +98,8 @@ export function runProjection(options: RunProjectionOptions): ProjectionRunner {
         let last = at;
         for (const event of events) {
           last = await applyBatch(client, last, [event]);
-          if (last.status === 'failed') break;
+          // Stopped at the poison event, or the checkpoint moved under us: the rest is not ours to apply now.
+          if (last.status === 'failed' || !sameCheckpoint(last.checkpoint, checkpointAfter(event))) break;
         }
         return last;
       }
