@@ -34,10 +34,17 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
   // Postgres may come up after us (compose): keep trying in the background; /readyz says 503 meanwhile.
   let stopped = false;
-  let migrated = false;
-  void migrateWhenReachable(pool, logger, () => stopped).then(() => {
-    migrated = true;
-  });
+  let migrated = await migrateApi(pool).then(
+    () => true,
+    (error: unknown) => {
+      logger.warn({ err: error }, 'cannot migrate the API tables yet; retrying in the background');
+      return false;
+    },
+  );
+  if (!migrated)
+    void migrateWhenReachable(pool, logger, () => stopped).then(() => {
+      migrated = true;
+    });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });

@@ -12,7 +12,7 @@ import {
 import { cancelUpdate, orderWorkflowId } from '../../workflows/definitions';
 import { CommandRefused, DependencyUnavailable, OrderNotFound } from '../errors';
 import type { Logger } from '../logger';
-import type { OrderCommands } from '../ports';
+import type { OrderCommands, PlacedOrder } from '../ports';
 
 export interface TemporalCommandsOptions {
   client: Client;
@@ -34,6 +34,18 @@ function isUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** The workflow's limit of concurrent updates was hit, or an update was aborted under contention. */
+function isUpdateCrowded(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 8 || /RESOURCE_EXHAUSTED|in-flight updates|update was aborted/i.test(cause.message))
+      return true;
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Commands go through the saga: update-with-start, the cancel Update, the confirmPickUp Update, the status query. */
 export function temporalOrderCommands(
   options: TemporalCommandsOptions,
@@ -42,6 +54,7 @@ export function temporalOrderCommands(
   // Calls still talking to Temporal: shutdown waits for them before closing the connection
   // (a client that hung up does not stop its request's workflow call).
   const pending = new Set<Promise<unknown>>();
+  const placing = new Map<string, Promise<PlacedOrder>>();
 
   /** The status of a saga that refused or could not take an update, or OrderNotFound. */
   async function statusOf(orderId: string): Promise<{ status: OrderStatus | undefined; running: boolean }> {
@@ -82,8 +95,12 @@ export function temporalOrderCommands(
       ]);
       clearTimeout(timer);
     },
-    placeOrder: (command) =>
-      guard(async () => {
+    placeOrder(command) {
+      // Concurrent requests for one order (one Idempotency-Key) share one call: a workflow
+      // takes only a few updates in flight at once.
+      const inFlight = placing.get(command.orderId);
+      if (inFlight) return inFlight;
+      const call = guard(async () => {
         const order = priceOrderForSaga(
           { customer: command.customer, items: command.items, payment: { token: command.paymentToken } },
           {
@@ -92,14 +109,25 @@ export function temporalOrderCommands(
             ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
           },
         );
-        const { placed } = await startOrderSaga(
-          client,
-          { ...order, ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}) },
-          { taskQueue: options.taskQueue },
-        );
-        logger.info({ position: placed.position, correlationId: command.correlationId }, 'order placed');
-        return { orderId: placed.orderId, status: placed.status, position: placed.position };
-      }),
+        const input = {
+          ...order,
+          ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+        };
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            const { placed } = await startOrderSaga(client, input, { taskQueue: options.taskQueue });
+            logger.info({ position: placed.position, correlationId: command.correlationId }, 'order placed');
+            return { orderId: placed.orderId, status: placed.status, position: placed.position };
+          } catch (error) {
+            // Other API processes may be placing the same order: too many updates in flight, retry.
+            if (attempt >= 8 || !isUpdateCrowded(error)) throw error;
+            await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
+          }
+        }
+      }).finally(() => placing.delete(command.orderId));
+      placing.set(command.orderId, call);
+      return call;
+    },
 
     cancelOrder: (orderId, reason) =>
       guard(async () => {
