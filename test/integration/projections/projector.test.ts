@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
 import type { LoggedEvent } from '../../../eventstore';
@@ -7,8 +8,10 @@ import {
   getOrderSummary,
   getProjectionStatus,
   type Logger,
+  ORDER_CHANGED_CHANNEL,
   orderSummary,
   type Projector,
+  parseOrderChanged,
   readCheckpoint,
   resetCheckpoint,
   startProjector,
@@ -131,6 +134,30 @@ describe('projector', () => {
       const row = await readCheckpoint(db.pool, 'orderSummary');
       expect([row.status, row.failedAt?.position, errors.length]).toEqual(['failed', poison, 2]);
     });
+  });
+
+  test('each change of an order is announced on order_changed, with the position it reached', async () => {
+    const listener = new pg.Client(db.url);
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.payload ?? ''));
+    await listener.query(`LISTEN ${ORDER_CHANGED_CHANNEL}`);
+    try {
+      projector = await startProjector({
+        pool: db.pool,
+        projections: [orderSummary.projection()],
+        pollIntervalMs: 50,
+      });
+      const positions = await appendInterleaved(db.store, [{ orderId: 'heard', path: 'queued' }]);
+      await eventually(async () =>
+        expect(heard.map(parseOrderChanged).at(-1)).toEqual({
+          orderId: 'heard',
+          position: Math.max(...positions),
+        }),
+      );
+    } finally {
+      await listener.end();
+    }
   });
 
   test('one event per batch: handlers write nothing twice across batch boundaries', async () => {
