@@ -62,7 +62,7 @@ export const DEFAULT_PAYMENT_SIMULATOR: PaymentSimulatorConfig = {
 
 /**
  * A deterministic card processor: `tok_declined` declines, `tok_flaky` fails on its first calls,
- * `tok_slow` is slow, any other `tok_*` pays. Charges and refunds are recorded by idempotency key,
+ * `tok_slow` is slow, `tok_unavailable` never answers (nothing charged), any other `tok_*` pays. Charges and refunds are recorded by idempotency key,
  * so a retried charge is never a second charge.
  */
 export function createPaymentSimulator(
@@ -85,6 +85,7 @@ export function createPaymentSimulator(
       const call = count(request.idempotencyKey);
       await pause(settings.latencyMs);
       if (request.token === 'tok_declined') throw new CardDeclinedError('card declined by issuer');
+      if (request.token === 'tok_unavailable') throw new GatewayUnavailableError('gateway unreachable');
       if (request.token === 'tok_slow') await pause(settings.slowMs);
       const charge = () =>
         ledger.record({

@@ -22,7 +22,7 @@ import type { BareStep } from './sagaBareWorkflow';
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const WARMUP = 20;
-const ROUNDS = 4;
+const ROUNDS = 8;
 
 // The bundler's chatter is not the benchmark's output.
 function quiet() {}

@@ -84,3 +84,21 @@ test('a slow card is waited for, not retried', async () => {
   expect(status.attempts.chargePayment).toBe(1);
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
 });
+
+test('a gateway that never answers fails the order after 5 minutes of retries, with a recorded no-op refund', async () => {
+  const order = saga.order([{ drink: 'tea' }], { paymentToken: 'tok_unavailable' });
+  const { outcome, status } = await saga.run(async () => {
+    const { handle } = await startSaga(env, saga, order);
+    const outcome = await handle.result();
+    await keepHistory('gatewayDown', handle);
+    return { outcome, status: await handle.query(statusQuery) };
+  });
+  expect(outcome.status).toBe('FAILED');
+  expect(await saga.eventTypes(order.orderId)).toEqual(['OrderPlaced', 'PaymentRefunded', 'OrderFailed']);
+  expect(status.attempts.chargePayment).toBeGreaterThan(5);
+  expect(status.compensationsRun).toEqual(['refundPayment']);
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  expect(events[1]!.data).toMatchObject({ amount: { amount: 0, currency: 'USD' }, refundId: null });
+  expect(events[2]!.data.reason).toMatch(/^payment failed: /);
+  expect((await saga.gateway.ledger.entries(order.orderId)).map((entry) => entry.kind)).toEqual(['refund']);
+});

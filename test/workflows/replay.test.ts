@@ -16,6 +16,7 @@ test('histories of every saga path are recorded', () => {
       'cancelWhileBrewing',
       'declined',
       'flakyCard',
+      'gatewayDown',
       'happyPath',
       'happyPathRegularAppends',
       'machineBroken',
