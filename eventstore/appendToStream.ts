@@ -77,15 +77,20 @@ export interface AppendOutcome extends AppendResult {
   appended: boolean;
 }
 
-const UNIQUE_VIOLATION = '23505';
-// A unique violation means a concurrent append committed first; re-running the statement
-// then sees it and reports the precise outcome. Only 'any' can need more than one retry.
-const MAX_ATTEMPTS = 8;
+// A unique violation means a concurrent append committed first (a deadlock, that two batches
+// met in opposite orders); re-running the statement then sees the winner and reports the precise
+// outcome. Only 'any' can need more than one retry, once per writer that got in first.
+const LOST_RACE = new Set(['23505', '40P01']);
+const MAX_ATTEMPTS = 50;
 
 /**
  * Idempotency is judged on (stream, type, data) and ignores metadata, because a retried
  * activity legitimately carries another attempt number or run id. A retry returns the
  * original positions and the version the original append produced.
+ *
+ * With a pool, a lost race is re-run at once. With a client (maybe inside the caller's own
+ * transaction, which the failed statement has aborted) it becomes a ConcurrencyError whose
+ * `actual` is NaN (unknown): roll back and retry the whole transaction.
  */
 export async function appendToStream(
   db: pg.Pool | pg.ClientBase,
@@ -107,15 +112,15 @@ export async function appendToStream(
           text: APPEND_MANY_SQL,
           values: [id, eventIds, types, data, metadata, expected],
         };
+  const mayRerun = typeof (db as pg.Pool).totalCount === 'number';
   for (let attempt = 1; ; attempt++) {
     let rows: AppendRow[];
     try {
       ({ rows } = await db.query<AppendRow>(query));
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION)
-        throw new ConcurrencyError(streamId, expectedVersion, Number.NaN);
-      throw error;
+      if (!LOST_RACE.has((error as { code?: string }).code ?? '')) throw error;
+      if (mayRerun && attempt < MAX_ATTEMPTS) continue;
+      throw new ConcurrencyError(streamId, expectedVersion, Number.NaN);
     }
     return decide(rows, streamId, expectedVersion, input.eventIds);
   }

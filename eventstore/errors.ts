@@ -5,7 +5,10 @@ export class EventStoreError extends Error {
   override readonly name: string = 'EventStoreError';
 }
 
-/** The stream was not at the version the writer decided on: re-read, re-decide, retry. */
+/**
+ * The stream was not at the version the writer decided on: re-read, re-decide, retry.
+ * `actual` is NaN when unknown (a race lost inside the caller's own transaction).
+ */
 export class ConcurrencyError extends EventStoreError {
   override readonly name = 'ConcurrencyError';
   constructor(
@@ -13,7 +16,11 @@ export class ConcurrencyError extends EventStoreError {
     readonly expected: ExpectedVersion,
     readonly actual: number,
   ) {
-    super(`stream ${streamId} is at version ${actual}, expected ${describeExpected(expected)}`);
+    super(
+      Number.isNaN(actual)
+        ? `stream ${streamId} was appended to concurrently, expected ${describeExpected(expected)}`
+        : `stream ${streamId} is at version ${actual}, expected ${describeExpected(expected)}`,
+    );
   }
 }
 

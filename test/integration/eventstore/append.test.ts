@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  appendToStream,
   ConcurrencyError,
   createEventStore,
   EventIdConflictError,
@@ -79,6 +80,36 @@ describe('append', () => {
     expect((await store.readStream(streamId)).map((event) => event.streamVersion)).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
+  });
+});
+
+describe("appends inside the caller's own transaction", () => {
+  test('a race lost inside a transaction is a ConcurrencyError; retrying the transaction then succeeds', async () => {
+    const streamId = uniqueStream();
+    const [first, second] = [await db.pool.connect(), await db.pool.connect()];
+    try {
+      await first.query('BEGIN');
+      await appendToStream(first, streamId, 'no_stream', [newEvent('First')]);
+      await second.query('BEGIN');
+      const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]).catch(
+        (error: unknown) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
+      await first.query('COMMIT');
+      const error = await losing;
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect((error as ConcurrencyError).actual).toBeNaN();
+      await second.query('ROLLBACK');
+
+      await second.query('BEGIN');
+      const retried = await appendToStream(second, streamId, 'any', [newEvent('Second')]);
+      await second.query('COMMIT');
+      expect(retried.nextVersion).toBe(2);
+    } finally {
+      first.release();
+      second.release();
+    }
+    expect((await store.readStream(streamId)).map((event) => event.type)).toEqual(['First', 'Second']);
   });
 });
 
