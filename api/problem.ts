@@ -44,8 +44,13 @@ interface BodyParserError {
   status: number;
   message: string;
 }
+// body-parser's own errors carry a `type`; a broken gzip/deflate body comes as an exposed
+// http-error (`expose: true`, status 400) without one.
 const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+  typeof error === 'object' &&
+  error !== null &&
+  'status' in error &&
+  ('type' in error || (error as { expose?: unknown }).expose === true);
 
 // Network failures and Postgres' "cannot connect now" / "admin shutdown" / connection-exception classes.
 const CONNECTION_ERROR_CODES = new Set([
@@ -134,6 +139,18 @@ export function toProblem(error: unknown): ProblemDetails {
       title: 'The request body cannot be read',
       status: error.status,
       detail: error.message,
+    };
+  }
+  if (error instanceof URIError) {
+    // The router could not percent-decode a path parameter (e.g. `/orders/%E0%A4%A`).
+    return {
+      type: problemType('invalid-request'),
+      title: 'The request is invalid',
+      status: 400,
+      detail: 'the URL is not validly percent-encoded',
+      errors: [
+        { location: 'path', pointer: '', message: 'malformed percent-encoding', code: 'invalid_path' },
+      ],
     };
   }
   if (isDatabaseUnavailable(error)) {
