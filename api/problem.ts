@@ -39,18 +39,19 @@ export function sendProblem(
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-interface BodyParserError {
-  type: string;
+/** body-parser and http-errors failures: a 4xx `status`, sometimes a `type` (zlib's have none). */
+interface ClientHttpError {
+  type?: string;
   status: number;
   message: string;
 }
-// body-parser's own errors carry a `type`; a broken gzip/deflate body comes as an exposed
-// http-error (`expose: true`, status 400) without one.
-const isBodyParserError = (error: unknown): error is BodyParserError =>
+const isClientHttpError = (error: unknown): error is ClientHttpError =>
   typeof error === 'object' &&
   error !== null &&
   'status' in error &&
-  ('type' in error || (error as { expose?: unknown }).expose === true);
+  typeof error.status === 'number' &&
+  error.status >= 400 &&
+  error.status < 500;
 
 // Network failures and Postgres' "cannot connect now" / "admin shutdown" / connection-exception classes.
 const CONNECTION_ERROR_CODES = new Set([
@@ -121,7 +122,7 @@ export function toProblem(error: unknown): ProblemDetails {
       detail: 'try again shortly',
     };
   }
-  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
+  if (isClientHttpError(error)) {
     if (error.type === 'entity.too.large') {
       return { type: problemType('body-too-large'), title: 'Request body too large', status: 413 };
     }

@@ -74,6 +74,7 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
         ),
         400: problemResponse('invalid request (field details in `errors`)'),
         413: problemResponse('body too large'),
+        415: problemResponse('compressed or non-UTF-8 body'),
         422: problemResponse('Idempotency-Key already used with another body'),
       },
     },

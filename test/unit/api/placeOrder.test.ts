@@ -85,3 +85,20 @@ test('logs carry the correlation id and orderId, and never the payment token', a
   expect(lines.every((line) => line.orderId === orderId)).toBe(true);
   expect(api.rawLogs()).not.toContain('tok_visa_4242');
 });
+
+test('a compressed or oddly encoded body is refused with 415, never a 5xx', async () => {
+  const cases: Record<string, string>[] = [
+    { 'content-encoding': 'gzip' },
+    { 'content-type': 'application/json; charset=iso-8859-1' },
+  ];
+  for (const headers of cases) {
+    const response = await fetch(`${api.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(validOrder()),
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  }
+  expect(api.shop.placedCalls).toHaveLength(0);
+});
