@@ -16,13 +16,16 @@ import {
   migrateEventStore,
   type NewEvent,
 } from '../eventstore';
-import { machineFacts, peakRssMb, round, runLoad } from './support/measure';
+import { type LoadRun, machineFacts, peakRssMb, round, runLoad, summarise } from './support/measure';
+import { serverCpuMeter } from './support/serverCpu';
 
 const inputs = {
   writers: 16,
   appends: 20_000,
   eventsPerAppend: 1,
   warmupAppends: 1_000,
+  // The box may be shared: sides alternate in rounds (ABBA), so drifting load hits both alike.
+  rounds: 4,
   readEvents: 100_000,
   readPageSize: 1_000,
   readRepeats: 3,
@@ -97,27 +100,62 @@ async function main() {
     const oursWarmup = build(inputs.warmupAppends, 'warmup');
     const bareWarmup = build(inputs.warmupAppends, 'warmup');
 
-    const appendOurs = (items: typeof ours) => (index: number) => {
-      const { streamId, event } = items[index]!;
-      return store.append(streamId, 'no_stream', [event]);
-    };
-    const insertBare = (items: typeof bare) => (index: number) => {
-      const { streamId, event } = items[index]!;
-      return pool.query(BARE_INSERT, [
-        streamId,
-        event.eventId,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-      ]);
-    };
+    const appendOurs =
+      (items: typeof ours, offset = 0) =>
+      (index: number) => {
+        const { streamId, event } = items[offset + index]!;
+        return store.append(streamId, 'no_stream', [event]);
+      };
+    const insertBare =
+      (items: typeof bare, offset = 0) =>
+      (index: number) => {
+        const { streamId, event } = items[offset + index]!;
+        return pool.query(BARE_INSERT, [
+          streamId,
+          event.eventId,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        ]);
+      };
 
     await runLoad(inputs.warmupAppends, inputs.writers, appendOurs(oursWarmup));
     await runLoad(inputs.warmupAppends, inputs.writers, insertBare(bareWarmup));
-    await pool.query('CHECKPOINT');
-    const append = await runLoad(inputs.appends, inputs.writers, appendOurs(ours));
-    await pool.query('CHECKPOINT');
-    const bareInsert = await runLoad(inputs.appends, inputs.writers, insertBare(bare));
+    const oursRuns: LoadRun[] = [];
+    const bareRuns: LoadRun[] = [];
+    // CPU per event, server and client, is what a busy shared box cannot distort.
+    const serverCpuMs = (await serverCpuMeter(pool)) ?? (() => Number.NaN);
+    const cpu = { ours: { server: 0, client: 0 }, bare: { server: 0, client: 0 } };
+    const measured = async (side: keyof typeof cpu, load: () => Promise<LoadRun>) => {
+      const server = serverCpuMs();
+      const client = process.cpuUsage();
+      const run = await load();
+      const used = process.cpuUsage(client);
+      cpu[side].server += serverCpuMs() - server;
+      cpu[side].client += (used.user + used.system) / 1000;
+      return run;
+    };
+    const perRound = inputs.appends / inputs.rounds;
+    for (let roundIndex = 0; roundIndex < inputs.rounds; roundIndex++) {
+      const offset = roundIndex * perRound;
+      const sides = [
+        async () =>
+          oursRuns.push(
+            await measured('ours', () => runLoad(perRound, inputs.writers, appendOurs(ours, offset))),
+          ),
+        async () =>
+          bareRuns.push(
+            await measured('bare', () => runLoad(perRound, inputs.writers, insertBare(bare, offset))),
+          ),
+      ];
+      if (roundIndex % 2 === 1) sides.reverse();
+      for (const side of sides) {
+        await pool.query('CHECKPOINT');
+        await side();
+      }
+    }
+    const append = summarise(oursRuns);
+    const bareInsert = summarise(bareRuns);
 
     // Fill the log up to readEvents with full-size batches, then read it all back both ways.
     const { rows: countRows } = await pool.query<{ count: string }>('SELECT count(*) FROM events');
@@ -165,9 +203,16 @@ async function main() {
           benchmark: 'eventstore append and readAll',
           inputs,
           machine: machineFacts(rows[0]!.server_version),
-          append: { ...append, eventsPerSecond: append.perSecond },
-          bareInsert: { ...bareInsert, eventsPerSecond: bareInsert.perSecond },
+          append: { ...append, eventsPerSecond: append.perSecond, ...cpuPerEvent(cpu.ours, inputs.appends) },
+          bareInsert: {
+            ...bareInsert,
+            eventsPerSecond: bareInsert.perSecond,
+            ...cpuPerEvent(cpu.bare, inputs.appends),
+          },
           ratioToBareInsert: round(append.perSecond / bareInsert.perSecond),
+          ratioToBareInsertPerRound: oursRuns.map((run, index) =>
+            round(bareRuns[index]!.seconds / run.seconds),
+          ),
           readAll: {
             events: readAll.events,
             eventsPerSecond: readAll.perSecond,
@@ -189,6 +234,13 @@ async function main() {
     await postgres.stop();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+function cpuPerEvent(used: { server: number; client: number }, events: number) {
+  return {
+    postgresCpuMsPerEvent: round(used.server / events, 4),
+    nodeCpuMsPerEvent: round(used.client / events, 4),
+  };
 }
 
 /** The fastest of a few runs: reads are short, so the best run is the least disturbed one. */

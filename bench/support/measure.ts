@@ -25,7 +25,12 @@ export const round = (value: number, digits = 2) => Number(value.toFixed(digits)
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
 
-export interface LoadResult {
+export interface LoadRun {
+  seconds: number;
+  latenciesMs: Float64Array;
+}
+
+export interface LoadSummary {
   operations: number;
   seconds: number;
   perSecond: number;
@@ -38,8 +43,8 @@ export async function runLoad(
   operations: number,
   concurrency: number,
   operation: (index: number) => Promise<unknown>,
-): Promise<LoadResult> {
-  const latencies = new Float64Array(operations);
+): Promise<LoadRun> {
+  const latenciesMs = new Float64Array(operations);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -47,16 +52,21 @@ export async function runLoad(
       for (let index = next++; index < operations; index = next++) {
         const t0 = performance.now();
         await operation(index);
-        latencies[index] = performance.now() - t0;
+        latenciesMs[index] = performance.now() - t0;
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  return { seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+/** Throughput and latency over several runs of the same load, as if they were one. */
+export function summarise(runs: LoadRun[]): LoadSummary {
+  const sorted = runs.flatMap((run) => Array.from(run.latenciesMs)).sort((a, b) => a - b);
+  const seconds = runs.reduce((total, run) => total + run.seconds, 0);
   return {
-    operations,
+    operations: sorted.length,
     seconds: round(seconds, 3),
-    perSecond: round(operations / seconds, 0),
+    perSecond: round(sorted.length / seconds, 0),
     p50Ms: round(quantile(sorted, 0.5), 3),
     p99Ms: round(quantile(sorted, 0.99), 3),
   };
