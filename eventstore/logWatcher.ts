@@ -26,7 +26,12 @@ export interface LogWatcherOptions {
  */
 export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {}): LogWatcher {
   const { channel = DEFAULT_CHANNEL, pollIntervalMs = 500, minBackoffMs = 50, maxBackoffMs = 5000 } = options;
-  const onError = options.onError ?? (() => {});
+  // The caller's reporter runs inside connection event handlers: it must not throw out of them.
+  const onError = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {}
+  };
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
   const listeners = new Set<() => void>();
   let client: pg.PoolClient | undefined;

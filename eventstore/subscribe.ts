@@ -46,7 +46,12 @@ export function subscribeToLog(
   options: SubscribeOptions,
 ): Subscription {
   const { batchSize = 100, handle, minBackoffMs = 50, maxBackoffMs = 5000 } = options;
-  const onError = options.onError ?? (() => {});
+  // A throwing onError must not turn `done` into a rejection nobody awaits.
+  const onError: NonNullable<SubscribeOptions['onError']> = (error, context) => {
+    try {
+      options.onError?.(error, context);
+    } catch {}
+  };
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   let checkpoint = options.after ?? LOG_START;
   let stopped = false;

@@ -41,7 +41,11 @@ export function createWakeUpNotifier(
       .query(NOTIFY_SQL, [channel])
       .then(
         () => undefined,
-        (error: unknown) => onError(error),
+        (error: unknown) => {
+          try {
+            onError(error);
+          } catch {}
+        },
       )
       .finally(() => {
         sending = undefined;
