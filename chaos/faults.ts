@@ -32,29 +32,27 @@ export function planFaults(
     (Object.entries(counts) as [FaultKind, number][]).flatMap(([kind, n]) => Array<FaultKind>(n).fill(kind)),
   );
   const slot = (0.75 * loadMs) / Math.max(kinds.length, 1);
+  // Where a kind has several instances, the kills take turns (first one picked at random).
+  const turns = {
+    barista: random.shuffle(SERVICES.baristas),
+    projector: random.shuffle(SERVICES.projectors),
+  };
+  const taken = { barista: 0, projector: 0 };
+  const targetOf = (kind: FaultKind): string => {
+    if (kind === 'barista' || kind === 'projector') return turns[kind][taken[kind]++ % turns[kind].length]!;
+    return {
+      ordersWorker: SERVICES.ordersWorker,
+      api: SERVICES.api,
+      postgres: 'postgres',
+      temporal: 'temporal',
+    }[kind];
+  };
   return kinds.map((kind, index) => ({
     kind,
     atMs: Math.round(0.1 * loadMs + slot * (index + 0.5) + random.between(-0.3, 0.3) * slot),
-    target: targetOf(kind, random),
+    target: targetOf(kind),
     downMs: Math.round(random.between(500, 3_000)),
   }));
-}
-
-function targetOf(kind: FaultKind, random: Random): string {
-  switch (kind) {
-    case 'ordersWorker':
-      return SERVICES.ordersWorker;
-    case 'barista':
-      return random.pick(SERVICES.baristas);
-    case 'projector':
-      return random.pick(SERVICES.projectors);
-    case 'api':
-      return SERVICES.api;
-    case 'postgres':
-      return 'postgres';
-    case 'temporal':
-      return 'temporal';
-  }
 }
 
 /** Carries out the plan while the driver runs; one fault at a time per target. */
