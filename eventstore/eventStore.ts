@@ -17,7 +17,7 @@ import { createWakeUpNotifier, DEFAULT_CHANNEL } from './wakeUpNotifier';
 export interface EventStoreOptions {
   /** LISTEN/NOTIFY channel shared by every process on this database (default `events_appended`). */
   channel?: string;
-  /** How long appends may share one NOTIFY (default 2 ms). */
+  /** How long appends may share one NOTIFY (default 5 ms: at most ~200 NOTIFYs a second per process). */
   notifyDelayMs?: number;
   /** Subscribers re-read at least this often, whatever happens to notifications (default 500 ms). */
   pollIntervalMs?: number;
@@ -42,7 +42,7 @@ export interface EventStore {
 
 /** The event store over a pool its owner creates and ends; tables come from `migrateEventStore`. */
 export function createEventStore(pool: pg.Pool, options: EventStoreOptions = {}): EventStore {
-  const { channel = DEFAULT_CHANNEL, notifyDelayMs = 2, pollIntervalMs = 500, onError = () => {} } = options;
+  const { channel = DEFAULT_CHANNEL, notifyDelayMs = 5, pollIntervalMs = 500, onError = () => {} } = options;
   const notifier = createWakeUpNotifier(pool, { channel, delayMs: notifyDelayMs, onError });
   const subscriptions = new Set<Subscription>();
   // One LISTEN connection per store, opened with the first subscription, closed after the last.

@@ -93,7 +93,8 @@ function serialise(value: unknown, field: string, issues: ValidationIssue[]): st
     issues.push({ field, message: `must be serialisable as JSON (${(error as Error).message})` });
     return '';
   }
-  if (ESCAPED_NUL.test(json)) issues.push({ field, message: 'must not contain the NUL character (\\u0000)' });
+  if (json.includes('\\u0000') && ESCAPED_NUL.test(json))
+    issues.push({ field, message: 'must not contain the NUL character (\\u0000)' });
   return json;
 }
 

@@ -22,7 +22,7 @@ const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_not
  */
 export function createWakeUpNotifier(
   pool: pg.Pool,
-  { channel = DEFAULT_CHANNEL, delayMs = 2, onError = (_error: unknown) => {} } = {},
+  { channel = DEFAULT_CHANNEL, delayMs = 5, onError = (_error: unknown) => {} } = {},
 ): WakeUpNotifier {
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> | undefined;
