@@ -25,7 +25,7 @@ const inputs = {
   eventsPerAppend: 1,
   warmupAppends: 1_000,
   // The box may be shared: sides alternate in rounds (ABBA), so drifting load hits both alike.
-  rounds: 4,
+  rounds: 8,
   readEvents: 100_000,
   readPageSize: 1_000,
   readRepeats: 3,
