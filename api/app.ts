@@ -87,24 +87,27 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     next();
   });
   app.post('/orders', countOrderOutcomes(metrics));
-  app.use(
-    express.json({
-      limit: config.maxBodyBytes,
-      strict: true,
-      // Compressed request bodies are refused (415) before any byte is read: orders are small.
-      inflate: false,
-      type: ['application/json', 'application/*+json'],
-    }),
+  const readJson = express.json({
+    limit: config.maxBodyBytes,
+    strict: true,
+    // Compressed request bodies are refused (415) before any byte is read: orders are small.
+    inflate: false,
+    type: ['application/json', 'application/*+json'],
+  });
+  // Only commands carry bodies; a body on a query is ignored.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.method === 'POST' ? readJson(req, res, next) : next(),
   );
   app.use((_req: Request, res: Response, next: NextFunction) =>
     requestContext.run(res.locals.context as RequestContext, next),
   );
 
   const context: RouteContext = { router, registry, ports, config, metrics, logger, streams };
-  operationsRoutes(context);
-  shopRoutes(context);
-  streamRoutes(context); // before /orders/{id}: `/orders/stream` is not an order id
+  // Hot routes first (the router tries them in order); `/orders/stream` before `/orders/{id}`.
+  streamRoutes(context);
   orderRoutes(context);
+  shopRoutes(context);
+  operationsRoutes(context);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   const openApi = () => {

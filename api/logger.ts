@@ -22,7 +22,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       },
       // Defence in depth: the API never logs bodies, but a token must never reach a log line.
       redact: {
-        paths: ['token', 'paymentToken', 'payment.token', '*.token', '*.paymentToken', '*.payment.token'],
+        paths: ['token', 'paymentToken', 'payment.token', 'body.payment.token', 'command.paymentToken'],
         censor: '[redacted]',
       },
     },

@@ -1,33 +1,22 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  type Worker,
-} from '@temporalio/worker';
 import express from 'express';
 import pg from 'pg';
 import pino from 'pino';
-import { createCoffeeMachineSimulator, createPaymentSimulator } from '../activities';
 import { apiConfig } from '../api/config';
 import { createLogger } from '../api/logger';
 import { startApi } from '../api/server';
 import { startEmbeddedPostgres } from '../bin/embedded/postgres';
-import { startTemporalDevServer } from '../bin/embedded/temporal';
-import { createBaristaWorker } from '../bin/workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../bin/workers/ordersWorker';
-import { createEventStore, migrateEventStore } from '../eventstore';
-import { startProjector } from '../projections';
+import { startTemporalDevServer, stopChild } from '../bin/embedded/temporal';
+import { migrateEventStore } from '../eventstore';
 
 // npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the
 // same size (same run, same machine), then POST /orders at a fixed rate. Prints one JSON object.
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 15);
-const READ_ROUNDS = 3;
+const READ_ROUNDS = 6;
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
@@ -127,44 +116,37 @@ async function fixedRate(url: string, body: string, rate: number, seconds: numbe
   };
 }
 
-// The bundler's chatter is not the benchmark's output.
-function quiet() {}
-const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
 const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-api-'));
 const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
 const temporal = await startTemporalDevServer();
 const pool = new pg.Pool({ connectionString: postgres.url, max: 10 });
-const nativeConnection = await NativeConnection.connect({ address: temporal.address });
 const stops: Array<() => Promise<unknown>> = [];
 
 try {
   await migrateEventStore(pool);
-  const store = createEventStore(pool);
-  stops.push(() => store.close());
-  const workers: Worker[] = [
-    await createOrdersWorker({
-      connection: nativeConnection,
-      taskQueue: 'bench-api-orders',
-      appendToStream: store.append,
-      paymentGateway: createPaymentSimulator(),
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
-    }),
-    await createBaristaWorker({
-      connection: nativeConnection,
-      taskQueue: 'bench-api-barista',
-      coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0.001, tickMs: 50 }),
-      maxConcurrentBrews: 50,
-    }),
-  ];
-  const running = workers.map((worker) => worker.run());
-  stops.push(async () => {
-    for (const worker of workers) worker.shutdown();
-    await Promise.allSettled(running);
-  });
-  const projector = await startProjector({ pool });
-  stops.push(() => projector.stop());
+  // Worker, barista and projector as their own processes, as `npm start` and production run them.
+  const logFd = openSync(join(root, 'processes.log'), 'a');
+  const env = {
+    ...process.env,
+    DATABASE_URL: postgres.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    ORDERS_TASK_QUEUE: 'bench-api-orders',
+    BARISTA_TASK_QUEUE: 'bench-api-barista',
+    BARISTA_CONCURRENCY: '50',
+    COFFEE_BREW_SCALE: '0.001',
+    COFFEE_TICK_MS: '50',
+  };
+  for (const name of ['worker', 'barista', 'projector']) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'bin', `${name}.ts`)],
+      {
+        env,
+        stdio: ['ignore', logFd, logFd],
+      },
+    );
+    stops.push(() => stopChild(child));
+  }
 
   // The API logs as in production (JSON lines at info), to a file rather than this JSON's stdout.
   const logger = createLogger(LOG_LEVEL, pino.destination({ dest: join(root, 'api.log'), sync: false }));
@@ -264,7 +246,6 @@ try {
   );
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});
-  await nativeConnection.close();
   await pool.end();
   await temporal.stop();
   await postgres.stop();
