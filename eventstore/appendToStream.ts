@@ -3,15 +3,15 @@ import { ConcurrencyError, EventIdConflictError } from './errors';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types';
 import { validateAppend } from './validateAppend';
 
-// Every outcome as rows: what was inserted, or else what already existed and the stream's version
-// (a single row on the happy path: every row returned costs client and server CPU per append).
+// Every outcome as compact rows (outcome, position, version, ord): what was inserted, or else
+// which ids already existed (the same event or a different one) and the stream's version. One
+// row on the happy path, since every row and column costs CPU on both sides of each append.
 const OUTCOMES = `
-SELECT 'inserted' AS outcome, position, stream_version AS version, NULL::bigint AS ord,
-       NULL::uuid AS event_id, true AS same FROM inserted
+SELECT 'inserted' AS outcome, position, stream_version AS version, NULL::bigint AS ord FROM inserted
 UNION ALL
-SELECT 'existing', position, stream_version, ord, event_id, same FROM existing
+SELECT CASE WHEN same THEN 'existing' ELSE 'different' END, position, stream_version, ord FROM existing
 UNION ALL
-SELECT 'stream', NULL, version, NULL, NULL, true FROM stream WHERE NOT EXISTS (SELECT FROM inserted)`;
+SELECT 'stream', NULL, version, NULL FROM stream WHERE NOT EXISTS (SELECT FROM inserted)`;
 
 /**
  * One statement, so one round trip: find already-recorded ids, read the stream's version,
@@ -24,7 +24,7 @@ WITH input AS (
     AS i(event_id, type, data, metadata, ord)
 ),
 existing AS (
-  SELECT i.ord, e.event_id, e.position, e.stream_version,
+  SELECT i.ord, e.position, e.stream_version,
          (e.stream_id = $1 AND e.type = i.type AND e.data = i.data) AS same
   FROM input i JOIN events e ON e.event_id = i.event_id
 ),
@@ -48,7 +48,7 @@ ${OUTCOMES}`;
  */
 const APPEND_ONE_SQL = `
 WITH existing AS (
-  SELECT 1::bigint AS ord, event_id, position, stream_version,
+  SELECT 1::bigint AS ord, position, stream_version,
          (stream_id = $1 AND type = $3 AND data = $4::jsonb) AS same
   FROM events WHERE event_id = $2::uuid
 ),
@@ -64,14 +64,13 @@ inserted AS (
 )
 ${OUTCOMES}`;
 
-interface AppendRow {
-  outcome: 'inserted' | 'existing' | 'stream';
-  position: string | null;
-  version: number;
-  ord: string | null;
-  event_id: string | null;
-  same: boolean;
-}
+/** outcome, position (bigint as text), version, ord (1-based index in the append, bigint as text) */
+type AppendRow = [
+  outcome: 'inserted' | 'existing' | 'different' | 'stream',
+  string | null,
+  number,
+  string | null,
+];
 
 export interface AppendOutcome extends AppendResult {
   /** false when the append was a recognised retry and nothing new was written */
@@ -106,18 +105,20 @@ export async function appendToStream(
       ? {
           name: 'eventstore.appendOne',
           text: APPEND_ONE_SQL,
+          rowMode: 'array' as const,
           values: [id, eventIds[0], types[0], data[0], metadata[0], expected],
         }
       : {
           name: 'eventstore.appendMany',
           text: APPEND_MANY_SQL,
+          rowMode: 'array' as const,
           values: [id, eventIds, types, data, metadata, expected],
         };
   const mayRerun = typeof (db as pg.Pool).totalCount === 'number';
   for (let attempt = 1; ; attempt++) {
     let rows: AppendRow[];
     try {
-      ({ rows } = await db.query<AppendRow>(query));
+      ({ rows } = await db.query<AppendRow>(query as pg.QueryArrayConfig));
     } catch (error) {
       if (!LOST_RACE.has((error as { code?: string }).code ?? '')) throw error;
       if (mayRerun && attempt < MAX_ATTEMPTS) continue;
@@ -133,32 +134,31 @@ function decide(
   expectedVersion: ExpectedVersion,
   eventIds: string[],
 ): AppendOutcome {
-  const inserted = rows.filter((row) => row.outcome === 'inserted');
+  const byOutcome = (outcome: AppendRow[0]) => rows.filter((row) => row[0] === outcome);
+  const inserted = byOutcome('inserted');
   if (inserted.length > 0) {
-    inserted.sort((a, b) => a.version - b.version);
+    inserted.sort((a, b) => a[2] - b[2]);
     return {
-      positions: inserted.map((row) => Number(row.position)),
-      nextVersion: inserted[inserted.length - 1]!.version,
+      positions: inserted.map((row) => Number(row[1])),
+      nextVersion: inserted[inserted.length - 1]![2],
       appended: true,
     };
   }
-  const existing = rows.filter((row) => row.outcome === 'existing');
+  const idOf = (row: AppendRow) => eventIds[Number(row[3]) - 1]!;
+  const different = byOutcome('different');
+  if (different.length > 0)
+    throw new EventIdConflictError(streamId, different.map(idOf), 'different_payload');
+  const existing = byOutcome('existing');
   if (existing.length > 0) {
-    const different = existing.filter((row) => !row.same).map((row) => row.event_id!);
-    if (different.length > 0) throw new EventIdConflictError(streamId, different, 'different_payload');
     if (existing.length < eventIds.length)
-      throw new EventIdConflictError(
-        streamId,
-        existing.map((row) => row.event_id!),
-        'partial_retry',
-      );
-    existing.sort((a, b) => Number(a.ord) - Number(b.ord));
+      throw new EventIdConflictError(streamId, existing.map(idOf), 'partial_retry');
+    existing.sort((a, b) => Number(a[3]) - Number(b[3]));
     return {
-      positions: existing.map((row) => Number(row.position)),
-      nextVersion: Math.max(...existing.map((row) => row.version)),
+      positions: existing.map((row) => Number(row[1])),
+      nextVersion: Math.max(...existing.map((row) => row[2])),
       appended: false,
     };
   }
-  const actual = rows.find((row) => row.outcome === 'stream')?.version ?? Number.NaN;
+  const actual = byOutcome('stream')[0]?.[2] ?? Number.NaN;
   throw new ConcurrencyError(streamId, expectedVersion, actual);
 }
