@@ -138,7 +138,9 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
       const brew = { orderId, items, idempotencyKey: key('brew') };
       saga.attempted('brewDrinks', await saga.brewScope.run(() => brewDrinks(brew)));
     } catch (error) {
-      if (saga.cancel && isCancellation(error)) return 'cancelled';
+      // The cancel was accepted (the customer got a 202): however the brew then ended, cancelled or
+      // timed out because its barista died before hearing of the cancel, the order is cancelled.
+      if (saga.cancel) return 'cancelled';
       throw error;
     } finally {
       saga.brewScope = undefined;
