@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
@@ -116,6 +116,7 @@ async function fixedRate(url: string, body: string, rate: number, seconds: numbe
   };
 }
 
+const loadAtStart = Number(loadavg()[0]!.toFixed(2));
 const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-api-'));
 const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
 const temporal = await startTemporalDevServer();
@@ -230,6 +231,9 @@ try {
         },
         machine: {
           cpus: cpus().length,
+          // Other work on the machine during the run: the ratio compares like with like, the POST latencies do not.
+          loadAverageAtStart: loadAtStart,
+          loadAverageAtEnd: Number(loadavg()[0]!.toFixed(2)),
           cpuModel: cpus()[0]?.model,
           memoryGiB: Math.round(totalmem() / 2 ** 30),
           node: process.version,
