@@ -1,5 +1,6 @@
 import { OrderNotFound } from '../errors';
 import { orderLinks } from '../placeOrder';
+import type { OrderView } from '../ports';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';
 import { Order, OrderChange, OrderIdParams } from '../schemas';
@@ -45,21 +46,22 @@ export function streamRoutes({
     },
     async (_input, req, res) => {
       const sent = new Map<string, number>();
-      // The board re-renders from what it is sent, so (re)connecting sends the current page of orders.
-      const pump = serialPump(
-        async () => {
-          const page = await queries.listOrders({ limit: 100 });
-          const fresh = page.orders
-            .filter((order) => order.position > (sent.get(order.orderId) ?? 0))
-            .sort((a, b) => a.position - b.position);
-          for (const order of fresh) {
-            sent.set(order.orderId, order.position);
-            stream.send(order.position, 'order', { ...order, links: orderLinks(order.orderId) });
-          }
-        },
-        (error) => logger.warn({ err: error }, 'board stream read failed'),
-      );
-      const unsubscribe = changes.subscribe(() => pump());
+      const send = (orders: OrderView[]) => {
+        const fresh = orders
+          .filter((order) => order.position > (sent.get(order.orderId) ?? 0))
+          .sort((a, b) => a.position - b.position);
+        for (const order of fresh) {
+          sent.set(order.orderId, order.position);
+          stream.send(order.position, 'order', { ...order, links: orderLinks(order.orderId) });
+        }
+      };
+      const onError = (error: unknown) => logger.warn({ err: error }, 'board stream read failed');
+      // (Re)connecting sends the current page of orders (the board re-renders from what it is sent);
+      // a change notice then reads just that order, and the poll catches anything a notice missed.
+      const pump = serialPump(async () => send((await queries.listOrders({ limit: 100 })).orders), onError);
+      const unsubscribe = changes.subscribe(({ orderId }) => {
+        queries.getOrder(orderId).then((order) => order && send([order]), onError);
+      });
       const poll = setInterval(pump, config.ssePollMs);
       metrics.sseClients.inc({ stream: 'board' });
       const stream = openEventStream(req, res, {
