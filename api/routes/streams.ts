@@ -19,6 +19,14 @@ const eventStream = (schema: z.ZodType, description: string) => ({
   },
 });
 
+const lastEventIdHeader = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .openapi({ description: 'the last `id:` received: the stream resumes right after that log position' }),
+});
+
 /** Server-Sent Events: one order's changes (resumable from the log), and all orders for the board. */
 export function streamRoutes({
   router,
@@ -42,6 +50,7 @@ export function streamRoutes({
       operationId: 'streamAllOrders',
       summary: "Server-Sent Events: every order's read model as it changes (the board's feed)",
       tags: ['orders', 'board'],
+      headers: lastEventIdHeader,
       responses: { 200: eventStream(Order, '`event: order` per changed order') },
     },
     async (_input, req, res) => {
@@ -88,6 +97,7 @@ export function streamRoutes({
       summary: 'Server-Sent Events: every change of one order, from its event log; Last-Event-ID resumes',
       tags: ['orders'],
       params: OrderIdParams,
+      headers: lastEventIdHeader,
       responses: {
         200: eventStream(OrderChange, '`event: change` per event of the order'),
         404: problemResponse('no such order'),
