@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { validatePlaceOrder } from '../domain/placeOrder';
 import { IdempotencyKeyReused, InvalidRequest } from './errors';
-import type { IdempotencyStore, OrderCommands, StoredResponse } from './ports';
+import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from './ports';
 import { tagOrder } from './requestContext';
 import type { PlaceOrderRequest } from './schemas';
 
@@ -71,6 +71,8 @@ export function orderIdForKey(key: string): string {
 export interface PlaceOrderDeps {
   commands: OrderCommands;
   idempotency: IdempotencyStore;
+  /** Finds `OrderPlaced` of an order whose saga already finished (a retry after a lost answer). */
+  queries?: Pick<OrderQueries, 'orderEvents'>;
 }
 
 export interface PlaceOrderAnswer {
@@ -99,13 +101,15 @@ export async function placeOrder(
     }
   }
   tagOrder(orderId);
-  const placed = await deps.commands.placeOrder({
-    orderId,
-    customer: request.customer,
-    items: request.items,
-    paymentToken: request.payment.token,
-    correlationId,
-  });
+  const placed = await deps.commands
+    .placeOrder({
+      orderId,
+      customer: request.customer,
+      items: request.items,
+      paymentToken: request.payment.token,
+      correlationId,
+    })
+    .catch((error: unknown) => answerFromLog(deps, orderId, error));
   const links = orderLinks(placed.orderId);
   const response: StoredResponse = {
     status: 202,
@@ -114,4 +118,16 @@ export async function placeOrder(
   };
   if (idempotencyKey) await deps.idempotency.complete(idempotencyKey, response);
   return { response, replayed: false };
+}
+
+/**
+ * The first request with this key started the saga but its answer was lost (the API died) and the
+ * saga has finished since: it is never started again (OrderSagaClosedError). The order exists, so
+ * answer as the first time would have: its `OrderPlaced` position, from the log.
+ */
+async function answerFromLog(deps: PlaceOrderDeps, orderId: string, error: unknown): Promise<PlacedOrder> {
+  if (!(error instanceof Error && error.name === 'OrderSagaClosedError') || !deps.queries) throw error;
+  const placed = (await deps.queries.orderEvents(orderId)).find((event) => event.type === 'OrderPlaced');
+  if (!placed) throw error;
+  return { orderId, status: 'PLACED', position: placed.position };
 }
