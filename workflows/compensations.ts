@@ -24,6 +24,11 @@ export class Compensations {
     if (index >= 0) this.stack.splice(index, 1);
   }
 
+  /** Past the point of no return (drinks ready): nothing is undone any more, only written off. */
+  settle(): void {
+    this.stack.length = 0;
+  }
+
   pending(): string[] {
     return this.stack.map((compensation) => compensation.name).reverse();
   }

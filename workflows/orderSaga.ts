@@ -188,6 +188,7 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
   }
 
   // 4. Ready: wait for the customer, up to the pickup window.
+  compensations.settle();
   saga.step = 'awaiting_pickup';
   const windowMs = pickupWindowSeconds * 1000;
   const pickupDeadline = new Date(Date.now() + windowMs).toISOString();
