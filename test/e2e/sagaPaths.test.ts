@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
 import { call, order, waitForStatus } from './http';
 import { type ShopSystem, startShop } from './system';
 
@@ -31,16 +32,7 @@ describe('every saga path, driven through HTTP', () => {
     const picked = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
     expect(picked.status).toBe(200);
     await waitForStatus(shop.url, orderId, 'COMPLETED');
-    expect(await eventTypes(orderId)).toEqual(
-      expect.arrayContaining([
-        'OrderPlaced',
-        'PaymentCharged',
-        'BrewingStarted',
-        'OrderReady',
-        'OrderPickedUp',
-        'OrderCompleted',
-      ]),
-    );
+    expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(COMPLETED_ORDER_EVENTS));
     // picking up twice is harmless
     expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`)).status).toBe(200);
     // too late to cancel

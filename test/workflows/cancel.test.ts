@@ -1,33 +1,17 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { cancelRejectionOf } from '../../workflows/client';
 import { cancelUpdate, pickUpSignal, statusQuery } from '../../workflows/definitions';
-import {
-  createSagaHarness,
-  keepHistory,
-  type SagaHarness,
-  startSaga,
-  startSagaTimeSkipping,
-  waitFor,
-} from './sagaHarness';
+import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
+import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 
-let env: TestWorkflowEnvironment;
-let saga: SagaHarness;
-beforeAll(async () => {
-  env = await startSagaTimeSkipping();
-  // A latte takes 3 s here: long enough to cancel one mid-brew.
-  saga = await createSagaHarness(env.nativeConnection, { machine: { brewScale: 0.05, tickMs: 100 } });
-});
-afterAll(async () => {
-  await saga?.close();
-  await env?.teardown();
-});
+// A latte takes 3 s here: long enough to cancel one mid-brew.
+const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });
 
 test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 3 }]);
   const { result, outcome, history, status } = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
     const result = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
     const outcome = await handle.result();
@@ -63,7 +47,7 @@ test('cancelling while brewing stops the machine, writes the drinks off, refunds
 test('a cancel after the drinks are ready is rejected by the validator, and the order completes', async () => {
   const order = saga.order([{ drink: 'espresso' }]);
   const { error, outcome } = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
     const error = await handle.executeUpdate(cancelUpdate, { args: [{}] }).catch((caught: unknown) => caught);
     await handle.signal(pickUpSignal);
@@ -74,21 +58,14 @@ test('a cancel after the drinks are ready is rejected by the validator, and the 
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(cancelRejectionOf(error)).toBe('TooLateToCancel');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'OrderPickedUp',
-    'OrderCompleted',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
 });
 
 test('drinks not picked up within the window are written off without refund, in seconds of wall time', async () => {
   const order = saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
   const started = Date.now();
   const outcome = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     const outcome = await handle.result();
     await keepHistory('pickupExpired', handle);
     return outcome;
@@ -119,7 +96,7 @@ test('drinks not picked up within the window are written off without refund, in 
 test('a cancel during a slow charge lets the charge finish, then refunds it', async () => {
   const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const outcome = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'wrong order' }] });
     return handle.result();
   });
@@ -136,7 +113,7 @@ test('a cancel during a slow charge lets the charge finish, then refunds it', as
 test('an operator cancelling the workflow itself gets the same undo: write-off, refund, OrderCancelled', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 2 }]);
   const error = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
     await handle.cancel();
     const error = await handle.result().catch((caught: unknown) => caught);

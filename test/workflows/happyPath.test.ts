@@ -1,36 +1,15 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { foldOrder, type OrderEvent } from '../../domain';
-import { orderWorkflowId, pickUpSignal, placedUpdate, statusQuery } from '../../workflows/definitions';
-import {
-  createSagaHarness,
-  keepHistory,
-  type SagaHarness,
-  startSaga,
-  startSagaTimeSkipping,
-  waitFor,
-} from './sagaHarness';
+import { pickUpSignal, statusQuery } from '../../workflows/definitions';
+import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
+import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 
-let env: TestWorkflowEnvironment;
-let saga: SagaHarness;
-beforeAll(async () => {
-  env = await startSagaTimeSkipping();
-  saga = await createSagaHarness(env.nativeConnection);
-});
-afterAll(async () => {
-  await saga?.close();
-  await env?.teardown();
-});
+const saga = useSagaHarness();
 
 test('an order is placed, paid, brewed, picked up and completed, each fact appended once in order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 2 }]);
   const outcome = await saga.run(async () => {
-    const handle = await env.client.workflow.start('orderSaga', {
-      taskQueue: saga.ordersQueue,
-      workflowId: orderWorkflowId(order.orderId),
-      args: [order],
-    });
-    const placed = await handle.executeUpdate(placedUpdate);
+    const { handle, placed } = await saga.start(order);
     expect(placed).toMatchObject({ orderId: order.orderId, status: 'PLACED' });
     const [first] = await saga.store.readStream(`order-${order.orderId}`);
     expect(placed.position).toBe(first!.position);
@@ -53,14 +32,7 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
 
   expect(outcome).toMatchObject({ orderId: order.orderId, status: 'COMPLETED', events: 6 });
   const events = await saga.store.readStream(`order-${order.orderId}`);
-  expect(events.map((event) => event.type)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'OrderPickedUp',
-    'OrderCompleted',
-  ]);
+  expect(events.map((event) => event.type)).toEqual(COMPLETED_ORDER_EVENTS);
   expect(events.at(-1)!.position).toBe(outcome.lastPosition);
   // Each event is caused by the one before it, all correlated by the order id.
   for (const [index, event] of events.entries()) {
@@ -82,19 +54,12 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
 test('with regular activities for appends (localAppends: false) the same facts are appended', async () => {
   const order = saga.order([{ drink: 'cappuccino' }], { localAppends: false });
   const outcome = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await handle.signal(pickUpSignal);
     const outcome = await handle.result();
     await keepHistory('happyPathRegularAppends', handle);
     return outcome;
   });
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'OrderPickedUp',
-    'OrderCompleted',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
 });

@@ -1,29 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
-import {
-  createSagaHarness,
-  keepHistory,
-  type SagaHarness,
-  startSaga,
-  startSagaTimeSkipping,
-  waitFor,
-} from './sagaHarness';
+import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
+import { keepHistory, useSagaHarnesses, waitFor } from './sagaHarness';
 
-let env: TestWorkflowEnvironment;
-let saga: SagaHarness;
-let stubbornGateway: SagaHarness;
-beforeAll(async () => {
-  env = await startSagaTimeSkipping();
-  saga = await createSagaHarness(env.nativeConnection);
-  // A gateway whose refunds fail three times before one goes through.
-  stubbornGateway = await createSagaHarness(env.nativeConnection, { gateway: { refundFailures: 3 } });
-});
-afterAll(async () => {
-  await saga?.close();
-  await stubbornGateway?.close();
-  await env?.teardown();
-});
+// The second harness's gateway fails its refunds three times before one goes through.
+const [saga, stubbornGateway] = useSagaHarnesses({}, { gateway: { refundFailures: 3 } });
 
 const FAILED = [
   'OrderPlaced',
@@ -40,7 +21,7 @@ test('a broken machine, after its retries, writes the drinks off, refunds the ch
     { drink: 'tea', machine: 'broken' },
   ]);
   const { outcome, status } = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     const outcome = await handle.result();
     await keepHistory('machineBroken', handle);
     return { outcome, status: await handle.query(statusQuery) };
@@ -68,7 +49,7 @@ test('a broken machine, after its retries, writes the drinks off, refunds the ch
 test('a jammed machine clears after retries and the order completes', async () => {
   const order = saga.order([{ drink: 'espresso', machine: 'jam' }]);
   const status = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
     await handle.signal(pickUpSignal);
     await handle.result();
@@ -76,20 +57,13 @@ test('a jammed machine clears after retries and the order completes', async () =
     return handle.query(statusQuery);
   });
   expect(status).toMatchObject({ status: 'COMPLETED', attempts: { brewDrinks: 3 } });
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'OrderPickedUp',
-    'OrderCompleted',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
 });
 
 test('a refund that fails several times is retried until it succeeds, never swallowed', async () => {
   const order = stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
   const status = await stubbornGateway.run(async () => {
-    const { handle } = await startSaga(env, stubbornGateway, order);
+    const { handle } = await stubbornGateway.start(order);
     await handle.result();
     await keepHistory('refundRetried', handle);
     return handle.query(statusQuery);

@@ -1,39 +1,14 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
-import {
-  createSagaHarness,
-  keepHistory,
-  type SagaHarness,
-  startSaga,
-  startSagaTimeSkipping,
-  waitFor,
-} from './sagaHarness';
+import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
+import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 
-let env: TestWorkflowEnvironment;
-let saga: SagaHarness;
-beforeAll(async () => {
-  env = await startSagaTimeSkipping();
-  saga = await createSagaHarness(env.nativeConnection);
-});
-afterAll(async () => {
-  await saga?.close();
-  await env?.teardown();
-});
-
-const HAPPY = [
-  'OrderPlaced',
-  'PaymentCharged',
-  'BrewingStarted',
-  'OrderReady',
-  'OrderPickedUp',
-  'OrderCompleted',
-];
+const saga = useSagaHarness();
 
 async function completeOrder(token: string, history?: string) {
   const order = saga.order([{ drink: 'mocha' }], { paymentToken: token });
   return saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
     await handle.signal(pickUpSignal);
     const outcome = await handle.result();
@@ -45,7 +20,7 @@ async function completeOrder(token: string, history?: string) {
 test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refund, nothing brewed', async () => {
   const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_declined' });
   const { outcome, status } = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     const outcome = await handle.result();
     await keepHistory('declined', handle);
     return { outcome, status: await handle.query(statusQuery) };
@@ -66,7 +41,7 @@ test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refu
 test('a flaky card is charged exactly once, although its first charge lost its answer', async () => {
   const { order, outcome, status } = await completeOrder('tok_flaky', 'flakyCard');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(HAPPY);
+  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
   expect(status.attempts.chargePayment).toBe(3);
   expect(saga.gateway.calls(`order-${order.orderId}/charge`)).toBe(3);
   const ledger = await saga.gateway.ledger.entries(order.orderId);
@@ -80,7 +55,7 @@ test('a flaky card is charged exactly once, although its first charge lost its a
 test('a slow card is waited for, not retried', async () => {
   const { order, outcome, status } = await completeOrder('tok_slow', 'slowCard');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(HAPPY);
+  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
   expect(status.attempts.chargePayment).toBe(1);
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
 });
@@ -88,7 +63,7 @@ test('a slow card is waited for, not retried', async () => {
 test('a gateway that never answers fails the order after 5 minutes of retries, with a recorded no-op refund', async () => {
   const order = saga.order([{ drink: 'tea' }], { paymentToken: 'tok_unavailable' });
   const { outcome, status } = await saga.run(async () => {
-    const { handle } = await startSaga(env, saga, order);
+    const { handle } = await saga.start(order);
     const outcome = await handle.result();
     await keepHistory('gatewayDown', handle);
     return { outcome, status: await handle.query(statusQuery) };

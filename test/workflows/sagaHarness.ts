@@ -3,7 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type CoffeeMachineConfig,
   createCoffeeMachineSimulator,
@@ -14,7 +15,12 @@ import { createBaristaWorker } from '../../bin/workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
 import { type PlaceOrderLine, placeOrder } from '../../domain';
 import { createEventStore, migrateEventStore } from '../../eventstore';
-import { type OrderSagaInput, orderWorkflowId, placedUpdate } from '../../workflows/definitions';
+import {
+  type OrderSagaInput,
+  orderWorkflowId,
+  type PlacedResult,
+  placedUpdate,
+} from '../../workflows/definitions';
 import type { orderSaga } from '../../workflows/orderSaga';
 import { orderSearchAttributes } from '../../workflows/searchAttributes';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -52,15 +58,23 @@ export interface SagaHarness {
   baristaQueue: string;
   /** Runs an orders worker and a barista worker while `fn` runs. */
   run<T>(fn: () => Promise<T>): Promise<T>;
+  /** Starts a saga the way the API does (start, then the `placed` update). */
+  start(order: OrderSagaInput): Promise<{ handle: WorkflowHandle<typeof orderSaga>; placed: PlacedResult }>;
   order(lines?: Partial<PlaceOrderLine>[], overrides?: Partial<OrderSagaInput>): OrderSagaInput;
   eventTypes(orderId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
+export interface SagaConfig {
+  gateway?: Partial<PaymentSimulatorConfig>;
+  machine?: Partial<CoffeeMachineConfig>;
+}
+
 export async function createSagaHarness(
-  connection: NativeConnection,
-  config: { gateway?: Partial<PaymentSimulatorConfig>; machine?: Partial<CoffeeMachineConfig> } = {},
+  env: TestWorkflowEnvironment,
+  config: SagaConfig = {},
 ): Promise<SagaHarness> {
+  const connection = env.nativeConnection;
   const db = await createTestDatabase();
   await migrateEventStore(db.pool);
   const store = createEventStore(db.pool);
@@ -94,6 +108,15 @@ export async function createSagaHarness(
       const [orders, barista] = await workers();
       return orders!.runUntil(barista!.runUntil(fn));
     },
+    async start(order) {
+      const handle = await env.client.workflow.start<typeof orderSaga>('orderSaga', {
+        taskQueue: ordersQueue,
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+      });
+      const placed = await handle.executeUpdate(placedUpdate);
+      return { handle, placed };
+    },
     order(lines = [{}], overrides = {}) {
       const items = lines.map(
         (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,
@@ -114,6 +137,33 @@ export async function createSagaHarness(
   };
 }
 
+/** A test file's time-skipping server and a harness on it; see `useSagaHarnesses`. */
+export function useSagaHarness(config: SagaConfig = {}): SagaHarness {
+  return useSagaHarnesses(config)[0];
+}
+
+/**
+ * A test file's time-skipping server and one harness on it per config, up before its tests and
+ * down after. The harnesses are filled in by `beforeAll`, so a file can name them at its top.
+ */
+export function useSagaHarnesses<Configs extends SagaConfig[]>(
+  ...configs: Configs
+): { [Index in keyof Configs]: SagaHarness } {
+  const harnesses = configs.map(() => ({}) as SagaHarness);
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startSagaTimeSkipping();
+    for (const [index, harness] of harnesses.entries()) {
+      Object.assign(harness, await createSagaHarness(env, configs[index]));
+    }
+  });
+  afterAll(async () => {
+    for (const harness of harnesses) await harness.close?.();
+    await env?.teardown();
+  });
+  return harnesses as { [Index in keyof Configs]: SagaHarness };
+}
+
 /** Keeps a path's history for the replay test; re-record with RECORD_HISTORIES=1. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
   const file = new URL(`../histories/${name}.json`, import.meta.url);
@@ -129,15 +179,4 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000)
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Starts a saga the way the API does (start, then the `placed` update) and returns its handle. */
-export async function startSaga(env: TestWorkflowEnvironment, saga: SagaHarness, order: OrderSagaInput) {
-  const handle = await env.client.workflow.start<typeof orderSaga>('orderSaga', {
-    taskQueue: saga.ordersQueue,
-    workflowId: orderWorkflowId(order.orderId),
-    args: [order],
-  });
-  const placed = await handle.executeUpdate(placedUpdate);
-  return { handle, placed };
 }

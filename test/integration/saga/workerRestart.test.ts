@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator } from '../../../activities';
 import { createBaristaWorker } from '../../../bin/workers/baristaWorker';
 import { createOrdersWorker } from '../../../bin/workers/ordersWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
+import { COMPLETED_ORDER_EVENTS } from '../../support/orderPaths';
 import { orderWorkflowBundle, waitFor } from '../../workflows/sagaHarness';
 import { devServerSaga } from './devServerSaga';
 
@@ -56,14 +57,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
 
   expect(outcome).toMatchObject({ status: 'COMPLETED', events: 6 });
   const events = await shop.store.readStream(`order-${order.orderId}`);
-  expect(events.map((event) => event.type)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'OrderPickedUp',
-    'OrderCompleted',
-  ]);
+  expect(events.map((event) => event.type)).toEqual(COMPLETED_ORDER_EVENTS);
   expect(new Set(events.map((event) => event.eventId)).size).toBe(6);
   const charges = (await shop.ledger.entries(order.orderId)).filter((entry) => entry.kind === 'charge');
   expect(charges).toHaveLength(1);
