@@ -1,27 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  appendToStream,
-  ConcurrencyError,
-  createEventStore,
-  EventIdConflictError,
-  type EventStore,
-  migrateEventStore,
-} from '../../../eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { newEvent, uniqueStream } from './support';
+import { describe, expect, test } from 'vitest';
+import { appendToStream, ConcurrencyError, EventIdConflictError } from '../../../eventstore';
+import { newEvent, uniqueStream, useEventStore } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  store = createEventStore(db.pool);
-});
-afterAll(async () => {
-  await store.close();
-  await db.drop();
-});
+const store = useEventStore();
 
 describe('append', () => {
   test('a new stream gets versions 1..n and growing global positions', async () => {
@@ -86,7 +68,7 @@ describe('append', () => {
 describe("appends inside the caller's own transaction", () => {
   test('a race lost inside a transaction is a ConcurrencyError; retrying the transaction then succeeds', async () => {
     const streamId = uniqueStream();
-    const [first, second] = [await db.pool.connect(), await db.pool.connect()];
+    const [first, second] = [await store.db.pool.connect(), await store.db.pool.connect()];
     try {
       await first.query('BEGIN');
       await appendToStream(first, streamId, 'no_stream', [newEvent('First')]);

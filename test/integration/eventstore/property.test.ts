@@ -1,26 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  createEventStore,
-  type EventStore,
-  type LoggedEvent,
-  migrateEventStore,
-  type NewEvent,
-} from '../../../eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { logHead, newEvent, readLogEventually, uniqueStream } from './support';
+import { expect, test } from 'vitest';
+import type { LoggedEvent, NewEvent } from '../../../eventstore';
+import { logHead, newEvent, readLogEventually, uniqueStream, useEventStore } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  store = createEventStore(db.pool);
-});
-afterAll(async () => {
-  await store.close();
-  await db.drop();
-});
+const store = useEventStore();
 
 const appendCommand = fc.record({
   stream: fc.integer({ min: 0, max: 3 }),
@@ -35,7 +18,7 @@ test('any sequence of appends to random streams reads back exactly, per stream a
   await fc.assert(
     fc.asyncProperty(fc.array(appendCommand, { minLength: 1, maxLength: 12 }), async (commands) => {
       // Each run starts at the end of the log, whatever an earlier (failed) run left behind.
-      const head = await logHead(db.pool);
+      const head = await logHead(store.db.pool);
       const streams = [0, 1, 2, 3].map(() => uniqueStream('prop'));
       const model = new Map<string, NewEvent[]>();
       const globally: NewEvent[] = [];

@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   appendToStream,
   checkpointAfter,
   compareCheckpoints,
-  createEventStore,
-  type EventStore,
   hasReached,
   type LogCheckpoint,
-  migrateEventStore,
 } from '../../../eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { logHead, newEvent, readLog, readLogEventually, uniqueStream } from './support';
+import { logHead, newEvent, readLog, readLogEventually, uniqueStream, useEventStore } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  store = createEventStore(db.pool);
-});
-afterAll(async () => {
-  await store.close();
-  await db.drop();
-});
+const store = useEventStore();
 
 const readToEnd = (after: LogCheckpoint, limit?: number) => readLog(store, after, limit);
 const readEventually = (after: LogCheckpoint, count: number) => readLogEventually(store, after, count);
 
-const head = () => logHead(db.pool);
+const head = () => logHead(store.db.pool);
 
 describe('readAll', () => {
   test('pages through the log in order, each event exactly once', async () => {
@@ -49,7 +35,7 @@ describe('readAll', () => {
     const before = newEvent('Before');
     await store.append(uniqueStream(), 'no_stream', [before]);
     // Burn transaction ids until the next one has one more digit (at most 200k: a few seconds).
-    await db.pool.query(`DO $$
+    await store.db.pool.query(`DO $$
       DECLARE next bigint := pg_snapshot_xmax(pg_current_snapshot())::text::bigint;
       BEGIN
         FOR i IN 1..least(power(10, length(next::text))::bigint - next, 200000) LOOP
@@ -66,7 +52,7 @@ describe('readAll', () => {
 
   test('does not pass a lower position whose transaction is still open; after its commit a reader sees both, in order, once', async () => {
     const start = await head();
-    const slowWriter = await db.pool.connect();
+    const slowWriter = await store.db.pool.connect();
     try {
       await slowWriter.query('BEGIN');
       const slowEvent = newEvent('Slow');
@@ -91,7 +77,7 @@ describe('readAll', () => {
 
   test('a rolled-back append leaves no trace and does not hold readers back', async () => {
     const start = await head();
-    const writer = await db.pool.connect();
+    const writer = await store.db.pool.connect();
     try {
       await writer.query('BEGIN');
       await appendToStream(writer, uniqueStream(), 'no_stream', [newEvent()]);

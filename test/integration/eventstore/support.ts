@@ -1,13 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import {
   checkpointAfter,
+  createEventStore,
   type EventStore,
   LOG_START,
   type LogCheckpoint,
   type LoggedEvent,
+  migrateEventStore,
   type NewEvent,
 } from '../../../eventstore';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+/** An event store with the fresh database it stands on. */
+export interface TestEventStore extends EventStore {
+  db: TestDatabase;
+}
+
+/**
+ * A fresh, migrated database and an event store on it for one test file, up before its tests
+ * and down after. It is filled in by `beforeAll`, so a file can name it at its top.
+ */
+export function useEventStore(): TestEventStore {
+  const store = {} as TestEventStore;
+  beforeAll(async () => {
+    Object.assign(store, { db: await createTestDatabase() });
+    await migrateEventStore(store.db.pool);
+    Object.assign(store, createEventStore(store.db.pool));
+  });
+  afterAll(async () => {
+    await store.close?.();
+    await store.db?.drop();
+  });
+  return store;
+}
 
 let streamCounter = 0;
 /** A stream id no other test in the file uses. */

@@ -1,21 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { type AppendOrderEventsResult, createAppendActivities, eventIdFor } from '../../../activities';
 import type { OrderEvent } from '../../../domain';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { useEventStore } from '../eventstore/support';
 
-let db: TestDatabase;
-let store: EventStore;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  store = createEventStore(db.pool);
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const store = useEventStore();
 
 const workflowId = 'order-o-1';
 const ready = (at: string): OrderEvent => ({
