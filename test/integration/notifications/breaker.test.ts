@@ -1,35 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { createHttpProvider } from '../../../notifications/httpProvider';
+import { beforeAll, expect, test } from 'vitest';
 import { createNotificationMetrics } from '../../../notifications/metrics';
-import { migrateNotifications } from '../../../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
-import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { useNotificationDesk } from './notificationDesk';
 import { placeReadyOrder, waitFor } from './support';
 
 const THRESHOLD = 4;
 const HALF_OPEN_MS = 500;
 const WINDOW_MS = 3_000;
 
-let db: TestDatabase;
-let store: EventStore;
-let simulator: ProviderSimulator;
-let reactor: NotificationReactor;
 const metrics = createNotificationMetrics();
 const breakerStates: number[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
-  store = createEventStore(db.pool, { pollIntervalMs: 200 });
-  simulator = await startProviderSimulator();
-  reactor = startNotificationReactor({
-    pool: db.pool,
-    store,
-    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
+const { store, simulator, reactor } = useNotificationDesk({
+  pollIntervalMs: 200,
+  reactor: {
     // Rounds of 10 calls would hammer a dead provider; the breaker must cut them off at THRESHOLD.
     policy: {
       breakerThreshold: THRESHOLD,
@@ -39,16 +22,9 @@ beforeAll(async () => {
       retryMaxDelayMs: 20,
     },
     metrics,
-  });
-  await reactor.activated;
+  },
 });
-
-afterAll(async () => {
-  await reactor?.stop();
-  await store?.close();
-  await simulator?.close();
-  await db?.drop();
-});
+beforeAll(() => reactor.activated);
 
 const breakerGauge = async () => (await metrics.breakerState.get()).values[0]?.value;
 

@@ -1,46 +1,16 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
+import { expect, test } from 'vitest';
 import { loadCheckpoint } from '../../../notifications/checkpoints';
-import { migrateNotifications } from '../../../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import {
-  countByKey,
-  killNotifier,
-  type NotifierProcess,
-  placeReadyOrder,
-  spawnNotifier,
-  waitFor,
-} from './support';
+import { useNotificationDesk } from './notificationDesk';
+import { countByKey, killNotifier, placeReadyOrder, waitFor } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-let simulator: ProviderSimulator;
-const processes: NotifierProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
-  store = createEventStore(db.pool);
-  simulator = await startProviderSimulator();
-});
-
-afterAll(async () => {
-  await Promise.all(processes.map((notifier) => killNotifier(notifier)));
-  await store?.close();
-  await simulator?.close();
-  await db?.drop();
-});
+const { db, store, simulator, runNotifier } = useNotificationDesk();
 
 test('a notifier killed between sending and checkpointing delivers each message exactly once after restart', async () => {
   const CRASH_AFTER = 3;
   const orders = [];
   for (let i = 0; i < 8; i++) orders.push(await placeReadyOrder(store, `Crash ${i}`));
-  const env = { DATABASE_URL: db.url, NOTIFICATION_PROVIDER_URL: simulator.url };
 
-  const first = spawnNotifier({ ...env, NOTIFIER_CRASH_AFTER_SEND: String(CRASH_AFTER) });
-  processes.push(first);
+  const first = runNotifier({ NOTIFIER_CRASH_AFTER_SEND: String(CRASH_AFTER) });
   const { signal } = await first.exited;
   expect(signal, first.output()).toBe('SIGKILL');
   // The third message was acknowledged, but the checkpoint still stands before it.
@@ -51,8 +21,7 @@ test('a notifier killed between sending and checkpointing delivers each message 
   const stoppedAt = await loadCheckpoint(db.pool, 'customer-notifier');
   expect(stoppedAt.position).toBeLessThan(Number(rows[CRASH_AFTER - 1]!.position));
 
-  const second = spawnNotifier(env);
-  processes.push(second);
+  const second = runNotifier();
   await waitFor(() => simulator.deliveries().length >= orders.length, { what: 'all orders notified' });
   await waitFor(
     async () =>

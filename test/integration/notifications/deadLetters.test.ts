@@ -1,45 +1,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
 import { loadCheckpoint } from '../../../notifications/checkpoints';
 import { listDeadLetters } from '../../../notifications/deadLetters';
-import { createHttpProvider } from '../../../notifications/httpProvider';
 import { createNotificationMetrics } from '../../../notifications/metrics';
-import { migrateNotifications } from '../../../notifications/migrate';
 import { recipientFor } from '../../../notifications/provider';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
-import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { useNotificationDesk } from './notificationDesk';
 import { fastPolicy, placeReadyOrder, root, waitFor } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-let simulator: ProviderSimulator;
-let reactor: NotificationReactor;
 const metrics = createNotificationMetrics();
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
-  store = createEventStore(db.pool, { pollIntervalMs: 200 });
-  simulator = await startProviderSimulator();
-  reactor = startNotificationReactor({
-    pool: db.pool,
-    store,
-    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
-    policy: fastPolicy,
-    metrics,
-  });
-});
-
-afterAll(async () => {
-  await reactor?.stop();
-  await store?.close();
-  await simulator?.close();
-  await db?.drop();
+const { db, store, simulator } = useNotificationDesk({
+  pollIntervalMs: 200,
+  reactor: { policy: fastPolicy, metrics },
 });
 
 /** `npm run notifications -- <args>`, as an operator types it. */

@@ -1,43 +1,18 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { createHttpProvider } from '../../../notifications/httpProvider';
+import { beforeAll, expect, test } from 'vitest';
 import { createNotificationMetrics } from '../../../notifications/metrics';
-import { migrateNotifications } from '../../../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
-import { type NotificationReactor, startNotificationReactor } from '../../../notifications/reactor';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { useNotificationDesk } from './notificationDesk';
 import { fastPolicy, placeReadyOrder, waitFor } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-let simulator: ProviderSimulator;
-let reactor: NotificationReactor;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  db.pool.on('error', () => {});
-  await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
-  store = createEventStore(db.pool, { pollIntervalMs: 200 });
-  simulator = await startProviderSimulator();
-  reactor = startNotificationReactor({
-    pool: db.pool,
-    store,
-    provider: createHttpProvider({ baseUrl: simulator.url, timeoutMs: 500 }),
+const { db, store, simulator, reactor } = useNotificationDesk({
+  pollIntervalMs: 200,
+  reactor: {
     policy: fastPolicy,
     metrics: createNotificationMetrics(),
     instanceId: 'solo',
     standbyPollMs: 100,
-  });
-  await reactor.activated;
+  },
 });
-
-afterAll(async () => {
-  await reactor?.stop();
-  await store?.close();
-  await simulator?.close();
-  await db?.drop();
-});
+beforeAll(() => reactor.activated);
 
 test('a reactor whose lock connection is cut stops, takes the lock again and carries on where it was', async () => {
   await placeReadyOrder(store, 'Before');

@@ -1,48 +1,18 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { migrateNotifications } from '../../../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { expect, test } from 'vitest';
 import { lockHolders } from '../../../projections/advisoryLock';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import {
-  countByKey,
-  killNotifier,
-  type NotifierProcess,
-  placeReadyOrder,
-  spawnNotifier,
-  waitFor,
-} from './support';
+import { useNotificationDesk } from './notificationDesk';
+import { countByKey, killNotifier, placeReadyOrder, waitFor } from './support';
 
-let db: TestDatabase;
-let store: EventStore;
-let simulator: ProviderSimulator;
-const processes: NotifierProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrateEventStore(db.pool);
-  await migrateNotifications(db.pool);
-  store = createEventStore(db.pool);
-  simulator = await startProviderSimulator();
-});
-
-afterAll(async () => {
-  await Promise.all(processes.map((notifier) => killNotifier(notifier)));
-  await store?.close();
-  await simulator?.close();
-  await db?.drop();
-});
+const { db, store, simulator, runNotifier } = useNotificationDesk();
 
 const placeOrders = (count: number, prefix: string) =>
   Promise.all(Array.from({ length: count }, (_, i) => placeReadyOrder(store, `${prefix} ${i}`)));
 
 test('of two notifier processes only one sends at a time, and the other takes over when it dies', async () => {
-  const env = { DATABASE_URL: db.url, NOTIFICATION_PROVIDER_URL: simulator.url, LOG_LEVEL: 'info' };
   const notifiers = {
-    A: spawnNotifier({ ...env, NOTIFIER_INSTANCE_ID: 'A' }),
-    B: spawnNotifier({ ...env, NOTIFIER_INSTANCE_ID: 'B' }),
+    A: runNotifier({ LOG_LEVEL: 'info', NOTIFIER_INSTANCE_ID: 'A' }),
+    B: runNotifier({ LOG_LEVEL: 'info', NOTIFIER_INSTANCE_ID: 'B' }),
   };
-  processes.push(notifiers.A, notifiers.B);
   await waitFor(() => Object.values(notifiers).every((n) => n.output().includes('notifier started')), {
     what: 'both notifiers to start',
   });
