@@ -1,10 +1,11 @@
+import type { Request, Response } from 'express';
 import { OrderNotFound } from '../errors';
 import { orderLinks } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';
 import { Order, OrderChange, OrderIdParams } from '../schemas';
-import { lastEventId, openEventStream, serialPump } from '../sse';
+import { type EventStream, lastEventId, openEventStream, serialPump } from '../sse';
 import { z } from '../zod';
 import { problemResponse, type RouteContext } from './context';
 
@@ -41,6 +42,28 @@ export function streamRoutes({
   // Both schemas are referenced so they appear under components for clients.
   registry.register('OrderChange', OrderChange);
 
+  // The caller pumps once the stream it returns is assigned: a pump writes to that stream.
+  /** A client's stream, pumped on every poll; closing it stops the poll and the change notices. */
+  const openPolledStream = (
+    req: Request,
+    res: Response,
+    name: 'board' | 'order',
+    pump: () => void,
+    unsubscribe: () => void,
+  ): EventStream => {
+    const poll = setInterval(pump, config.ssePollMs);
+    metrics.sseClients.inc({ stream: name });
+    return openEventStream(req, res, {
+      heartbeatMs: config.sseHeartbeatMs,
+      registry: streams,
+      onClose: () => {
+        unsubscribe();
+        clearInterval(poll);
+        metrics.sseClients.dec({ stream: name });
+      },
+    });
+  };
+
   defineRoute(
     router,
     registry,
@@ -71,17 +94,7 @@ export function streamRoutes({
       const unsubscribe = changes.subscribe(({ orderId }) => {
         queries.getOrder(orderId).then((order) => order && send([order]), onError);
       });
-      const poll = setInterval(pump, config.ssePollMs);
-      metrics.sseClients.inc({ stream: 'board' });
-      const stream = openEventStream(req, res, {
-        heartbeatMs: config.sseHeartbeatMs,
-        registry: streams,
-        onClose: () => {
-          unsubscribe();
-          clearInterval(poll);
-          metrics.sseClients.dec({ stream: 'board' });
-        },
-      });
+      const stream = openPolledStream(req, res, 'board', pump, unsubscribe);
       pump();
       return undefined;
     },
@@ -126,17 +139,7 @@ export function streamRoutes({
       const unsubscribe = changes.subscribe((notice) => {
         if (notice.orderId === params.id) pump();
       });
-      const poll = setInterval(pump, config.ssePollMs);
-      metrics.sseClients.inc({ stream: 'order' });
-      const stream = openEventStream(req, res, {
-        heartbeatMs: config.sseHeartbeatMs,
-        registry: streams,
-        onClose: () => {
-          unsubscribe();
-          clearInterval(poll);
-          metrics.sseClients.dec({ stream: 'order' });
-        },
-      });
+      const stream = openPolledStream(req, res, 'order', pump, unsubscribe);
       pump();
       return undefined;
     },
