@@ -13,6 +13,7 @@ import { type NotificationMetrics, notificationMetrics } from '../notifications/
 import { migrateNotifications } from '../notifications/migrate';
 import { type ProviderSimulator, startProviderSimulator } from '../notifications/providerSimulator';
 import { type NotificationReactor, startNotificationReactor } from '../notifications/reactor';
+import { stopOnSignal } from './stopOnSignal';
 
 export interface NotifierDeps {
   /** Use this pool instead of one from `databaseUrl` (it is then not ended by `stop`). */
@@ -125,18 +126,10 @@ function closeServer(server: Server): Promise<void> {
 async function main(): Promise<void> {
   const config = loadNotifierConfig();
   const notifier = await startNotifier(config);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[notifier] ${signal}: stopping`);
-    notifier.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(
+    (signal) => console.log(`[notifier] ${signal}: stopping`),
+    () => notifier.stop(),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { startProjector } from '../projections';
+import { stopOnSignal } from './stopOnSignal';
 
 export { type Projector, type ProjectorOptions, startProjector } from '../projections';
 
@@ -53,21 +54,10 @@ async function main(): Promise<void> {
     lockRetryMs: config.lockRetryMs,
   });
   logger.info({ projections: projector.runners.map((runner) => runner.name) }, 'projector started');
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'projector stopping');
-    projector
-      .stop()
-      .then(() => pool.end())
-      .then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(
+    (signal) => logger.info({ signal }, 'projector stopping'),
+    () => projector.stop().then(() => pool.end()),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
