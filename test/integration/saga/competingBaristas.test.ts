@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createOrdersWorker } from '../../../bin/workers/ordersWorker';
 import {
   confirmPickUp,
   OrderSagaClosedError,
   orderSagaStatus,
   startOrderSaga,
 } from '../../../workflows/client';
-import { orderWorkflowBundle, waitFor } from '../../workflows/sagaHarness';
+import { waitFor } from '../../workflows/sagaHarness';
 import { startBaristaProcess } from './baristaProcess';
 import { devServerSaga } from './devServerSaga';
 
@@ -19,14 +18,7 @@ afterAll(() => shop?.close());
 test('orders flow through two competing baristas, and are found by status and customer in visibility', async () => {
   // Two barista processes (bin/barista.ts), one drink at a time each, competing for one queue.
   const baristas = await Promise.all([0, 1].map(() => startBaristaProcess(shop.baristaQueue)));
-  const orders = await createOrdersWorker({
-    connection: shop.nativeConnection,
-    taskQueue: shop.ordersQueue,
-    appendToStream: shop.store.append,
-    readStream: (streamId) => shop.store.readStream(streamId),
-    paymentGateway: shop.gateway(),
-    workflowBundle: await orderWorkflowBundle(),
-  });
+  const orders = await shop.ordersWorker();
   const running = orders.run();
 
   const placedOrders = Array.from({ length: 6 }, () => shop.order([{ drink: 'espresso', quantity: 2 }]));

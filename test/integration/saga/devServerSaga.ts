@@ -3,11 +3,13 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createPaymentSimulator, postgresLedger } from '../../../activities';
+import { createOrdersWorker } from '../../../bin/workers/ordersWorker';
 import { type PlaceOrderLine, placeOrder } from '../../../domain';
 import { createEventStore, migrateEventStore } from '../../../eventstore';
 import type { OrderSagaInput } from '../../../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { uniqueTaskQueue } from '../../support/temporal';
+import { orderWorkflowBundle } from '../../workflows/sagaHarness';
 
 /** The pieces of a saga deployment on this run's dev server, isolated by task queue and database. */
 export async function devServerSaga() {
@@ -22,6 +24,8 @@ export async function devServerSaga() {
   const ordersQueue = uniqueTaskQueue('orders');
   const baristaQueue = uniqueTaskQueue('barista');
   const customer = `Ana ${randomUUID().slice(0, 8)}`;
+  /** A fresh simulated gateway over the shared ledger, as a separate worker process would have. */
+  const gateway = () => createPaymentSimulator({}, ledger);
   return {
     db,
     store,
@@ -31,8 +35,18 @@ export async function devServerSaga() {
     ordersQueue,
     baristaQueue,
     customer,
-    /** A fresh simulated gateway over the shared ledger, as a separate worker process would have. */
-    gateway: () => createPaymentSimulator({}, ledger),
+    gateway,
+    /** An orders worker with its own gateway client: only the ledger is shared, as in production. */
+    async ordersWorker() {
+      return createOrdersWorker({
+        connection: nativeConnection,
+        taskQueue: ordersQueue,
+        appendToStream: store.append,
+        readStream: (streamId) => store.readStream(streamId),
+        paymentGateway: gateway(),
+        workflowBundle: await orderWorkflowBundle(),
+      });
+    },
     order(lines: Partial<PlaceOrderLine>[] = [{}], overrides: Partial<OrderSagaInput> = {}): OrderSagaInput {
       const items = lines.map(
         (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,

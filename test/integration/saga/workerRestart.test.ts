@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createCoffeeMachineSimulator } from '../../../activities';
 import { createBaristaWorker } from '../../../bin/workers/baristaWorker';
-import { createOrdersWorker } from '../../../bin/workers/ordersWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
 import { COMPLETED_ORDER_EVENTS } from '../../support/orderPaths';
-import { orderWorkflowBundle, waitFor } from '../../workflows/sagaHarness';
+import { waitFor } from '../../workflows/sagaHarness';
 import { devServerSaga } from './devServerSaga';
 
 let shop: Awaited<ReturnType<typeof devServerSaga>>;
@@ -22,15 +21,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
   });
   const baristaRunning = barista.run();
   const startOrdersWorker = async () => {
-    const worker = await createOrdersWorker({
-      connection: shop.nativeConnection,
-      taskQueue: shop.ordersQueue,
-      appendToStream: shop.store.append,
-      readStream: (streamId) => shop.store.readStream(streamId),
-      // Each worker has its own gateway client; only the gateway's ledger is shared, as in production.
-      paymentGateway: shop.gateway(),
-      workflowBundle: await orderWorkflowBundle(),
-    });
+    const worker = await shop.ordersWorker();
     return { worker, running: worker.run() };
   };
   const stop = async ({ worker, running }: Awaited<ReturnType<typeof startOrdersWorker>>) => {
