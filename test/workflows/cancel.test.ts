@@ -8,6 +8,16 @@ import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 // A latte takes 3 s here: long enough to cancel one mid-brew.
 const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });
 
+/** A cancel mid-brew undoes both steps: the drinks are written off, then the charge refunded. */
+const CANCELLED_WHILE_BREWING = [
+  'OrderPlaced',
+  'PaymentCharged',
+  'BrewingStarted',
+  'DrinkDiscarded',
+  'PaymentRefunded',
+  'OrderCancelled',
+];
+
 test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 3 }]);
   const { result, outcome, history, status } = await saga.run(async () => {
@@ -19,14 +29,7 @@ test('cancelling while brewing stops the machine, writes the drinks off, refunds
     return { result, outcome, history: await handle.fetchHistory(), status: await handle.query(statusQuery) };
   });
   expect(outcome.status).toBe('CANCELLED');
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'DrinkDiscarded',
-    'PaymentRefunded',
-    'OrderCancelled',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(CANCELLED_WHILE_BREWING);
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(result).toEqual({ orderId: order.orderId, status: 'CANCELLED', position: events.at(-1)!.position });
   expect(events.at(-1)!.data).toMatchObject({ reason: 'changed my mind' });
@@ -121,14 +124,7 @@ test('an operator cancelling the workflow itself gets the same undo: write-off, 
     return error;
   });
   expect(error).toBeInstanceOf(WorkflowFailedError);
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'DrinkDiscarded',
-    'PaymentRefunded',
-    'OrderCancelled',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(CANCELLED_WHILE_BREWING);
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(events.at(-1)!.data).toMatchObject({ reason: 'cancelled by operator' });
 });
