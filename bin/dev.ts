@@ -49,6 +49,9 @@ async function main(): Promise<void> {
   for (const name of PROCESSES) children.set(name, startProcess(name, env));
   say(`API        http://127.0.0.1:${apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
   say(`Web UI     ${temporalUiUrl}`);
+  say(
+    `Notifier   http://127.0.0.1:${process.env.NOTIFIER_METRICS_PORT ?? 9466}/metrics (sent, retried, dead letters, breaker)`,
+  );
   say('Ctrl-C stops everything.');
 }
 
