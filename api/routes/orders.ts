@@ -5,7 +5,7 @@ import { orderLinks, placeOrder } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { problemType, sendProblem } from '../problem';
 import { tagOrder } from '../requestContext';
-import { defineRoute } from '../routing';
+import { defineRoute, type Reply } from '../routing';
 import {
   CancelRequest,
   CommandAccepted,
@@ -27,12 +27,25 @@ import { jsonResponse, problemResponse, type RouteContext } from './context';
 const tags = ['orders'];
 const withLinks = (view: OrderView) => ({ ...view, links: orderLinks(view.orderId) });
 
+// The read cache hands out one object per order state, so its answer is serialized once per state.
+// The row's log position is its validator: every change of an order comes with a new position.
+const serialized = new WeakMap<OrderView, Reply>();
+function orderReply(view: OrderView): Reply {
+  let reply = serialized.get(view);
+  if (!reply) {
+    const etag = `W/"${view.orderId}@${view.position}"`;
+    reply = { status: 200, json: JSON.stringify(withLinks(view)), headers: { ETag: etag } };
+    serialized.set(view, reply);
+  }
+  return reply;
+}
+
 /**
  * Counts every POST /orders by outcome, including bodies refused before any route ran
  * (malformed JSON, too large): mounted ahead of the body parser.
  */
 export function countOrderOutcomes(metrics: ApiMetrics) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (res: Response) => {
     res.on('finish', () => {
       const status = res.statusCode;
       const outcome: OrderOutcome =
@@ -47,7 +60,6 @@ export function countOrderOutcomes(metrics: ApiMetrics) {
               : 'failed';
       metrics.orders.inc({ outcome });
     });
-    next();
   };
 }
 
@@ -171,7 +183,7 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
       }
       const view = await queries.getOrder(params.id, { fresh: query.minPosition !== undefined });
       if (!view) throw new OrderNotFound(params.id);
-      return { status: 200, body: withLinks(view) };
+      return orderReply(view);
     },
   );
 

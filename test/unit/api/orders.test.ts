@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { json, postJson, startTestApi, type TestApi, validOrder } from './harness';
 
@@ -18,6 +19,31 @@ test('GET /orders/:id answers the read model with links; ?minPosition= beyond re
   expect(behind.status).toBe(503);
   expect(behind.headers.get('retry-after')).toBe('1');
   expect(behind.headers.get('content-type')).toMatch(/problem\+json/);
+});
+
+// fetch adds Cache-Control: no-cache to conditional requests (as the Fetch spec says), so a plain
+// HTTP request stands in for a cache revalidating.
+const revalidate = (path: string, etag: string) =>
+  new Promise<{ status: number; etag: string | undefined }>((resolve, reject) => {
+    const request = httpGet(`${api.url}${path}`, { headers: { 'if-none-match': etag } }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode!, etag: response.headers.etag });
+    });
+    request.on('error', reject);
+  });
+
+test("an order's ETag names its state: unchanged answers 304, a change brings a new one", async () => {
+  const orderId = await place();
+  const first = await get(`/orders/${orderId}`);
+  const etag = first.headers.get('etag')!;
+  expect(etag).toMatch(/^W\/"/);
+  expect((await get(`/orders/${orderId}`)).headers.get('etag')).toBe(etag);
+  expect(await revalidate(`/orders/${orderId}`, etag)).toEqual({ status: 304, etag });
+  api.shop.advance(orderId, 'PaymentCharged', 'PAID');
+  const changed = await revalidate(`/orders/${orderId}`, etag);
+  expect(changed.status).toBe(200);
+  expect(changed.etag).not.toBe(etag);
+  expect(await json(await get(`/orders/${orderId}`))).toMatchObject({ orderId, status: 'PAID' });
 });
 
 test('bad query parameters are 400 with the parameter named', async () => {
