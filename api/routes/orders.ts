@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Response } from 'express';
 import { CommandRefused, OrderNotFound } from '../errors';
 import type { ApiMetrics, OrderOutcome } from '../metrics';
 import { orderLinks, placeOrder } from '../placeOrder';
