@@ -9,7 +9,13 @@ const HALF_OPEN_MS = 500;
 const WINDOW_MS = 3_000;
 
 const metrics = createNotificationMetrics();
+// Every state the breaker reports, not samples of it: half-open lasts only as long as one probe.
 const breakerStates: number[] = [];
+const setBreakerState = metrics.breakerState.set.bind(metrics.breakerState);
+metrics.breakerState.set = ((value: number) => {
+  breakerStates.push(value);
+  setBreakerState(value);
+}) as typeof metrics.breakerState.set;
 const { store, simulator, reactor } = useNotificationDesk({
   pollIntervalMs: 200,
   reactor: {
@@ -30,7 +36,6 @@ const breakerGauge = async () => (await metrics.breakerState.get()).values[0]?.v
 
 test('the breaker opens after the configured failures, then only probes at the half-open rate', async () => {
   simulator.setFaults({ failForMs: 60_000, failStatus: 503 });
-  const watching = setInterval(async () => breakerStates.push((await breakerGauge()) ?? -1), 20);
   const started = Date.now();
   const { readyId } = await placeReadyOrder(store, 'Bea');
   await waitFor(() => simulator.calls().length >= THRESHOLD, { what: 'the first failures' });
@@ -58,7 +63,6 @@ test('the breaker opens after the configured failures, then only probes at the h
   simulator.setFaults({ reset: true });
   await waitFor(() => simulator.deliveries().length === 1, { what: 'delivery after recovery' });
   await waitFor(async () => (await breakerGauge()) === 0, { what: 'the breaker to close' });
-  clearInterval(watching);
   expect(simulator.deliveries()[0]!.idempotencyKey).toBe(readyId);
   expect(breakerStates).toContain(1);
 });
