@@ -24,25 +24,12 @@ export interface ChaosOptions {
 }
 
 /** The run's figures: every loss figure must be 0. */
-export interface ChaosReport {
+export interface ChaosReport extends Invariants {
   ok: boolean;
   seed: number;
   orders: number;
   acknowledged: number;
   unacknowledged: number;
-  perPath: Invariants['perPath'];
-  lost: number;
-  wrongOutcome: number;
-  duplicateEvents: number;
-  duplicateFacts: number;
-  nonContiguousStreams: number;
-  doubleCharges: number;
-  missingCharges: number;
-  unexpectedCharges: number;
-  missingRefunds: number;
-  unexpectedRefunds: number;
-  readModelMismatches: number;
-  readyNotificationMismatches: number;
   idempotencyViolations: number;
   unexpected5xx: number;
   apiDownErrors: number;
@@ -53,14 +40,11 @@ export interface ChaosReport {
   unplannedExits: Record<string, number>;
   faults: Array<Pick<PerformedFault, 'kind' | 'target' | 'startedMs' | 'outageMs'> & { error?: string }>;
   http: { requests: number; byStatus: Record<string, number> };
-  deadLetters: number;
-  readModelMismatchByTable: Record<string, number>;
   settings: { rate: number; pickupWindowSeconds: number; brewScale: number };
   loadMs: number;
   quiescedAfterMs: number | null;
   wallTimeMs: number;
   logDir: string;
-  samples: string[];
 }
 
 /** Failures of the promise: any of these above 0 fails the run. */
