@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../bin/embedded/postgres';
-import { temporalBinary } from '../bin/embedded/temporal';
+import { canConnect, temporalBinary } from '../bin/embedded/temporal';
 import { orderSearchAttributes } from '../workflows/searchAttributes';
 import { SERVICES, shopServices } from './services';
 
@@ -177,15 +176,4 @@ function killPostmaster(dataDir: string): void {
   } catch {
     // not running
   }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
