@@ -53,18 +53,25 @@ const isClientHttpError = (error: unknown): error is ClientHttpError =>
   error.status >= 400 &&
   error.status < 500;
 
-// Network failures and Postgres' "cannot connect now" / "admin shutdown" / connection-exception classes.
+// Network failures, Postgres restarting (admin shutdown, crash shutdown, starting up) and its
+// connection-exception class, or pg's own "connection lost" errors: an outage, not a bug of ours.
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'ENOTFOUND',
+  'EPIPE',
   '57P01',
+  '57P02',
   '57P03',
 ]);
 const isConnectionError = (error: unknown): boolean => {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  return CONNECTION_ERROR_CODES.has(code) || code.startsWith('08');
+  if (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08')) return true;
+  return (
+    error instanceof Error &&
+    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+  );
 };
 
 /** Maps what went wrong to an HTTP answer; only what nobody foresaw becomes a 500. */
@@ -154,33 +161,7 @@ export function toProblem(error: unknown): ProblemDetails {
       ],
     };
   }
-  if (isDatabaseUnavailable(error)) {
-    return {
-      type: problemType('dependency-unavailable'),
-      title: 'Postgres is unavailable',
-      status: 503,
-      detail: 'the database cannot be reached right now; retry shortly',
-    };
-  }
   return { type: problemType('internal'), title: 'Internal error', status: 500 };
-}
-
-// Postgres restarting or unreachable (admin shutdown, starting up, connection refused or lost):
-// an outage of a dependency, not a bug of ours.
-const UNREACHABLE_CODES = new Set([
-  '57P01',
-  '57P02',
-  '57P03',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
 }
 
 export function problemMiddleware(logger: Logger) {
