@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LOG_START, type LogCheckpoint } from '../eventstore';
+import { hasHeldBackEvents, LOG_START, type LogCheckpoint } from '../eventstore';
 import { lockHolders } from './advisoryLock';
 import { listCheckpoints } from './checkpoints';
 import { READ_MODELS } from './readModels';
@@ -43,15 +43,7 @@ export async function getProjectionStatus(
       })),
   ].sort((a, b) => a.name.localeCompare(b.name));
   // Caught up means nothing after the checkpoint in log order (the highest position can sort before it).
-  const behind = await Promise.all(
-    checkpoints.map(async (row) => {
-      const { rows } = await pool.query<{ behind: boolean }>(
-        'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS behind',
-        [row.checkpoint.transactionId, row.checkpoint.position],
-      );
-      return rows[0]!.behind;
-    }),
-  );
+  const behind = await Promise.all(checkpoints.map((row) => hasHeldBackEvents(pool, row.checkpoint)));
   const holders = await lockHolders(
     pool,
     checkpoints.map((row) => row.name),
