@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { checkpointAfter, hasReached, type LogCheckpoint, type LoggedEvent, readAll } from '../eventstore';
+import {
+  checkpointAfter,
+  compareCheckpoints,
+  type LogCheckpoint,
+  type LoggedEvent,
+  readAll,
+} from '../eventstore';
 import { tryConsumerLock } from './advisoryLock';
 import { type CheckpointRow, markFailed, readCheckpoint, saveCheckpoint } from './checkpoints';
 import { errorText, isTransient, type Logger } from './logger';
@@ -187,7 +193,7 @@ export function runProjection(options: RunProjectionOptions): ProjectionRunner {
   };
 }
 
-const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint) => hasReached(a, b) && hasReached(b, a);
+const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint) => compareCheckpoints(a, b) === 0;
 
 /** A broken connection's `end()` may never settle; the lock goes with the socket anyway. */
 const endQuietly = (client: pg.Client) =>
