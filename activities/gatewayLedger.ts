@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { Money } from '../domain';
+import { type AppliedMigration, runMigrations } from '../eventstore';
 
 /** What the simulated gateway did, by idempotency key: the auditor's view of money movements. */
 export interface LedgerEntry {
@@ -36,17 +38,16 @@ export function memoryLedger(): GatewayLedger {
   };
 }
 
+/** The ledger's table (the `activities` migration scope). */
+export function migrateGatewayLedger(pool: pg.Pool): Promise<AppliedMigration[]> {
+  return runMigrations(pool, {
+    scope: 'activities',
+    dir: fileURLToPath(new URL('./migrations', import.meta.url)),
+  });
+}
+
 /** Shared by every process on one database, so a crash test can count charges across workers. */
-export async function postgresLedger(pool: pg.Pool): Promise<GatewayLedger> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS gateway_charges (
-    idempotency_key text PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('charge', 'refund')),
-    order_id text NOT NULL,
-    amount bigint NOT NULL,
-    currency text NOT NULL,
-    reference text,
-    recorded_at timestamptz NOT NULL DEFAULT now()
-  )`);
+export function postgresLedger(pool: pg.Pool): GatewayLedger {
   const toEntry = (row: Record<string, unknown>): LedgerEntry => ({
     idempotencyKey: String(row.idempotency_key),
     kind: row.kind as LedgerEntry['kind'],

@@ -1,6 +1,12 @@
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
-import { createPaymentSimulator, type GatewayLedger, memoryLedger, postgresLedger } from '../activities';
+import {
+  createPaymentSimulator,
+  type GatewayLedger,
+  memoryLedger,
+  migrateGatewayLedger,
+  postgresLedger,
+} from '../activities';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { configOrExit, ordersWorkerConfig } from './workers/config';
 import { createOrdersWorker } from './workers/ordersWorker';
@@ -12,8 +18,11 @@ const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
 // An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
 pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
 await migrateEventStore(pool);
-const ledger: GatewayLedger =
-  config.GATEWAY_LEDGER === 'postgres' ? await postgresLedger(pool) : memoryLedger();
+let ledger: GatewayLedger = memoryLedger();
+if (config.GATEWAY_LEDGER === 'postgres') {
+  await migrateGatewayLedger(pool);
+  ledger = postgresLedger(pool);
+}
 const paymentGateway = createPaymentSimulator(
   {
     flakyFailures: config.GATEWAY_FLAKY_FAILURES,
