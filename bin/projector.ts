@@ -7,8 +7,6 @@ import { pino } from 'pino';
 import { startProjector } from '../projections';
 import { stopOnSignal } from './stopOnSignal';
 
-export { type Projector, type ProjectorOptions, startProjector } from '../projections';
-
 export interface ProjectorConfig {
   databaseUrl: string;
   batchSize: number;
