@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import { orderStreamId } from '../domain/events';
 import { LOG_START, type LogCheckpoint, migrateEventStore, readAll } from '../eventstore';
 import { migrateProjections, READ_MODELS, rebuildReadModels } from '../projections';
 import { mixedOrders, sagaEvents } from '../test/integration/projections/sagaPaths';
+import { machineFacts } from './support/measure';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const FIRST_STEP = Math.min(50_000, TOTAL_EVENTS);
@@ -152,7 +153,7 @@ function step(mode: 'rebuild' | 'select', url: string): Step {
 const perSecond = (run: Step) => Math.round(run.events / (run.ms / 1000));
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(join(os.tmpdir(), 'brew-saga-bench-rebuild-'));
+  const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-rebuild-'));
   const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
   const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
   pool.on('error', () => {});
@@ -195,12 +196,7 @@ async function main(): Promise<void> {
             heapCapMb: HEAP_CAP_MB,
           },
           machine: {
-            cpus: os.cpus().length,
-            cpuModel: os.cpus()[0]?.model,
-            memoryGb: Math.round(os.totalmem() / 2 ** 30),
-            loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
-            node: process.version,
-            postgres: rows[0].server_version,
+            ...machineFacts(rows[0].server_version),
             postgresSettings: 'embedded, fsync=off, synchronous_commit=off (same for baseline and rebuild)',
           },
           load: { ms: Math.round(loadMs), eventsPerSecond: Math.round(TOTAL_EVENTS / (loadMs / 1000)) },

@@ -1,14 +1,16 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Facts about the machine a benchmark ran on, so its figures can be compared honestly. */
-export function machineFacts(postgresVersion: string) {
+export function machineFacts(postgresVersion?: string) {
   const cores = cpus();
   return {
     cpus: cores.length,
     cpuModel: cores[0]?.model ?? 'unknown',
     totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+    // Other work on the machine when the run started: ratios compare like with like, absolutes do not.
+    loadAverage1m: round(loadavg()[0] ?? 0),
     node: process.version,
-    postgres: postgresVersion,
+    ...(postgresVersion ? { postgres: postgresVersion } : {}),
     platform: `${process.platform}-${process.arch}`,
   };
 }
