@@ -73,7 +73,6 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     const started = process.hrtime.bigint();
     const given = req.get('x-request-id');
     const context: RequestContext = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
-    res.locals.context = context;
     res.locals.requestId = context.requestId;
     res.setHeader('X-Request-Id', context.requestId);
     // One listener per request: 'close' comes after 'finish', and also when the client hung up.
