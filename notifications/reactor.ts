@@ -89,25 +89,14 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
       kind: intent.kind,
       message: messageText(intent, customer ?? 'there'),
     };
-    if (!customer) {
-      await recordDeadLetter(
-        lease.client,
-        intent,
-        message,
-        `no OrderPlaced in ${orderStreamId(intent.orderId)}`,
-      );
+    const deadLetter = async (reason: string) => {
+      await recordDeadLetter(lease.client, intent, message, reason);
       metrics.deadLettered.inc({ kind: intent.kind });
-      return;
-    }
+    };
+    if (!customer) return deadLetter(`no OrderPlaced in ${orderStreamId(intent.orderId)}`);
     const outcome = await delivery.deliver(message, signal);
     if ('refused' in outcome) {
-      await recordDeadLetter(
-        lease.client,
-        intent,
-        message,
-        `${outcome.refused.code}: ${outcome.refused.message}`,
-      );
-      metrics.deadLettered.inc({ kind: intent.kind });
+      await deadLetter(`${outcome.refused.code}: ${outcome.refused.message}`);
       log.warn(
         { orderId: intent.orderId, eventId: intent.eventId, reason: outcome.refused.code },
         'dead-lettered',
