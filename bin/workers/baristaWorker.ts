@@ -1,5 +1,5 @@
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { type CoffeeMachine, createBaristaActivitiesFor } from '../../activities';
+import { type CoffeeMachine, createBaristaActivities } from '../../activities';
 import { BARISTA_TASK_QUEUE } from '../../workflows/definitions';
 
 export interface BaristaWorkerOptions {
@@ -18,7 +18,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? BARISTA_TASK_QUEUE,
-    activities: createBaristaActivitiesFor(options),
+    activities: createBaristaActivities(options.coffeeMachine),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentBrews ?? 4,
     // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
     maxHeartbeatThrottleInterval: '1s',
