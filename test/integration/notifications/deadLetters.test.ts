@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
@@ -75,4 +76,24 @@ test('a poison message is dead-lettered with its reason, the rest flow on, and a
     (event) => event.type === 'CustomerNotified',
   );
   expect(notified.map((event) => event.data.message)).toEqual(['ready']);
+});
+
+test('an order with no OrderPlaced in its stream is dead-lettered as such, never sent', async () => {
+  const orderId = randomUUID();
+  const readyId = randomUUID();
+  const [position] = (
+    await store.append(orderStreamId(orderId), 'any', [
+      { eventId: readyId, type: 'OrderReady', data: { orderId, at: new Date().toISOString() } },
+    ])
+  ).positions;
+  await waitFor(async () => (await loadCheckpoint(db.pool, 'customer-notifier')).position >= position!, {
+    what: 'the reactor to move past the orphan OrderReady',
+  });
+
+  const [letter, ...others] = await listDeadLetters(db.pool);
+  expect(others).toHaveLength(0);
+  expect(letter).toMatchObject({ eventId: readyId, orderId, kind: 'ready', payload: { to: '' } });
+  expect(letter!.reason).toBe(`no OrderPlaced in ${orderStreamId(orderId)}`);
+  expect(simulator.calls().filter((call) => call.idempotencyKey === readyId)).toHaveLength(0);
+  expect((await metrics.deadLettered.get()).values[0]?.value).toBe(2);
 });
