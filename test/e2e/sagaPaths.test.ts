@@ -29,13 +29,17 @@ describe('every saga path, driven through HTTP', () => {
     expect(fresh.body).toMatchObject({ orderId, customer: 'Ana', total: { amount: 900, currency: 'USD' } });
 
     await waitForStatus(shop.url, orderId, 'READY');
+    // too late to cancel once the drink is ready, while the saga still waits for the customer
+    const tooLate = await call(shop.url, 'POST', `/orders/${orderId}/cancel`);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body).toMatchObject({ orderId, currentStatus: 'READY' });
     const picked = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
     expect(picked.status).toBe(200);
     await waitForStatus(shop.url, orderId, 'COMPLETED');
     expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(COMPLETED_ORDER_EVENTS));
     // picking up twice is harmless
     expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`)).status).toBe(200);
-    // too late to cancel
+    // and after the saga has finished
     const late = await call(shop.url, 'POST', `/orders/${orderId}/cancel`);
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toMatch(/problem\+json/);
