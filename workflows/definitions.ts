@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderStatus, PricedOrder } from '../domain';
+import { type OrderStatus, orderStreamId, type PricedOrder } from '../domain';
 
 /** The saga's public face: names the API, the workers and the tests share. */
 export const ORDER_SAGA_WORKFLOW = 'orderSaga';
@@ -7,7 +7,7 @@ export const ORDERS_TASK_QUEUE = 'orders';
 export const BARISTA_TASK_QUEUE = 'barista';
 
 /** Readable in the Web UI, and the same string as the order's event stream id. */
-export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+export const orderWorkflowId: (orderId: string) => string = orderStreamId;
 
 export interface OrderSagaInput extends PricedOrder {
   /** Where brew and discard run; `barista` unless a test or a deployment isolates its workers. */

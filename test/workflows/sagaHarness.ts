@@ -13,7 +13,7 @@ import {
 } from '../../activities';
 import { createBaristaWorker } from '../../bin/workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
-import { type PlaceOrderLine, placeOrder } from '../../domain';
+import { orderStreamId, type PlaceOrderLine, placeOrder } from '../../domain';
 import { createEventStore, migrateEventStore } from '../../eventstore';
 import {
   type OrderSagaInput,
@@ -128,7 +128,7 @@ export async function createSagaHarness(
       return { ...placed, baristaTaskQueue: baristaQueue, ...overrides };
     },
     async eventTypes(orderId) {
-      return (await store.readStream(`order-${orderId}`)).map((event) => event.type);
+      return (await store.readStream(orderStreamId(orderId))).map((event) => event.type);
     },
     async close() {
       await store.close();
