@@ -11,7 +11,8 @@ export {
 } from './checkpoints';
 export { isTransient, type Logger, silentLogger } from './logger';
 export { migrateProjections } from './migrate';
-export { type Projector, type ProjectorOptions, READ_MODELS, startProjector } from './projector';
+export { type Projector, type ProjectorOptions, startProjector } from './projector';
+export { READ_MODELS } from './readModels';
 export {
   BARISTA_QUEUE_TABLE,
   type BaristaQueue,

@@ -6,8 +6,6 @@ import { READ_MODELS } from './readModels';
 import { type ProjectionRunner, type RunProjectionOptions, runProjection } from './runProjection';
 import type { Projection } from './types';
 
-export { READ_MODELS };
-
 export interface ProjectorOptions {
   /** Reads the log and carries the LISTEN connection; each projection also opens one dedicated connection with its config. */
   pool: pg.Pool;
