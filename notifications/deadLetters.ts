@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { orderStreamId } from '../domain/events';
 import type { EventStore } from '../eventstore';
-import { customerNotified, type NotificationIntent } from './messages';
+import { type NotificationIntent, recordCustomerNotified } from './messages';
 import type { NotificationMetrics } from './metrics';
 import type { NotificationKind, NotificationMessage, NotificationProvider } from './provider';
 
@@ -116,7 +115,7 @@ async function replayOne(
       position: letter.position,
       details: {},
     };
-    await store.append(orderStreamId(letter.orderId), 'any', [customerNotified(intent, ack.acceptedAt)]);
+    await recordCustomerNotified(store, intent, ack.acceptedAt);
     await pool.query(
       `UPDATE notification_dead_letters SET replayed_at = now(), replay_attempts = replay_attempts + 1
        WHERE event_id = $1`,

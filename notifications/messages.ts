@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CustomerNotified } from '../domain/events';
+import { type CustomerNotified, orderStreamId } from '../domain/events';
 import { formatMoney, type Money } from '../domain/money';
+import { EventIdConflictError, type EventStore } from '../eventstore';
 import type { NewEvent, RecordedEvent } from '../eventstore/types';
 import type { NotificationKind } from './provider';
 
@@ -87,4 +88,22 @@ export function derivedEventId(purpose: string, sourceEventId: string): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Records `CustomerNotified` in the order's stream. False when it was already there with another
+ * ack time (a provider that forgot the key): the fact stands, so the caller moves on.
+ */
+export async function recordCustomerNotified(
+  store: Pick<EventStore, 'append'>,
+  intent: NotificationIntent,
+  acceptedAt: string,
+): Promise<boolean> {
+  try {
+    await store.append(orderStreamId(intent.orderId), 'any', [customerNotified(intent, acceptedAt)]);
+    return true;
+  } catch (error) {
+    if (error instanceof EventIdConflictError) return false;
+    throw error;
+  }
 }

@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { type OrderPlaced, orderStreamId } from '../domain/events';
-import { EventIdConflictError, type EventStore } from '../eventstore';
+import type { EventStore } from '../eventstore';
 import { checkpointAfter } from '../eventstore/readAll';
 import type { LoggedEvent } from '../eventstore/types';
 import { loadCheckpoint, saveCheckpoint } from './checkpoints';
 import { recordDeadLetter } from './deadLetters';
 import { createDelivery, type DeliveryPolicyOptions } from './delivery';
 import { type Lease, tryLease } from './leadership';
-import { customerNotified, messageText, type NotificationIntent, notificationFor } from './messages';
+import { messageText, type NotificationIntent, notificationFor, recordCustomerNotified } from './messages';
 import { createNotificationMetrics, type NotificationMetrics } from './metrics';
 import { type NotificationMessage, type NotificationProvider, recipientFor } from './provider';
 
@@ -111,15 +111,8 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
       );
       crash();
     }
-    try {
-      await store.append(orderStreamId(intent.orderId), 'any', [
-        customerNotified(intent, outcome.ack.acceptedAt),
-      ]);
-    } catch (error) {
-      // Already recorded with another ack time (a provider that forgot the key): the fact stands, move on.
-      if (!(error instanceof EventIdConflictError)) throw error;
+    if (!(await recordCustomerNotified(store, intent, outcome.ack.acceptedAt)))
       log.warn({ orderId: intent.orderId, eventId: intent.eventId }, 'CustomerNotified already recorded');
-    }
     metrics.sent.inc({ kind: intent.kind });
     log.info(
       { orderId: intent.orderId, kind: intent.kind, duplicate: outcome.ack.duplicate },
