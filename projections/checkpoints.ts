@@ -62,6 +62,15 @@ export async function readCheckpoint(
   return toCheckpointRow(rows[0]!);
 }
 
+/** The consumer's row, or undefined when it never ran; creates nothing (for readers such as waitForPosition). */
+export async function findCheckpoint(
+  db: pg.ClientBase | pg.Pool,
+  name: string,
+): Promise<CheckpointRow | undefined> {
+  const { rows } = await db.query<Stored>(`${SELECT} WHERE name = $1`, [name]);
+  return rows[0] && toCheckpointRow(rows[0]);
+}
+
 export async function listCheckpoints(db: pg.ClientBase | pg.Pool): Promise<CheckpointRow[]> {
   const { rows } = await db.query<Stored>(`${SELECT} ORDER BY name`);
   return rows.map(toCheckpointRow);

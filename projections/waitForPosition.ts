@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { checkpointOf, hasReached, type LogCheckpoint } from '../eventstore';
+import { findCheckpoint } from './checkpoints';
 
 /**
  * Read-your-writes: resolves true once the projection has applied the event at `position`
@@ -16,13 +17,8 @@ export async function waitForPosition(
   const target = typeof position === 'number' ? await checkpointOf(pool, position) : position;
   if (!target) return false;
   for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, 50)) {
-    const { rows } = await pool.query<{ transaction_id: string; position: string }>(
-      'SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1',
-      [projection],
-    );
-    const row = rows[0];
-    if (row && hasReached({ transactionId: row.transaction_id, position: Number(row.position) }, target))
-      return true;
+    const row = await findCheckpoint(pool, projection);
+    if (row && hasReached(row.checkpoint, target)) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, left)));
