@@ -99,15 +99,6 @@ export class Supervisor {
     await this.start(definition);
   }
 
-  isRunning(name: string): boolean {
-    const running = this.running.get(name);
-    return running !== undefined && running.child.exitCode === null && running.child.signalCode === null;
-  }
-
-  pid(name: string): number | undefined {
-    return this.running.get(name)?.child.pid;
-  }
-
   /** SIGTERM every group, SIGKILL what is left after `graceMs`. */
   async stopAll(graceMs = 8_000): Promise<void> {
     this.stopping = true;
