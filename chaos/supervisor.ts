@@ -102,16 +102,7 @@ export class Supervisor {
   /** SIGTERM every group, SIGKILL what is left after `graceMs`. */
   async stopAll(graceMs = 8_000): Promise<void> {
     this.stopping = true;
-    const all = [...this.running.values()];
-    for (const running of all) {
-      running.expectedExit = true;
-      signalGroup(running.child, 'SIGTERM');
-    }
-    const timer = setTimeout(() => {
-      for (const running of all) signalGroup(running.child, 'SIGKILL');
-    }, graceMs);
-    await Promise.all(all.map((running) => running.exited));
-    clearTimeout(timer);
+    await Promise.all([...this.running.keys()].map((name) => this.stop(name, graceMs)));
     this.running.clear();
     await Promise.all([...this.logs.values()].map((log) => new Promise((done) => log.end(done))));
     this.logs.clear();
