@@ -1,7 +1,8 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { expect, test } from 'vitest';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { FAST_GATEWAY, keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 
 const saga = useSagaHarness();
 
@@ -13,8 +14,23 @@ async function completeOrder(token: string, history?: string) {
     await handle.signal(pickUpSignal);
     const outcome = await handle.result();
     if (history) await keepHistory(history, handle);
-    return { order, outcome, status: await handle.query(statusQuery) };
+    return { order, handle, outcome, status: await handle.query(statusQuery) };
   });
+}
+
+/** From the charge's (last) start to its completion, by the server's clock. */
+async function chargeMillis(handle: WorkflowHandle): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = events.find(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'chargePayment',
+  );
+  const byScheduled = (attributes?: { scheduledEventId?: unknown } | null) =>
+    attributes != null && String(attributes.scheduledEventId) === String(scheduled?.eventId);
+  const millis = (event?: (typeof events)[number]) =>
+    Number(String(event?.eventTime?.seconds ?? 0)) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
+  const started = events.find((event) => byScheduled(event.activityTaskStartedEventAttributes));
+  const completed = events.find((event) => byScheduled(event.activityTaskCompletedEventAttributes));
+  return millis(completed) - millis(started);
 }
 
 test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refund, nothing brewed', async () => {
@@ -53,11 +69,13 @@ test('a flaky card is charged exactly once, although its first charge lost its a
 });
 
 test('a slow card is waited for, not retried', async () => {
-  const { order, outcome, status } = await completeOrder('tok_slow', 'slowCard');
+  const { order, handle, outcome, status } = await completeOrder('tok_slow', 'slowCard');
   expect(outcome.status).toBe('COMPLETED');
   expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
   expect(status.attempts.chargePayment).toBe(1);
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
+  // The card really was slow: its one charge took the simulator's delay (else this proves nothing).
+  expect(await chargeMillis(handle)).toBeGreaterThanOrEqual(FAST_GATEWAY.slowMs! - 50);
 });
 
 test('a gateway that never answers fails the order after 5 minutes of retries, with a recorded no-op refund', async () => {
