@@ -35,5 +35,5 @@ export {
 export { type RebuildOptions, type RebuildResult, rebuildReadModels, SHADOW_SUFFIX } from './rebuild';
 export { type ProjectionRunner, type ProjectionState, runProjection } from './runProjection';
 export { getProjectionStatus, type ProjectionStatus } from './status';
-export { eachEvent, type Projection, type ProjectionOptions, type ReadModel } from './types';
+export type { Projection, ProjectionOptions, ReadModel } from './types';
 export { waitForPosition } from './waitForPosition';

@@ -29,20 +29,3 @@ export interface ReadModel {
   readonly handles: readonly OrderEventType[];
   projection(options?: ProjectionOptions): Projection;
 }
-
-/** For a projection whose handler is naturally one event at a time (a reactor, a test double). */
-export function eachEvent(
-  name: string,
-  handles: readonly OrderEventType[],
-  handle: (tx: pg.ClientBase, event: LoggedEvent) => Promise<void>,
-  tables: readonly string[] = [],
-): Projection {
-  return {
-    name,
-    handles,
-    tables,
-    async apply(tx, events) {
-      for (const event of events) await handle(tx, event);
-    },
-  };
-}
