@@ -57,7 +57,7 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
         return { positions: result.positions, nextVersion: result.nextVersion, eventIds, attempt };
       } catch (error) {
         const original =
-          isPayloadConflict(error) && readStream ? await sameFacts(readStream, input) : undefined;
+          isPayloadConflict(error) && readStream ? await sameFacts(readStream, input, eventIds) : undefined;
         if (!original) throw error;
         return { ...original, eventIds, attempt };
       }
@@ -109,11 +109,11 @@ const isPayloadConflict = (error: unknown): boolean =>
 async function sameFacts(
   readStream: ReadStream,
   input: AppendOrderEventsInput,
+  eventIds: string[],
 ): Promise<AppendResult | undefined> {
-  const { workflowId } = Context.current().info.workflowExecution!;
   const recorded = new Map((await readStream(input.streamId)).map((event) => [event.eventId, event]));
-  const originals = input.events.map((event) => {
-    const stored = recorded.get(eventIdFor(workflowId, event.type));
+  const originals = input.events.map((event, index) => {
+    const stored = recorded.get(eventIds[index]!);
     return stored && stored.type === event.type && equalButTime(stored.data, event.data) ? stored : undefined;
   });
   if (originals.some((stored) => stored === undefined)) return undefined;
