@@ -52,7 +52,10 @@ export async function rebuildReadModels(
         `DROP TABLE IF EXISTS ${identifier(table + SHADOW_SUFFIX)};
          CREATE TABLE ${identifier(table + SHADOW_SUFFIX)} (LIKE ${identifier(table)} INCLUDING ALL)`,
       );
-    const shadows = models.map((model) => model.projection({ suffix: SHADOW_SUFFIX, notify: false }));
+    const shadows = models.map((model) => {
+      const projection = model.projection({ suffix: SHADOW_SUFFIX, notify: false });
+      return { projection, handled: new Set<string>(projection.handles) };
+    });
     let checkpoint = LOG_START;
     let events = 0;
     // Read the next page while this one is written: reading and writing overlap.
@@ -67,13 +70,12 @@ export async function rebuildReadModels(
         next.catch(() => {}); // awaited next round; a failure then is not unhandled now
       }
       await Promise.all(
-        shadows.map(async (shadow, index) => {
-          const handled = new Set<string>(shadow.handles);
+        shadows.map(async ({ projection, handled }, index) => {
           const relevant = page.filter((event) => handled.has(event.type));
           if (relevant.length === 0) return;
           const writer = writers[index]!;
           await writer.query('BEGIN');
-          await shadow.apply(writer, relevant);
+          await projection.apply(writer, relevant);
           await writer.query('COMMIT');
         }),
       );
