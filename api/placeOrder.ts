@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { validatePlaceOrder } from '../domain/placeOrder';
 import { IdempotencyKeyReused, InvalidRequest } from './errors';
-import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from './ports';
+import type {
+  IdempotencyStore,
+  OrderCommands,
+  OrderQueries,
+  OrderView,
+  PlacedOrder,
+  StoredResponse,
+} from './ports';
 import { tagOrder } from './requestContext';
 import type { PlaceOrderRequest } from './schemas';
 
@@ -16,6 +23,9 @@ export const orderLinks = (orderId: string) => {
     pickup: `${self}/pickup`,
   };
 };
+
+/** An order as the API answers it: the read model plus where to go next. */
+export const withLinks = (view: OrderView) => ({ ...view, links: orderLinks(view.orderId) });
 
 /** `items[1].size` → `/items/1/size`. */
 const pointerFromField = (field: string): string =>

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { CommandRefused, OrderNotFound } from '../errors';
 import type { ApiMetrics, OrderOutcome } from '../metrics';
-import { orderLinks, placeOrder } from '../placeOrder';
+import { orderLinks, placeOrder, withLinks } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { problemType, sendProblem } from '../problem';
 import { tagOrder } from '../requestContext';
@@ -25,7 +25,6 @@ import { z } from '../zod';
 import { jsonResponse, problemResponse, type RouteContext } from './context';
 
 const tags = ['orders'];
-const withLinks = (view: OrderView) => ({ ...view, links: orderLinks(view.orderId) });
 
 // The read cache hands out one object per order state, so its answer is serialized once per state.
 // The row's log position is its validator: every change of an order comes with a new position.

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { OrderNotFound } from '../errors';
-import { orderLinks } from '../placeOrder';
+import { withLinks } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';
@@ -84,7 +84,7 @@ export function streamRoutes({
           .sort((a, b) => a.position - b.position);
         for (const order of fresh) {
           sent.set(order.orderId, order.position);
-          stream.send(order.position, 'order', { ...order, links: orderLinks(order.orderId) });
+          stream.send(order.position, 'order', withLinks(order));
         }
       };
       const onError = (error: unknown) => logger.warn({ err: error }, 'board stream read failed');
