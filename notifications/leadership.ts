@@ -36,8 +36,10 @@ export async function tryLease(
     client.release(true);
     throw error;
   }
-  if (!locked) client.release();
-  if (!locked) return undefined;
+  if (!locked) {
+    client.release();
+    return undefined;
+  }
 
   const lost = new AbortController();
   const lose = (reason: unknown) => {
