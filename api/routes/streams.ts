@@ -4,17 +4,17 @@ import { withLinks } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';
-import { Order, OrderChange, OrderIdParams } from '../schemas';
+import { OrderChange, OrderIdParams } from '../schemas';
 import { type EventStream, lastEventId, openEventStream, serialPump } from '../sse';
 import { z } from '../zod';
 import { problemResponse, type RouteContext } from './context';
 
-const eventStream = (schema: z.ZodType, description: string) => ({
+const eventStream = (dataSchemaName: 'Order' | 'OrderChange', description: string) => ({
   description,
   content: {
     'text/event-stream': {
       schema: z.string().openapi({
-        description: `${description}. Each event: \`id:\` the log position, \`event:\` its name, \`data:\` JSON (${schema === Order ? 'Order' : 'OrderChange'}). Reconnect with Last-Event-ID to resume; \`: heartbeat\` comments keep it open.`,
+        description: `${description}. Each event: \`id:\` the log position, \`event:\` its name, \`data:\` JSON (${dataSchemaName}). Reconnect with Last-Event-ID to resume; \`: heartbeat\` comments keep it open.`,
       }),
     },
   },
@@ -74,7 +74,7 @@ export function streamRoutes({
       summary: "Server-Sent Events: every order's read model as it changes (the board's feed)",
       tags: ['orders', 'board'],
       headers: lastEventIdHeader,
-      responses: { 200: eventStream(Order, '`event: order` per changed order') },
+      responses: { 200: eventStream('Order', '`event: order` per changed order') },
     },
     async (_input, req, res) => {
       const sent = new Map<string, number>();
@@ -112,7 +112,7 @@ export function streamRoutes({
       params: OrderIdParams,
       headers: lastEventIdHeader,
       responses: {
-        200: eventStream(OrderChange, '`event: change` per event of the order'),
+        200: eventStream('OrderChange', '`event: change` per event of the order'),
         404: problemResponse('no such order'),
       },
     },
