@@ -14,11 +14,7 @@ try {
   throw error;
 }
 const logger = createLogger(config.logLevel);
-const api = await startApi({
-  config,
-  logger,
-  ...(config.pickupWindowSeconds ? { pickupWindowSeconds: config.pickupWindowSeconds } : {}),
-});
+const api = await startApi({ config, logger });
 console.log(`[api] listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
