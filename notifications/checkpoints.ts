@@ -1,7 +1,11 @@
 import type pg from 'pg';
+import type { CheckpointStore } from '../eventstore/consumers';
 import { LOG_START, type LogCheckpoint } from '../eventstore/types';
 
-/** Where the reactor stands in the log; the log's start when it never ran. */
+/**
+ * Where the reactor stands, in its own table: in `projection_checkpoints` its backlog during a
+ * provider outage would count as projection lag and turn `/readyz` to 503.
+ */
 export async function loadCheckpoint(db: pg.ClientBase | pg.Pool, reactor: string): Promise<LogCheckpoint> {
   const { rows } = await db.query<{ transaction_id: string; position: string }>(
     'SELECT transaction_id::text AS transaction_id, position FROM notification_checkpoints WHERE reactor = $1',
@@ -26,3 +30,9 @@ export async function saveCheckpoint(
     [reactor, checkpoint.transactionId, checkpoint.position],
   );
 }
+
+/** This table as the consumer runtime's checkpoint store; a reactor never halts (it dead-letters). */
+export const notificationCheckpoints: CheckpointStore = {
+  read: async (db, reactor) => ({ checkpoint: await loadCheckpoint(db, reactor), failed: false }),
+  save: saveCheckpoint,
+};

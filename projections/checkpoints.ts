@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import type { LogCheckpoint } from '../eventstore';
+import type { ProjectorModeOptions } from '../eventstore/consumers';
 
 /**
  * A consumer's place in the log, one row per consumer in `projection_checkpoints`. Written in
- * the same transaction as the consumer's own effects, so both commit or neither does.
- * Reusable by any checkpointed consumer of the log (the notifier's reactor too).
+ * the same transaction as the projection's rows, so both commit or neither does. `/readyz`
+ * reports lag from this table, so only projections keep their place here.
  */
 export interface CheckpointRow {
   name: string;
@@ -119,3 +120,13 @@ export async function resetCheckpoint(
     [name, checkpoint?.transactionId ?? null, checkpoint?.position ?? null],
   );
 }
+
+/** This table as the consumer runtime's checkpoint store, for projector mode. */
+export const projectionCheckpoints: ProjectorModeOptions['checkpoints'] = {
+  read: async (db, name, options) => {
+    const row = await readCheckpoint(db, name, options);
+    return { checkpoint: row.checkpoint, failed: row.status === 'failed' };
+  },
+  save: saveCheckpoint,
+  markFailed,
+};

@@ -1,17 +1,30 @@
 // The projections' public face: read models and their queries, the projector runtime,
 // rebuild, status and read-your-writes. Knows no HTTP; never drives the saga.
-export { LOCK_SPACE, lockHolders, tryConsumerLock } from './advisoryLock';
+export {
+  isTransient,
+  LOCK_SPACE,
+  type Logger,
+  lockHolders,
+  silentLogger,
+  tryConsumerLock,
+} from '../eventstore/consumers';
 export {
   type CheckpointRow,
   listCheckpoints,
   markFailed,
+  projectionCheckpoints,
   readCheckpoint,
   resetCheckpoint,
   saveCheckpoint,
 } from './checkpoints';
-export { isTransient, type Logger, silentLogger } from './logger';
 export { migrateProjections } from './migrate';
-export { type Projector, type ProjectorOptions, startProjector } from './projector';
+export {
+  type ProjectionRunner,
+  type ProjectionState,
+  type Projector,
+  type ProjectorOptions,
+  startProjector,
+} from './projector';
 export { READ_MODELS } from './readModels';
 export {
   BARISTA_QUEUE_TABLE,
@@ -33,7 +46,6 @@ export {
   parseOrderChanged,
 } from './readModels/orderSummary';
 export { type RebuildOptions, type RebuildResult, rebuildReadModels, SHADOW_SUFFIX } from './rebuild';
-export { type ProjectionRunner, type ProjectionState, runProjection } from './runProjection';
 export { getProjectionStatus, type ProjectionStatus } from './status';
 export type { Projection, ProjectionOptions, ReadModel } from './types';
 export { waitForPosition } from './waitForPosition';

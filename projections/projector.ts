@@ -1,10 +1,21 @@
-import pg from 'pg';
-import { createLogWatcher, migrateEventStore } from '../eventstore';
-import { type Logger, silentLogger } from './logger';
+import type pg from 'pg';
+import { createLogWatcher, type LoggedEvent, migrateEventStore } from '../eventstore';
+import {
+  type ConsumerRunner,
+  type ConsumerState,
+  dedicatedConnection,
+  type Logger,
+  projectorMode,
+  runConsumer,
+  silentLogger,
+} from '../eventstore/consumers';
+import { projectionCheckpoints } from './checkpoints';
 import { migrateProjections } from './migrate';
 import { READ_MODELS } from './readModels';
-import { type ProjectionRunner, type RunProjectionOptions, runProjection } from './runProjection';
 import type { Projection } from './types';
+
+export type ProjectionRunner = ConsumerRunner;
+export type ProjectionState = ConsumerState;
 
 export interface ProjectorOptions {
   /** Reads the log and carries the LISTEN connection; each projection also opens one dedicated connection with its config. */
@@ -16,7 +27,8 @@ export interface ProjectorOptions {
   lockRetryMs?: number;
   /** Fallback polling of the log when no notification comes (default 500 ms). */
   pollIntervalMs?: number;
-  beforeCommit?: RunProjectionOptions['beforeCommit'];
+  /** Test hook: runs after the handler, before the checkpoint is saved and the batch commits. */
+  beforeCommit?: (tx: pg.ClientBase, events: readonly LoggedEvent[]) => Promise<void>;
   /** Apply the event store's and the projections' migrations first (default true; both are idempotent). */
   migrate?: boolean;
 }
@@ -27,7 +39,7 @@ export interface Projector {
   stop(): Promise<void>;
 }
 
-/** Runs each projection independently (its own lock, connection and checkpoint): one failing never stops the others. */
+/** Runs each projection as a consumer in projector mode (its own lock, connection and checkpoint): one failing never stops the others. */
 export async function startProjector(options: ProjectorOptions): Promise<Projector> {
   const { pool, logger = silentLogger, pollIntervalMs = 500 } = options;
   if (options.migrate ?? true) {
@@ -41,25 +53,24 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     pollIntervalMs,
     onError: (error) => logger.warn({ err: error }, 'log watcher: connection trouble, recovering'),
   });
-  const runners = projections.map((projection) =>
-    runProjection({
-      projection,
+  const runners = projections.map((projection) => {
+    const handles = new Set<string>(projection.handles);
+    return runConsumer({
+      name: projection.name,
+      mode: projectorMode({
+        checkpoints: projectionCheckpoints,
+        accepts: (event) => handles.has(event.type),
+        apply: (tx, events) => projection.apply(tx, events),
+        logger,
+        beforeCommit: options.beforeCommit,
+      }),
+      connect: dedicatedConnection(pool, `projector:${projection.name}:${process.pid}`),
+      watcher,
       logger,
-      onWake: (listener) => watcher.onWake(listener),
-      connect: async () => {
-        const client = new pg.Client({
-          ...pool.options,
-          application_name: `projector:${projection.name}:${process.pid}`,
-        });
-        await client.connect();
-        return client;
-      },
-      batchSize: options.batchSize,
+      batchSize: options.batchSize ?? 1000,
       lockRetryMs: options.lockRetryMs,
-      idleReadMs: pollIntervalMs * 2,
-      beforeCommit: options.beforeCommit,
-    }),
-  );
+    });
+  });
   return {
     runners,
     async stop() {

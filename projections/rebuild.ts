@@ -7,9 +7,8 @@ import {
   MAX_READ_ALL_LIMIT,
   readAll,
 } from '../eventstore';
-import { tryConsumerLock } from './advisoryLock';
+import { type Logger, silentLogger, tryConsumerLock } from '../eventstore/consumers';
 import { readCheckpoint, resetCheckpoint } from './checkpoints';
-import { type Logger, silentLogger } from './logger';
 import { identifier } from './sql';
 import type { ReadModel } from './types';
 

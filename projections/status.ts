@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { hasHeldBackEvents, LOG_START, type LogCheckpoint } from '../eventstore';
-import { lockHolders } from './advisoryLock';
+import { lockHolders } from '../eventstore/consumers';
 import { listCheckpoints } from './checkpoints';
 import { READ_MODELS } from './readModels';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { lockHolders } from '../../../projections/advisoryLock';
+import { lockHolders } from '../../../eventstore/consumers';
 import { useNotificationDesk } from './notificationDesk';
 import { countByKey, killNotifier, placeReadyOrder, waitFor } from './support';
 

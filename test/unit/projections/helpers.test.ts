@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadProjectorConfig } from '../../../bin/projector';
+import { isTransient } from '../../../eventstore/consumers';
 import type { LoggedEvent } from '../../../eventstore/types';
-import { isTransient } from '../../../projections/logger';
 import { parseOrderChanged } from '../../../projections/readModels/orderSummary';
 import { dayOf, identifier, storedOnes } from '../../../projections/sql';
 

@@ -1,4 +1,4 @@
-/** The slice of a pino logger the projector uses (pino's own logger fits it). */
+/** The slice of a pino logger a consumer uses (pino's own logger fits it). */
 export interface Logger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-/** First key of every projector advisory lock ('BREW'); the second is `hashtext(name)`. */
+/** First key of every consumer advisory lock ('BREW'); the second is `hashtext(name)`. */
 export const LOCK_SPACE = 0x42524557;
 
 /**
