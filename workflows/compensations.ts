@@ -18,12 +18,6 @@ export class Compensations {
     this.stack.push({ name, run });
   }
 
-  /** Drops a compensation whose step definitely did not happen (a declined card took no money). */
-  forget(name: string): void {
-    const index = this.stack.findLastIndex((compensation) => compensation.name === name);
-    if (index >= 0) this.stack.splice(index, 1);
-  }
-
   /** Past the point of no return (drinks ready): nothing is undone any more, only written off. */
   settle(): void {
     this.stack.length = 0;

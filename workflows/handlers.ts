@@ -17,7 +17,7 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       if (!saga.cancel) {
         saga.cancel = { reason: request?.reason || 'cancelled by customer' };
-        saga.brewScope?.cancel();
+        saga.payAndBrew.cancel();
       }
       await condition(() => saga.cancelled !== undefined || saga.step === 'done');
       if (saga.cancelled) return saga.cancelled;
