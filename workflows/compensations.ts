@@ -6,9 +6,9 @@ interface Compensation {
 }
 
 /**
- * The saga's undo stack. A step registers its compensation *before* it runs (a charge that timed
- * out may still have happened); `runAll` unwinds last-in first-out, in a scope nothing can cancel,
- * and a compensation that fails is retried until it succeeds: never swallowed.
+ * The saga's undo stack. A step registers its compensation before anything can unwind it (the refund
+ * as soon as a charge ends in anything but a decline); `runAll` unwinds last-in first-out, in a scope
+ * nothing can cancel, and a compensation that fails is retried until it succeeds: never swallowed.
  */
 export class Compensations {
   private readonly stack: Compensation[] = [];
