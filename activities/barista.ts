@@ -1,8 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { OrderLine } from '../domain';
+import { MACHINE_FAILURES } from '../workflows/contract';
 import { type CoffeeMachine, MachineBrokenError, MachineJammedError } from './coffeeMachine';
-
-export const MACHINE_FAILURES = { jammed: 'MachineJammed', broken: 'MachineBroken' } as const;
 
 export interface BrewDrinksInput {
   orderId: string;

@@ -1,11 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Money } from '../domain';
+import { PAYMENT_FAILURES } from '../workflows/contract';
 import { CardDeclinedError, GatewayUnavailableError, type PaymentGateway } from './paymentGateway';
-
-export const PAYMENT_FAILURES = {
-  declined: 'CardDeclined',
-  unavailable: 'GatewayUnavailable',
-} as const;
 
 export interface ChargePaymentInput {
   orderId: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDERS_TASK_QUEUE } from '../workflows/contract';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -10,7 +11,7 @@ export const apiConfigSchema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres:postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(ORDERS_TASK_QUEUE),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Larger request bodies are refused with 413. */

@@ -1,5 +1,6 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { ActivityCancellationType } from '@temporalio/workflow';
+import { PAYMENT_FAILURES } from './contract';
 
 // Compensations and appends must eventually succeed: no attempt limit, capped backoff.
 const NEVER_GIVE_UP = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
@@ -28,7 +29,7 @@ export const CHARGE: ActivityOptions = {
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '30s',
-    nonRetryableErrorTypes: ['CardDeclined'],
+    nonRetryableErrorTypes: [PAYMENT_FAILURES.declined],
   },
 };
 

@@ -6,9 +6,9 @@ interface Compensation {
 }
 
 /**
- * The saga's undo stack. A step registers its compensation *before* it runs (a charge that timed
- * out may still have happened); `runAll` unwinds last-in first-out, in a scope nothing can cancel,
- * and a compensation that fails is retried until it succeeds: never swallowed.
+ * The saga's undo stack. A step registers its compensation before anything can unwind it (the refund
+ * as soon as a charge ends in anything but a decline); `runAll` unwinds last-in first-out, in a scope
+ * nothing can cancel, and a compensation that fails is retried until it succeeds: never swallowed.
  */
 export class Compensations {
   private readonly stack: Compensation[] = [];
@@ -16,12 +16,6 @@ export class Compensations {
 
   add(name: string, run: () => Promise<void>): void {
     this.stack.push({ name, run });
-  }
-
-  /** Drops a compensation whose step definitely did not happen (a declined card took no money). */
-  forget(name: string): void {
-    const index = this.stack.findLastIndex((compensation) => compensation.name === name);
-    if (index >= 0) this.stack.splice(index, 1);
   }
 
   /** Past the point of no return (drinks ready): nothing is undone any more, only written off. */

@@ -1,10 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { type OrderStatus, orderStreamId, type PricedOrder } from '../domain';
 
-/** The saga's public face: names the API, the workers and the tests share. */
-export const ORDER_SAGA_WORKFLOW = 'orderSaga';
-export const ORDERS_TASK_QUEUE = 'orders';
-export const BARISTA_TASK_QUEUE = 'barista';
+/** The saga's public face: signals, updates, queries and the names of the contract (contract.ts). */
+export {
+  BARISTA_TASK_QUEUE,
+  CANCEL_REJECTIONS,
+  type CancelRejection,
+  ORDER_SAGA_WORKFLOW,
+  ORDERS_TASK_QUEUE,
+  PICK_UP_REJECTIONS,
+} from './contract';
 
 /** Readable in the Web UI, and the same string as the order's event stream id. */
 export const orderWorkflowId: (orderId: string) => string = orderStreamId;
@@ -48,17 +53,9 @@ export interface CancelResult {
 
 /**
  * Cancels the order before its drinks are ready: stops the brew, refunds, appends `OrderCancelled`.
- * The validator rejects with an ApplicationFailure whose `type` is one of `CancelRejection`.
+ * The validator rejects with an ApplicationFailure whose `type` is one of `CancelRejection` (contract.ts).
  */
 export const cancelUpdate = defineUpdate<CancelResult, [CancelRequest]>('cancel');
-
-export const CANCEL_REJECTIONS = {
-  /** The drinks are ready (or picked up, or written off): the API answers 409. */
-  tooLate: 'TooLateToCancel',
-  /** Rejected or failed already: nothing left to cancel (409 as well). */
-  finished: 'OrderAlreadyFinished',
-} as const;
-export type CancelRejection = (typeof CANCEL_REJECTIONS)[keyof typeof CANCEL_REJECTIONS];
 
 /** The customer took the drinks (fire and forget). */
 export const pickUpSignal = defineSignal('pickUp');
@@ -71,7 +68,6 @@ export interface PickedUpResult {
 }
 /** Same as `pickUp`, but validated (only when READY) and answered once the facts are appended. */
 export const confirmPickUpUpdate = defineUpdate<PickedUpResult>('confirmPickUp');
-export const PICK_UP_REJECTIONS = { notReady: 'NotReadyForPickUp' } as const;
 
 export type SagaStep =
   | 'placing'

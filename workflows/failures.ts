@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { PAYMENT_FAILURES } from './contract';
 
 const causeOf = (error: unknown): unknown =>
   error instanceof Error && error.cause instanceof ApplicationFailure ? error.cause : error;
@@ -9,11 +10,13 @@ export function failureType(error: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
+export const isCardDeclined = (error: unknown): boolean => failureType(error) === PAYMENT_FAILURES.declined;
+
 /** A reason a customer (and an auditor) can read. */
 export function failureReason(error: unknown): string {
   const cause = causeOf(error);
   const message = cause instanceof Error ? cause.message : String(cause);
-  if (failureType(error) === 'CardDeclined') return message;
+  if (isCardDeclined(error)) return message;
   const activity = error instanceof ActivityFailure ? error.activityType : undefined;
   return activity === 'brewDrinks' ? `coffee machine failed: ${message}` : `payment failed: ${message}`;
 }

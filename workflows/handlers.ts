@@ -17,7 +17,8 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       if (!saga.cancel) {
         saga.cancel = { reason: request?.reason || 'cancelled by customer' };
-        saga.brewScope?.cancel();
+        // Pay-and-brew stops where it stands: a charge under way finishes first, a brew is cancelled.
+        saga.payAndBrew.cancel();
       }
       await condition(() => saga.cancelled !== undefined || saga.step === 'done');
       if (saga.cancelled) return saga.cancelled;

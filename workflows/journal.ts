@@ -1,22 +1,31 @@
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AppendOrderEventsInput, AppendOrderEventsResult } from '../activities/appendOrderEvents';
-import type { OrderEvent } from '../domain';
+import { foldOrder, initialOrderState, type OrderEvent, type OrderState, type OrderStatus } from '../domain';
+import { orderStatusKey } from './searchAttributes';
 
 type Append = (input: AppendOrderEventsInput) => Promise<AppendOrderEventsResult>;
 
 /**
  * The saga's pen: every fact goes through one activity call with the expected version (events
- * written so far) and the previous event as its cause. A fact once begun is always written.
+ * written so far) and the previous event as its cause. A fact once begun is always written, then
+ * folded into the order's state, whose status the Web UI's `OrderStatus` search attribute shows.
  */
 export class OrderJournal {
   version = 0;
   lastPosition: number | null = null;
+  /** The order as the saga recorded it (the notifier's facts are not folded in). */
+  state: OrderState = initialOrderState();
   private lastEventId: string | null = null;
 
   constructor(
     private readonly streamId: string,
     private readonly append: Append,
   ) {}
+
+  /** PLACED until `OrderPlaced` is recorded, then whatever `evolve` made of the recorded facts. */
+  get status(): OrderStatus {
+    return this.state.status ?? 'PLACED';
+  }
 
   /** Appends the events; returns the global position of the last one. */
   record(events: OrderEvent[]): Promise<number> {
@@ -31,6 +40,8 @@ export class OrderJournal {
       this.version = Math.max(result.nextVersion, this.version + events.length);
       this.lastEventId = result.eventIds.at(-1) ?? this.lastEventId;
       this.lastPosition = result.positions.at(-1) ?? this.lastPosition;
+      this.state = foldOrder(events, this.state);
+      upsertSearchAttributes([{ key: orderStatusKey, value: this.status }]);
       return this.lastPosition!;
     });
   }

@@ -128,3 +128,23 @@ test('an operator cancelling the workflow itself gets the same undo: write-off, 
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(events.at(-1)!.data).toMatchObject({ reason: 'cancelled by operator' });
 });
+
+test('an operator cancelling during a slow charge is a customer cancel too: the charge finishes, is refunded, nothing brews', async () => {
+  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const brewedBefore = saga.machine.brewed();
+  const error = await saga.run(async () => {
+    const { handle } = await saga.start(order);
+    await handle.cancel();
+    return handle.result().catch((caught: unknown) => caught);
+  });
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect(await saga.eventTypes(order.orderId)).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'PaymentRefunded',
+    'OrderCancelled',
+  ]);
+  expect(saga.machine.brewed()).toBe(brewedBefore);
+  const events = await saga.store.readStream(`order-${order.orderId}`);
+  expect(events.at(-1)!.data).toMatchObject({ reason: 'cancelled by operator' });
+});

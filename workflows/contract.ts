@@ -1,0 +1,26 @@
+// Temporal's contract, named once: the workers, the activities, the API and the tests import these.
+
+export const ORDER_SAGA_WORKFLOW = 'orderSaga';
+export const ORDERS_TASK_QUEUE = 'orders';
+export const BARISTA_TASK_QUEUE = 'barista';
+
+/** ApplicationFailure types the payment activities throw; a decline is final, the rest are retried. */
+export const PAYMENT_FAILURES = {
+  declined: 'CardDeclined',
+  unavailable: 'GatewayUnavailable',
+} as const;
+
+/** ApplicationFailure types the barista activities throw when the machine fails. */
+export const MACHINE_FAILURES = { jammed: 'MachineJammed', broken: 'MachineBroken' } as const;
+
+/** Why the `cancel` update's validator refuses: the API answers 409 for both. */
+export const CANCEL_REJECTIONS = {
+  /** The drinks are ready (or picked up, or written off). */
+  tooLate: 'TooLateToCancel',
+  /** Rejected or failed already: nothing left to cancel. */
+  finished: 'OrderAlreadyFinished',
+} as const;
+export type CancelRejection = (typeof CANCEL_REJECTIONS)[keyof typeof CANCEL_REJECTIONS];
+
+/** Why the `confirmPickUp` update's validator refuses. */
+export const PICK_UP_REJECTIONS = { notReady: 'NotReadyForPickUp' } as const;
