@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The one set-up step behind `npm start` and `npm test`: dependencies, then Temporal's
-// binaries. Idempotent and quick on a second run; says in a line or two what it did.
+// binaries, and for the tests Chromium, Toxiproxy and Schemathesis. Idempotent and quick
+// on a second run; says in a line per piece what it did.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBinary } from './temporalBinaries.mjs';
+import { ensureTool, TOOLS } from './testTools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'node_modules', '.brew-saga-lock-hash');
@@ -40,15 +42,38 @@ function ensureChromium() {
   return `chromium: installed ${path} (apt-get)`;
 }
 
+const forTests = process.argv.includes('--for-tests');
+const ci = /^(1|true)$/i.test(process.env.CI ?? '');
+
+// Toxiproxy's server and Schemathesis's `st`: only the tests need them. They install side
+// by side (go build and pip each take tens of seconds cold); outside CI a failure is a
+// warning, as the suites that need them say so themselves; under CI=true it fails setup.
+async function ensureTestTools() {
+  const kinds = ['toxiproxy', 'schemathesis'];
+  const results = await Promise.allSettled(kinds.map((kind) => ensureTool(kind)));
+  const failures = [];
+  results.forEach((result, i) => {
+    const { label } = TOOLS[kinds[i]];
+    if (result.status === 'fulfilled') {
+      const { path, source, version } = result.value;
+      console.log(`[setup] ${label}: ${path} (${source}; ${version})`);
+    } else failures.push(`${label}: ${result.reason.message}`);
+  });
+  if (failures.length === 0) return;
+  if (ci) throw new Error(failures.join('; '));
+  for (const failure of failures) console.warn(`[setup] warning: ${failure} (fatal under CI=true)`);
+}
+
 try {
   const deps = ensureDependencies();
   const cli = ensureBinary('cli');
   const testServer = ensureBinary('testServer');
-  const browser = process.argv.includes('--for-tests') ? `; ${ensureChromium()}` : '';
+  const browser = forTests ? `; ${ensureChromium()}` : '';
   console.log(`[setup] ${deps}${browser}`);
   console.log(
     `[setup] temporal CLI: ${cli.path} (${cli.source}); test server: ${testServer.path} (${testServer.source})`,
   );
+  if (forTests) await ensureTestTools();
 } catch (error) {
   console.error(`[setup] failed: ${error.message}`);
   process.exit(1);
