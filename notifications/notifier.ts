@@ -1,19 +1,16 @@
-// The notifier process: tells customers their drink is ready (or abandoned, or refunded)
-// from the log, through a flaky provider. One active instance across processes; standbys wait.
+// The notifier process's composition: tells customers their drink is ready (or abandoned, or
+// refunded) from the log, through a flaky provider. One active instance across processes; standbys wait.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type Logger, pino } from 'pino';
+import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
-import { loadNotifierConfig, type NotifierConfig } from '../notifications/config';
-import { createHttpProvider } from '../notifications/httpProvider';
-import { type NotificationMetrics, notificationMetrics } from '../notifications/metrics';
-import { migrateNotifications } from '../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../notifications/providerSimulator';
-import { type NotificationReactor, startNotificationReactor } from '../notifications/reactor';
-import { stopOnSignal } from './stopOnSignal';
+import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
+import { createHttpProvider } from './httpProvider';
+import { type NotificationMetrics, notificationMetrics } from './metrics';
+import { migrateNotifications } from './migrate';
+import { type NotificationReactor, startNotificationReactor } from './reactor';
 
 export interface NotifierDeps {
   /** Use this pool instead of one from `databaseUrl` (it is then not ended by `stop`). */
@@ -120,21 +117,5 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((done) => {
     server.close(() => done());
     server.closeAllConnections();
-  });
-}
-
-async function main(): Promise<void> {
-  const config = loadNotifierConfig();
-  const notifier = await startNotifier(config);
-  stopOnSignal(
-    (signal) => console.log(`[notifier] ${signal}: stopping`),
-    () => notifier.stop(),
-  );
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(`[notifier] failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
   });
 }

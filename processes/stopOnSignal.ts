@@ -1,18 +1,24 @@
 /**
- * On the first SIGINT or SIGTERM: announces it, runs `stop`, then exits 0, or 1 when stopping
- * failed. Signals that arrive while it stops are ignored, so a second Ctrl-C cannot cut it short.
+ * On the first SIGINT or SIGTERM: says so, runs `stop`, then exits 0, or 1 when stopping failed.
+ * Signals that arrive while it stops are ignored, so a second Ctrl-C cannot cut it short.
  */
-export function stopOnSignal(announce: (signal: string) => void, stop: () => Promise<unknown>): void {
+export function stopOnSignal(name: string, stop: () => Promise<unknown>): void {
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    announce(signal);
+    console.log(`[${name}] ${signal}: stopping`);
     stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        console.log(`[${name}] stopped`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`[${name}] stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }

@@ -1,6 +1,9 @@
-import { type NativeConnection, Worker } from '@temporalio/worker';
-import { type CoffeeMachine, createBaristaActivities } from '../../activities';
-import { BARISTA_TASK_QUEUE } from '../../workflows/definitions';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { type CoffeeMachine, createBaristaActivities } from '../activities';
+import type { BaristaConfig } from '../config/worker';
+import { createCoffeeMachineSimulator } from '../simulators';
+import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
+import { type RunningWorker, runWorker } from './runWorker';
 
 export interface BaristaWorkerOptions {
   connection: NativeConnection;
@@ -24,4 +27,22 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
   });
+}
+
+/** A barista process's composition: the coffee machine simulator and Temporal. */
+export async function startBarista(config: BaristaConfig): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createBaristaWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      coffeeMachine: createCoffeeMachineSimulator(config.coffeeMachine),
+      maxConcurrentBrews: config.maxConcurrentBrews,
+    });
+    return runWorker(worker, () => connection.close());
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
 }

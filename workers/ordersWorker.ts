@@ -1,14 +1,25 @@
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import pg from 'pg';
 import {
   type AppendToStream,
   createOrderActivities,
   type PaymentGateway,
   type ReadStream,
-} from '../../activities';
-import { ORDERS_TASK_QUEUE } from '../../workflows/definitions';
+} from '../activities';
+import type { OrdersWorkerConfig } from '../config/worker';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import {
+  createPaymentSimulator,
+  type GatewayLedger,
+  memoryLedger,
+  migrateGatewayLedger,
+  postgresLedger,
+} from '../simulators';
+import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
+import { type RunningWorker, runWorker } from './runWorker';
 
-export const ORDER_WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+export const ORDER_WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface OrdersWorkerOptions {
   connection: NativeConnection;
@@ -39,4 +50,38 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
     activities: createOrderActivities(options),
     ...options.tuning,
   });
+}
+
+/** The `orders` worker process's composition: Postgres, the gateway simulator, Temporal. */
+export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<RunningWorker> {
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+  // An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
+  pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
+  await migrateEventStore(pool);
+  let ledger: GatewayLedger = memoryLedger();
+  if (config.ledger === 'postgres') {
+    await migrateGatewayLedger(pool);
+    ledger = postgresLedger(pool);
+  }
+  const store = createEventStore(pool);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const close = async () => {
+    await store.close();
+    await connection.close();
+    await pool.end();
+  };
+  try {
+    const worker = await createOrdersWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      appendToStream: store.append,
+      readStream: (streamId) => store.readStream(streamId),
+      paymentGateway: createPaymentSimulator(config.gateway, ledger),
+    });
+    return runWorker(worker, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
