@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
-import { type Env, readConfig } from './read';
+import { configLoader } from './read';
 
 /** Every setting the API reads, with its documented default; parsed once at start-up. */
 export const apiConfigSchema = z
@@ -46,7 +46,7 @@ export const apiConfigSchema = z
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 
-export const loadApiConfig = (env: Env = process.env): ApiConfig => readConfig(apiConfigSchema, env);
+export const loadApiConfig = configLoader(apiConfigSchema);
 
 /** Defaults for tests and embedded runs, overridden field by field. */
 export const apiConfig = (overrides: Partial<ApiConfig> = {}): ApiConfig => ({

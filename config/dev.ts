@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { port, postgresUrl } from './knobs';
-import { type Env, readConfig } from './read';
+import { configLoader } from './read';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -37,4 +37,4 @@ export const devConfigSchema = z
 
 export type DevConfig = z.output<typeof devConfigSchema>;
 
-export const loadDevConfig = (env: Env = process.env): DevConfig => readConfig(devConfigSchema, env);
+export const loadDevConfig = configLoader(devConfigSchema);

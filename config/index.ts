@@ -5,7 +5,7 @@ export { loadCliConfig } from './cli';
 export { type DevConfig, devConfigSchema, loadDevConfig } from './dev';
 export { loadNotifierConfig, type NotifierConfig, notifierConfig, notifierConfigSchema } from './notifier';
 export { loadProjectorConfig, type ProjectorConfig, projectorConfigSchema } from './projector';
-export { configOrExit, type Env, InvalidConfig, readConfig } from './read';
+export { configLoader, configOrExit, type Env, InvalidConfig, readConfig } from './read';
 export {
   type BaristaConfig,
   baristaConfigSchema,

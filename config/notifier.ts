@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl } from './knobs';
-import { type Env, readConfig } from './read';
+import { configLoader } from './read';
 
 /** Every setting the notifier reads, with its documented default; parsed once at start-up. */
 export const notifierConfigSchema = z
@@ -61,8 +61,7 @@ export const notifierConfigSchema = z
 
 export type NotifierConfig = z.output<typeof notifierConfigSchema>;
 
-export const loadNotifierConfig = (env: Env = process.env): NotifierConfig =>
-  readConfig(notifierConfigSchema, env);
+export const loadNotifierConfig = configLoader(notifierConfigSchema);
 
 /** Defaults overridden field by field, for tests and in-process runs. */
 export const notifierConfig = (overrides: Partial<NotifierConfig> = {}): NotifierConfig => ({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logLevel, postgresUrl } from './knobs';
-import { type Env, readConfig } from './read';
+import { configLoader } from './read';
 
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -27,5 +27,4 @@ export const projectorConfigSchema = z
 
 export type ProjectorConfig = z.output<typeof projectorConfigSchema>;
 
-export const loadProjectorConfig = (env: Env = process.env): ProjectorConfig =>
-  readConfig(projectorConfigSchema, env);
+export const loadProjectorConfig = configLoader(projectorConfigSchema);

@@ -28,3 +28,9 @@ export function configOrExit<T>(processName: string, load: () => T): T {
     process.exit(2);
   }
 }
+
+/** A process's `load…Config(env = process.env)`. */
+export const configLoader =
+  <S extends z.ZodType>(schema: S) =>
+  (env: Env = process.env): z.output<S> =>
+    readConfig(schema, env);

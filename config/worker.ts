@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_COFFEE_MACHINE, DEFAULT_PAYMENT_SIMULATOR } from '../simulators';
 import { BARISTA_TASK_QUEUE, ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { count, positive, postgresUrl, temporalKnobs } from './knobs';
-import { type Env, readConfig } from './read';
+import { configLoader } from './read';
 
 /** The `orders` worker: the saga, its appends, and the simulated payment gateway's fault knobs. */
 export const ordersWorkerConfigSchema = z
@@ -66,7 +66,5 @@ export const baristaConfigSchema = z
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;
 
-export const loadOrdersWorkerConfig = (env: Env = process.env): OrdersWorkerConfig =>
-  readConfig(ordersWorkerConfigSchema, env);
-export const loadBaristaConfig = (env: Env = process.env): BaristaConfig =>
-  readConfig(baristaConfigSchema, env);
+export const loadOrdersWorkerConfig = configLoader(ordersWorkerConfigSchema);
+export const loadBaristaConfig = configLoader(baristaConfigSchema);
