@@ -7,10 +7,15 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY simulators ./simulators
 COPY eventstore ./eventstore
+COPY postgres ./postgres
 COPY projections ./projections
 COPY notifications ./notifications
 COPY api ./api
+COPY workers ./workers
+COPY config ./config
+COPY processes ./processes
 COPY bin ./bin
 COPY scripts ./scripts
 USER node

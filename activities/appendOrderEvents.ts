@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { OrderEvent } from '../domain';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventstore/types';
+import { canonicalJson } from '../postgres';
 import { eventIdFor } from './eventIds';
 
 /** The port to the event store: `createEventStore(pool).append` fits it. */
@@ -127,13 +128,6 @@ async function sameFacts(
 function equalButTime(stored: Record<string, unknown>, fresh: object): boolean {
   const { at: _storedAt, ...storedRest } = stored;
   const { at: _freshAt, ...freshRest } = fresh as Record<string, unknown>;
-  return canonical(storedRest) === canonical(freshRest);
+  // jsonb does not keep key order: compare with keys sorted.
+  return canonicalJson(storedRest) === canonicalJson(freshRest);
 }
-
-// jsonb does not keep key order: compare with keys sorted.
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  );

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { brewSecondsOf, drinkCount, type OrderLine } from '../domain';
-import { referenceFor } from './eventIds';
+import type { OrderLine } from '../domain';
 
 /** The espresso machine behind the counter. */
 export interface CoffeeMachine {
@@ -39,76 +37,4 @@ export class MachineJammedError extends Error {
 /** Broken: every try fails until someone repairs the machine. */
 export class MachineBrokenError extends Error {
   override name = 'MachineBrokenError';
-}
-
-export interface CoffeeMachineConfig {
-  /** Multiplies the menu's brew seconds: 1 is real time, 0.01 makes a latte in 0.6 s. */
-  brewScale: number;
-  /** A `jam` line fails this many brew calls per order before it clears. */
-  jamFailures: number;
-  /** A `slow` line takes this many times longer. */
-  slowFactor: number;
-  /** Longest wait between progress reports while a drink brews. */
-  tickMs: number;
-}
-
-export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
-  brewScale: 1,
-  jamFailures: 2,
-  slowFactor: 4,
-  tickMs: 1_000,
-};
-
-/** A deterministic machine: brew time from the menu, failures from the line's `machine` switch. */
-export function createCoffeeMachineSimulator(
-  config: Partial<CoffeeMachineConfig> = {},
-): CoffeeMachine & { brewed(): number; discarded(): Map<string, number> } {
-  const settings = { ...DEFAULT_COFFEE_MACHINE, ...config };
-  const brewCalls = new Map<string, number>();
-  const discards = new Map<string, number>();
-  let brewed = 0;
-
-  async function brewOne(line: OrderLine, signal: AbortSignal, onTick: () => void): Promise<void> {
-    const factor = line.machine === 'slow' ? settings.slowFactor : 1;
-    let remaining = brewSecondsOf(line.drink) * 1000 * settings.brewScale * factor;
-    while (remaining > 0) {
-      const step = Math.min(remaining, settings.tickMs);
-      await sleep(step, undefined, { signal });
-      remaining -= step;
-      if (remaining > 0) onTick();
-    }
-    signal.throwIfAborted();
-  }
-
-  return {
-    brewed: () => brewed,
-    discarded: () => discards,
-    async brew(request, { signal, progress }) {
-      // Competing baristas each see only some tries: the attempt, not a local count, says when a jam clears.
-      const call = request.attempt ?? (brewCalls.get(request.idempotencyKey) ?? 0) + 1;
-      brewCalls.set(request.idempotencyKey, call);
-      const of = drinkCount(request.items);
-      let made = 0;
-      progress(made, of);
-      for (const line of request.items) {
-        if (line.machine === 'jam' && call <= settings.jamFailures)
-          throw new MachineJammedError(`grinder jammed on ${line.drink} (try ${call})`);
-        if (line.machine === 'broken') throw new MachineBrokenError(`boiler failure on ${line.drink}`);
-        for (let i = 0; i < line.quantity; i += 1) {
-          await brewOne(line, signal, () => progress(made, of));
-          made += 1;
-          brewed += 1;
-          progress(made, of);
-        }
-      }
-      return { drinks: made };
-    },
-    async discard(request) {
-      if (!discards.has(request.idempotencyKey)) discards.set(request.idempotencyKey, request.drinks);
-      return {
-        drinks: discards.get(request.idempotencyKey)!,
-        reference: referenceFor('wo', request.idempotencyKey),
-      };
-    },
-  };
 }

@@ -7,7 +7,6 @@ export * from './appendOrderEvents';
 export * from './barista';
 export * from './coffeeMachine';
 export * from './eventIds';
-export * from './gatewayLedger';
 export * from './paymentGateway';
 export * from './payments';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ApiConfig } from './config';
+import type { ApiConfig } from '../config/api';
 import type { Logger } from './logger';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { openApiDocument } from './openapi';

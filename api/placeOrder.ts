@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { validatePlaceOrder } from '../domain/placeOrder';
+import { canonicalJson, nameBasedUuid } from '../postgres';
 import { IdempotencyKeyReused, InvalidRequest } from './errors';
 import type {
   IdempotencyStore,
@@ -51,18 +52,7 @@ export function checkWithDomain(request: PlaceOrderRequest): void {
   );
 }
 
-/** Stable JSON (sorted keys), so the same body always hashes the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
+// Canonical JSON, so the same body always hashes the same.
 export const requestHash = (request: PlaceOrderRequest): string =>
   createHash('sha256').update(canonicalJson(request)).digest('hex');
 
@@ -70,13 +60,8 @@ export const requestHash = (request: PlaceOrderRequest): string =>
  * The order id a key stands for: the workflow id `order-<orderId>` then dedupes concurrent
  * requests in Temporal itself, even before the key's row is visible to them.
  */
-export function orderIdForKey(key: string): string {
-  const bytes = createHash('sha256').update(`brew-saga:idempotency-key:${key}`).digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8 (custom)
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const orderIdForKey = (key: string): string =>
+  nameBasedUuid(`brew-saga:idempotency-key:${key}`, { hash: 'sha256' });
 
 export interface PlaceOrderDeps {
   commands: OrderCommands;

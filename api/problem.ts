@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isConnectionError } from '../postgres';
 import {
   CommandRefused,
   DependencyUnavailable,
@@ -52,27 +53,6 @@ const isClientHttpError = (error: unknown): error is ClientHttpError =>
   typeof error.status === 'number' &&
   error.status >= 400 &&
   error.status < 500;
-
-// Network failures, Postgres restarting (admin shutdown, crash shutdown, starting up) and its
-// connection-exception class, or pg's own "connection lost" errors: an outage, not a bug of ours.
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-const isConnectionError = (error: unknown): boolean => {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  if (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08')) return true;
-  return (
-    error instanceof Error &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
-  );
-};
 
 /** Maps what went wrong to an HTTP answer; only what nobody foresaw becomes a 500. */
 export function toProblem(error: unknown): ProblemDetails {

@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import type { ApiConfig } from '../config/api';
 import { migrateApi, postgresIdempotencyStore } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
 import { type ApiApp, createApp } from './app';
-import type { ApiConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import type { ApiPorts } from './ports';
 

@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import express from 'express';
 import pg from 'pg';
 import pino from 'pino';
-import { apiConfig } from '../api/config';
 import { createLogger } from '../api/logger';
 import { startApi } from '../api/server';
-import { startEmbeddedPostgres } from '../bin/embedded/postgres';
-import { startTemporalDevServer, stopChild } from '../bin/embedded/temporal';
+import { apiConfig } from '../config/api';
+import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
 
 // npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the

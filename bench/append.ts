@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../bin/embedded/postgres';
+import { startEmbeddedPostgres } from '../embedded/postgres';
 import {
   checkpointAfter,
   createEventStore,

@@ -4,35 +4,37 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startEmbeddedPostgres } from './embedded/postgres';
-import { startTemporalDevServer, stopChild } from './embedded/temporal';
+import { loadDevConfig } from '../config/dev';
+import { configOrExit } from '../config/read';
+import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startTemporalDevServer, stopChild } from '../embedded/temporal';
+import { SHOP_PROCESSES } from '../processes/list';
+import { stopOnSignal } from '../processes/stopOnSignal';
 
-const PROCESSES = ['worker', 'barista', 'projector', 'notifier', 'api'] as const;
 const root = resolve(import.meta.dirname, '..');
-const dataDir = resolve(process.env.BREW_SAGA_DATA_DIR ?? join(root, '.data'));
-const apiPort = Number(process.env.PORT ?? 3000);
+const config = configOrExit('brew-saga', loadDevConfig);
 
 const stops: Array<() => Promise<void>> = [];
 const children = new Map<string, ChildProcess>();
-let stopping = false;
+let stopping: Promise<void> | undefined;
 
 async function main(): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
-  let databaseUrl = process.env.DATABASE_URL;
+  mkdirSync(config.dataDir, { recursive: true });
+  let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-    const postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port });
+    const port = config.postgresPort;
+    const postgres = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pg'), port });
     stops.unshift(postgres.stop);
     databaseUrl = postgres.url;
     say(`Postgres (embedded) on 127.0.0.1:${port}, data in ${postgres.dataDir}`);
   }
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  let temporalUiUrl = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
+  let temporalAddress = config.temporalAddress;
+  let temporalUiUrl = config.temporalUiUrl;
   if (!temporalAddress) {
     const temporal = await startTemporalDevServer({
-      port: Number(process.env.TEMPORAL_PORT ?? 7233),
-      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-      dbFile: join(dataDir, 'temporal.db'),
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      dbFile: join(config.dataDir, 'temporal.db'),
     });
     stops.unshift(temporal.stop);
     temporalAddress = temporal.address;
@@ -44,46 +46,45 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_URL: temporalUiUrl,
-    PORT: String(apiPort),
+    PORT: String(config.apiPort),
   };
-  for (const name of PROCESSES) children.set(name, startProcess(name, env));
-  say(`API        http://127.0.0.1:${apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
+  for (const { name, entry } of SHOP_PROCESSES) children.set(name, startProcess(name, entry, env));
+  say(`API        http://127.0.0.1:${config.apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
   say(`Web UI     ${temporalUiUrl}`);
   say(
-    `Notifier   http://127.0.0.1:${process.env.NOTIFIER_METRICS_PORT ?? 9466}/metrics (sent, retried, dead letters, breaker)`,
+    `Notifier   http://127.0.0.1:${config.notifierMetricsPort}/metrics (sent, retried, dead letters, breaker)`,
   );
   say('Ctrl-C stops everything.');
 }
 
-function startProcess(name: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin', `${name}.ts`)], {
+function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? code}); stopping everything`);
-    void shutdown(1);
+    void stopEverything().finally(() => process.exit(1));
   });
   return child;
 }
 
-async function shutdown(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  say('stopping...');
-  await Promise.all([...children.values()].map((child) => stopChild(child)));
-  for (const stop of stops) await stop().catch((error: unknown) => say(`stop failed: ${String(error)}`));
-  process.exit(exitCode);
+/** Children first, then Temporal and Postgres; once, whoever asks. */
+function stopEverything(): Promise<void> {
+  stopping ??= (async () => {
+    await Promise.all([...children.values()].map((child) => stopChild(child)));
+    for (const stop of stops) await stop().catch((error: unknown) => say(`stop failed: ${String(error)}`));
+  })();
+  return stopping;
 }
 
 function say(line: string): void {
   console.log(`[brew-saga] ${line}`);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+stopOnSignal('brew-saga', stopEverything);
 main().catch((error: unknown) => {
   say(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  void shutdown(1);
+  void stopEverything().finally(() => process.exit(1));
 });

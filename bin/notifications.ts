@@ -6,28 +6,31 @@
 // Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL (default: the simulator `npm start` runs on
 // NOTIFICATION_SIMULATOR_PORT, 4010).
 import pg from 'pg';
+import { loadNotifierConfig } from '../config/notifier';
+import { configOrExit } from '../config/read';
 import { createEventStore } from '../eventstore';
-import { loadNotifierConfig } from '../notifications/config';
 import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
 import { createHttpProvider } from '../notifications/httpProvider';
 import { migrateNotifications } from '../notifications/migrate';
-import { startProviderSimulator } from '../notifications/providerSimulator';
+import { stopOnSignal } from '../processes/stopOnSignal';
+import { startProviderSimulator } from '../simulators/notificationProvider';
 
 const USAGE = [
   'usage: notifications dead-letters [--all]',
   '       notifications replay <eventId|--all>',
   '       notifications simulator',
-  `       notifications faults '<json>'   (see notifications/providerSimulator.ts)`,
+  `       notifications faults '<json>'   (see simulators/notificationProvider.ts)`,
 ].join('\n');
 
-async function main(args: string[]): Promise<number> {
+/** Resolves to the exit code; undefined while a long-running command keeps the process up. */
+async function main(args: string[]): Promise<number | undefined> {
   const [command, target] = args;
   const known = ['dead-letters', 'replay', 'simulator', 'faults'];
   if (!command || !known.includes(command) || ((command === 'replay' || command === 'faults') && !target)) {
     console.error(USAGE);
     return 2;
   }
-  const config = loadNotifierConfig();
+  const config = configOrExit('notifications', loadNotifierConfig);
   const providerUrl = config.providerUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
   if (command === 'simulator') return runSimulator(config.simulatorPort);
   if (command === 'faults') {
@@ -76,21 +79,17 @@ async function main(args: string[]): Promise<number> {
 }
 
 /** Runs until SIGINT/SIGTERM. */
-async function runSimulator(port: number): Promise<number> {
+async function runSimulator(port: number): Promise<undefined> {
   const simulator = await startProviderSimulator({ port });
   console.log(
     `notification provider simulator on ${simulator.url} (GET /deliveries, GET /calls, POST /faults)`,
   );
-  await new Promise((stop) => {
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await simulator.close();
-  return 0;
+  stopOnSignal('provider simulator', () => simulator.close());
+  return undefined;
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => code !== undefined && process.exit(code),
   (error: unknown) => {
     console.error(`notifications: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

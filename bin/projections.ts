@@ -3,6 +3,8 @@
 //   rebuild <name|all>  replay the log into fresh tables and swap them in (no downtime)
 //   retry <name>        clear a failed projection's error so it tries its poison event again
 import pg from 'pg';
+import { loadCliConfig } from '../config/cli';
+import { configOrExit } from '../config/read';
 import { migrateEventStore } from '../eventstore';
 import {
   getProjectionStatus,
@@ -16,11 +18,7 @@ const USAGE = 'usage: npm run projections -- status | rebuild <name|all> | retry
 
 async function main(argv: string[]): Promise<number> {
   const [command, name] = argv;
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    console.error('DATABASE_URL must be a postgres:// URL');
-    return 2;
-  }
+  const { databaseUrl } = configOrExit('projections', loadCliConfig);
   const known = READ_MODELS.map((model) => model.name);
   if (command !== 'status' && !(command === 'rebuild' && name === 'all') && !known.includes(name ?? '')) {
     console.error(command === 'status' || !command ? USAGE : `${USAGE}\nread models: ${known.join(', ')}`);

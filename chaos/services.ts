@@ -1,14 +1,14 @@
-import { join } from 'node:path';
+import { instanceNames, SHOP_PROCESSES, type ShopProcessName, shopProcess } from '../processes/list';
 import type { ServiceDefinition } from './supervisor';
 
 /** The services the chaos run kills; Postgres and Temporal are restarted instead (see faults.ts). */
 export const SERVICES = {
-  ordersWorker: 'orders-worker',
-  baristas: ['barista-1', 'barista-2'],
-  projectors: ['projector-1', 'projector-2'],
+  ordersWorker: shopProcess('worker').name,
+  baristas: instanceNames(shopProcess('barista')),
+  projectors: instanceNames(shopProcess('projector')),
   simulator: 'provider-simulator',
-  notifier: 'notifier',
-  api: 'api',
+  notifier: shopProcess('notifier').name,
+  api: shopProcess('api').name,
 } as const;
 
 export interface ShopServiceOptions {
@@ -22,93 +22,77 @@ export interface ShopServiceOptions {
   brewScale: number;
 }
 
-/** Every process of the shop but Postgres and Temporal: `node --import tsx bin/<name>.ts` with fault-friendly env. */
+/** Fault-friendly settings per process: short waits, a slow and flaky gateway, a jamming machine. */
+function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.ProcessEnv {
+  switch (name) {
+    case 'worker':
+      return { GATEWAY_LEDGER: 'postgres', GATEWAY_SLOW_MS: '2000', GATEWAY_FLAKY_FAILURES: '2' };
+    case 'barista':
+      return {
+        COFFEE_BREW_SCALE: String(options.brewScale),
+        // One jammed try per order: it clears on the retry even when a kill costs an attempt.
+        COFFEE_JAM_FAILURES: '1',
+        COFFEE_SLOW_FACTOR: '3',
+        COFFEE_TICK_MS: '200',
+        BARISTA_CONCURRENCY: '10',
+      };
+    case 'projector':
+      return { PROJECTOR_POLL_INTERVAL_MS: '200', PROJECTOR_LOCK_RETRY_MS: '500' };
+    case 'notifier':
+      return {
+        NOTIFICATION_PROVIDER_URL: options.simulatorUrl,
+        NOTIFIER_METRICS_PORT: '0',
+        NOTIFIER_STANDBY_POLL_MS: '500',
+        NOTIFIER_INSTANCE_ID: 'chaos-notifier',
+      };
+    case 'api':
+      return {
+        HOST: '127.0.0.1',
+        PORT: String(options.apiPort),
+        LOG_LEVEL: 'warn',
+        ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
+        API_SHUTDOWN_GRACE_MS: '3000',
+      };
+  }
+}
+
+/**
+ * Every process of the shop (processes/list.ts) at its production replica count, plus the
+ * notification provider simulator as its own process; Postgres and Temporal are started apart.
+ */
 export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
-  const { databaseUrl, temporalAddress, apiUrl, apiPort, simulatorUrl, simulatorPort } = options;
   const common = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
     LOG_LEVEL: 'info',
   };
-  const node = (name: string, script: string, env: NodeJS.ProcessEnv, ready: ServiceDefinition['ready']) =>
+  const node = (name: string, args: string[], env: NodeJS.ProcessEnv, ready: ServiceDefinition['ready']) =>
     ({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', join('bin', script), ...(script === 'notifications.ts' ? ['simulator'] : [])],
+      args: ['--import', 'tsx', ...args],
       env: { ...common, ...env },
       ready,
     }) satisfies ServiceDefinition;
 
-  const definitions: ServiceDefinition[] = [];
-  const add = (definition: ServiceDefinition) => definitions.push(definition);
-  add(
-    node(
-      SERVICES.ordersWorker,
-      'worker.ts',
-      { GATEWAY_LEDGER: 'postgres', GATEWAY_SLOW_MS: '2000', GATEWAY_FLAKY_FAILURES: '2' },
-      { line: /orders worker polling/ },
-    ),
-  );
-  for (const name of SERVICES.baristas)
-    add(
+  const shop = SHOP_PROCESSES.flatMap((process) =>
+    instanceNames(process).map((name) =>
       node(
         name,
-        'barista.ts',
-        {
-          COFFEE_BREW_SCALE: String(options.brewScale),
-          // One jammed try per order: it clears on the retry even when a kill costs an attempt.
-          COFFEE_JAM_FAILURES: '1',
-          COFFEE_SLOW_FACTOR: '3',
-          COFFEE_TICK_MS: '200',
-          BARISTA_CONCURRENCY: '10',
-        },
-        { line: /barista polling/ },
+        [process.entry],
+        chaosEnv(process.name, options),
+        process.name === 'api'
+          ? { probe: async () => (await fetch(`${options.apiUrl}/healthz`)).ok }
+          : { line: process.readyLine },
       ),
-    );
-  for (const name of SERVICES.projectors)
-    add(
-      node(
-        name,
-        'projector.ts',
-        { PROJECTOR_POLL_INTERVAL_MS: '200', PROJECTOR_LOCK_RETRY_MS: '500' },
-        { line: /projector started/ },
-      ),
-    );
-  add(
-    node(
-      SERVICES.simulator,
-      'notifications.ts',
-      { NOTIFICATION_SIMULATOR_PORT: String(simulatorPort) },
-      { line: /provider simulator on/ },
     ),
   );
-  add(
-    node(
-      SERVICES.notifier,
-      'notifier.ts',
-      {
-        NOTIFICATION_PROVIDER_URL: simulatorUrl,
-        NOTIFIER_METRICS_PORT: '0',
-        NOTIFIER_STANDBY_POLL_MS: '500',
-        NOTIFIER_INSTANCE_ID: 'chaos-notifier',
-      },
-      { line: /notifier started/ },
-    ),
+  const simulator = node(
+    SERVICES.simulator,
+    ['bin/notifications.ts', 'simulator'],
+    { NOTIFICATION_SIMULATOR_PORT: String(options.simulatorPort) },
+    { line: /provider simulator on/ },
   );
-  add(
-    node(
-      SERVICES.api,
-      'api.ts',
-      {
-        HOST: '127.0.0.1',
-        PORT: String(apiPort),
-        LOG_LEVEL: 'warn',
-        ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
-        API_SHUTDOWN_GRACE_MS: '3000',
-      },
-      { probe: async () => (await fetch(`${apiUrl}/healthz`)).ok },
-    ),
-  );
-  return definitions;
+  return [...shop, simulator];
 }

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../bin/embedded/postgres';
-import { canConnect, temporalBinary } from '../bin/embedded/temporal';
+import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../embedded/postgres';
+import { canConnect, temporalBinary } from '../embedded/temporal';
 import { orderSearchAttributes } from '../workflows/searchAttributes';
 import { SERVICES, shopServices } from './services';
 

@@ -10,7 +10,7 @@ export {
 } from './errors';
 export { createEventStore, type EventStore, type EventStoreOptions } from './eventStore';
 export { createLogWatcher, type LogWatcher, type LogWatcherOptions } from './logWatcher';
-export { type AppliedMigration, type MigrationScope, migrateEventStore, runMigrations } from './migrate';
+export { migrateEventStore } from './migrate';
 export {
   checkpointAfter,
   checkpointOf,

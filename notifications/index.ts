@@ -1,7 +1,6 @@
 // The notifier's public face: the reactor that tells customers about their order from the log
-// (the log is the outbox), its provider contract and simulator, dead letters and metrics.
+// (the log is the outbox), its provider contract, dead letters and metrics.
 // Knows no Express and never drives the saga.
-export { InvalidNotifierConfig, loadNotifierConfig, type NotifierConfig, notifierConfig } from './config';
 export {
   type DeadLetter,
   listDeadLetters,
@@ -32,13 +31,6 @@ export {
   slug,
   TransientProviderError,
 } from './provider';
-export {
-  type ProviderSimulator,
-  type SimulatedCall,
-  type SimulatedDelivery,
-  type SimulatorFaults,
-  startProviderSimulator,
-} from './providerSimulator';
 export {
   type NotificationReactor,
   type NotificationReactorOptions,

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { type CustomerNotified, orderStreamId } from '../domain/events';
 import { formatMoney, type Money } from '../domain/money';
 import { EventIdConflictError, type EventStore } from '../eventstore';
 import type { NewEvent, RecordedEvent } from '../eventstore/types';
+import { nameBasedUuid } from '../postgres';
 import type { NotificationKind } from './provider';
 
 /** What the log asks us to tell a customer: one per source event, keyed by that event's id. */
@@ -82,13 +82,8 @@ export function customerNotified(intent: NotificationIntent, acceptedAt: string)
 }
 
 /** A name-based (version 5 style) UUID: the same inputs always give the same id. */
-export function derivedEventId(purpose: string, sourceEventId: string): string {
-  const bytes = createHash('sha1').update(`brew-saga:${purpose}:${sourceEventId}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const derivedEventId = (purpose: string, sourceEventId: string): string =>
+  nameBasedUuid(`brew-saga:${purpose}:${sourceEventId}`);
 
 /**
  * Records `CustomerNotified` in the order's stream. False when it was already there with another

@@ -1,11 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { type AppliedMigration, runMigrations } from '../eventstore';
+import { type AppliedMigration, runMigrations } from '../postgres';
 
 /** The checkpoint table and the read models' live tables (the `projections` migration scope). */
-export function migrateProjections(pool: pg.Pool): Promise<AppliedMigration[]> {
-  return runMigrations(pool, {
-    scope: 'projections',
-    dir: fileURLToPath(new URL('./migrations', import.meta.url)),
-  });
-}
+export const migrateProjections = (pool: pg.Pool): Promise<AppliedMigration[]> =>
+  runMigrations(pool, { scope: 'projections', dir: new URL('./migrations', import.meta.url) });

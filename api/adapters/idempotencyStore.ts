@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { runMigrations } from '../../eventstore';
+import { runMigrations } from '../../postgres';
 import { DependencyUnavailable } from '../errors';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../ports';
 
 /** The API's own tables (scope `api` in schema_migrations). */
-export function migrateApi(pool: pg.Pool) {
-  return runMigrations(pool, { scope: 'api', dir: fileURLToPath(new URL('../migrations', import.meta.url)) });
-}
+export const migrateApi = (pool: pg.Pool) =>
+  runMigrations(pool, { scope: 'api', dir: new URL('../migrations', import.meta.url) });
 
 interface KeyRow {
   request_hash: string;

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import type { z } from 'zod';
-import type { ApiConfig } from '../config';
+import type { ApiConfig } from '../../config/api';
 import type { Logger } from '../logger';
 import type { ApiMetrics } from '../metrics';
 import type { ApiPorts } from '../ports';

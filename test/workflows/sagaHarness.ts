@@ -5,16 +5,16 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
+import { orderStreamId, type PlaceOrderLine, placeOrder } from '../../domain';
+import { createEventStore, migrateEventStore } from '../../eventstore';
 import {
   type CoffeeMachineConfig,
   createCoffeeMachineSimulator,
   createPaymentSimulator,
   type PaymentSimulatorConfig,
-} from '../../activities';
-import { createBaristaWorker } from '../../bin/workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../bin/workers/ordersWorker';
-import { orderStreamId, type PlaceOrderLine, placeOrder } from '../../domain';
-import { createEventStore, migrateEventStore } from '../../eventstore';
+} from '../../simulators';
+import { createBaristaWorker } from '../../workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
 import {
   type OrderSagaInput,
   orderWorkflowId,

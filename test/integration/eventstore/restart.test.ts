@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../../bin/embedded/postgres';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../../embedded/postgres';
 import {
   createEventStore,
   type EventStore,

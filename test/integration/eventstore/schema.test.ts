@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEventStore, migrateEventStore, runMigrations } from '../../../eventstore';
+import { createEventStore, migrateEventStore } from '../../../eventstore';
+import { runMigrations } from '../../../postgres';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { newEvent, uniqueStream } from './support';
 

@@ -2,12 +2,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
 import { createHttpProvider } from '../../../notifications/httpProvider';
 import { migrateNotifications } from '../../../notifications/migrate';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
 import {
   type NotificationReactor,
   type NotificationReactorOptions,
   startNotificationReactor,
 } from '../../../notifications/reactor';
+import { type ProviderSimulator, startProviderSimulator } from '../../../simulators/notificationProvider';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { killNotifier, type NotifierProcess, spawnNotifier } from './support';
 

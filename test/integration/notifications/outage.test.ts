@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type RunningNotifier, startNotifier } from '../../../bin/notifier';
+import { notifierConfig } from '../../../config/notifier';
 import { orderStreamId } from '../../../domain/events';
 import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
-import { notifierConfig } from '../../../notifications/config';
 import { createNotificationMetrics } from '../../../notifications/metrics';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { type RunningNotifier, startNotifier } from '../../../notifications/notifier';
+import { type ProviderSimulator, startProviderSimulator } from '../../../simulators/notificationProvider';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { abandonOrder, countByKey, fastPolicy, placeReadyOrder, refundOrder, waitFor } from './support';
 

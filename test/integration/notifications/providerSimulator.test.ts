@@ -6,7 +6,7 @@ import {
   recipientFor,
   TransientProviderError,
 } from '../../../notifications/provider';
-import { type ProviderSimulator, startProviderSimulator } from '../../../notifications/providerSimulator';
+import { type ProviderSimulator, startProviderSimulator } from '../../../simulators/notificationProvider';
 
 let simulator: ProviderSimulator;
 const message = (key: string, customer = 'Ana'): NotificationMessage => ({

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../../bin/embedded/postgres';
 import { orderStreamId } from '../../../domain/events';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../../embedded/postgres';
 import { createEventStore, type EventStore } from '../../../eventstore';
 import {
   getDailySales,

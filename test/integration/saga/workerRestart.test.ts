@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createCoffeeMachineSimulator } from '../../../activities';
-import { createBaristaWorker } from '../../../bin/workers/baristaWorker';
+import { createCoffeeMachineSimulator } from '../../../simulators';
+import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
 import { COMPLETED_ORDER_EVENTS } from '../../support/orderPaths';
 import { waitFor } from '../../workflows/sagaHarness';

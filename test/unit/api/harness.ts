@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../../api/app';
-import { type ApiConfig, apiConfig } from '../../../api/config';
 import { createLogger } from '../../../api/logger';
+import { type ApiConfig, apiConfig } from '../../../config/api';
 import { createFakeShop, type FakeShop } from './fakes';
 
 export interface TestApi {

@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { apiConfig, InvalidConfig, loadApiConfig } from '../../../api/config';
+import { apiConfig, loadApiConfig } from '../../../config/api';
+import { InvalidConfig } from '../../../config/read';
 import { json, postJson, startTestApi, type TestApi, validOrder } from './harness';
 
 let api: TestApi;

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { loadProjectorConfig } from '../../../bin/projector';
 import { isTransient } from '../../../eventstore/consumers';
 import type { LoggedEvent } from '../../../eventstore/types';
 import { parseOrderChanged } from '../../../projections/readModels/orderSummary';
@@ -46,17 +45,5 @@ describe('projection helpers', () => {
     );
     expect(isTransient(new TypeError("Cannot read properties of undefined (reading 'amount')"))).toBe(false);
     expect(isTransient(Object.assign(new Error('invalid input syntax'), { code: '22P02' }))).toBe(false);
-  });
-
-  test('the projector refuses a bad configuration at start-up, naming every problem', () => {
-    expect(() => loadProjectorConfig({ DATABASE_URL: 'mysql://x', PROJECTOR_BATCH_SIZE: '0' })).toThrow(
-      /DATABASE_URL.*PROJECTOR_BATCH_SIZE/,
-    );
-    expect(loadProjectorConfig({ DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({
-      batchSize: 1000,
-      pollIntervalMs: 500,
-      lockRetryMs: 1000,
-      logLevel: 'info',
-    });
   });
 });

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findBinary } from '../../scripts/temporalBinaries.mjs';
-import { orderSearchAttributes } from '../../workflows/searchAttributes';
+import { findBinary } from '../scripts/temporalBinaries.mjs';
+import { orderSearchAttributes } from '../workflows/searchAttributes';
 import { freePort } from './postgres';
 
 export interface TemporalDevServer {

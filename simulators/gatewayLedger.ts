@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { Money } from '../domain';
-import { type AppliedMigration, runMigrations } from '../eventstore';
+import { type AppliedMigration, runMigrations } from '../postgres';
 
 /** What the simulated gateway did, by idempotency key: the auditor's view of money movements. */
 export interface LedgerEntry {
@@ -38,13 +37,9 @@ export function memoryLedger(): GatewayLedger {
   };
 }
 
-/** The ledger's table (the `activities` migration scope). */
-export function migrateGatewayLedger(pool: pg.Pool): Promise<AppliedMigration[]> {
-  return runMigrations(pool, {
-    scope: 'activities',
-    dir: fileURLToPath(new URL('./migrations', import.meta.url)),
-  });
-}
+/** The ledger's table; its scope keeps the name `activities` it was first applied under. */
+export const migrateGatewayLedger = (pool: pg.Pool): Promise<AppliedMigration[]> =>
+  runMigrations(pool, { scope: 'activities', dir: new URL('./migrations', import.meta.url) });
 
 /** Shared by every process on one database, so a crash test can count charges across workers. */
 export function postgresLedger(pool: pg.Pool): GatewayLedger {

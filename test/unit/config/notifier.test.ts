@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { InvalidNotifierConfig, loadNotifierConfig } from '../../../notifications/config';
+import { loadNotifierConfig } from '../../../config/notifier';
+import { InvalidConfig } from '../../../config/read';
 
 test('defaults need only nothing, and breaker knobs come from the environment', () => {
   const config = loadNotifierConfig({
@@ -18,7 +19,7 @@ test('a bad value stops start-up with every problem listed', () => {
       NOTIFICATION_PROVIDER_URL: 'not a url',
       NOTIFIER_CRASH_AFTER_SEND: 'x',
     });
-  expect(load).toThrow(InvalidNotifierConfig);
+  expect(load).toThrow(InvalidConfig);
   for (const name of ['NOTIFIER_BREAKER_THRESHOLD', 'NOTIFICATION_PROVIDER_URL', 'NOTIFIER_CRASH_AFTER_SEND'])
     expect(load).toThrow(name);
 });

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { DEFAULT_COFFEE_MACHINE, DEFAULT_PAYMENT_SIMULATOR } from '../simulators';
+import { BARISTA_TASK_QUEUE, ORDERS_TASK_QUEUE } from '../workflows/definitions';
+import { count, positive, postgresUrl, temporalKnobs } from './knobs';
+import { configLoader } from './read';
+
+/** The `orders` worker: the saga, its appends, and the simulated payment gateway's fault knobs. */
+export const ordersWorkerConfigSchema = z
+  .object({
+    ...temporalKnobs,
+    DATABASE_URL: postgresUrl,
+    ORDERS_TASK_QUEUE: z.string().min(1).default(ORDERS_TASK_QUEUE),
+    /** Where the simulated gateway keeps its charges: `postgres` (table gateway_charges) or `memory`. */
+    GATEWAY_LEDGER: z.enum(['postgres', 'memory']).default('postgres'),
+    /** `tok_flaky`: calls per key that fail before one succeeds. */
+    GATEWAY_FLAKY_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.flakyFailures),
+    /** `tok_slow`: how long a charge takes. */
+    GATEWAY_SLOW_MS: count(DEFAULT_PAYMENT_SIMULATOR.slowMs),
+    /** Every refund key fails this many times first. */
+    GATEWAY_REFUND_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.refundFailures),
+    /** Added to every gateway call. */
+    GATEWAY_LATENCY_MS: count(DEFAULT_PAYMENT_SIMULATOR.latencyMs),
+  })
+  .transform((e) => ({
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    databaseUrl: e.DATABASE_URL,
+    taskQueue: e.ORDERS_TASK_QUEUE,
+    ledger: e.GATEWAY_LEDGER,
+    gateway: {
+      flakyFailures: e.GATEWAY_FLAKY_FAILURES,
+      slowMs: e.GATEWAY_SLOW_MS,
+      refundFailures: e.GATEWAY_REFUND_FAILURES,
+      latencyMs: e.GATEWAY_LATENCY_MS,
+    },
+  }));
+export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
+
+/** A barista: the `barista` queue and the simulated coffee machine's knobs. */
+export const baristaConfigSchema = z
+  .object({
+    ...temporalKnobs,
+    BARISTA_TASK_QUEUE: z.string().min(1).default(BARISTA_TASK_QUEUE),
+    /** Drinks this barista makes at once. */
+    BARISTA_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+    /** 1 brews in real time; the default 0.1 makes a latte in 6 s. */
+    COFFEE_BREW_SCALE: positive(0.1),
+    /** A `jam` line fails this many brew calls per order before it clears. */
+    COFFEE_JAM_FAILURES: count(DEFAULT_COFFEE_MACHINE.jamFailures),
+    /** A `slow` line takes this many times longer. */
+    COFFEE_SLOW_FACTOR: positive(DEFAULT_COFFEE_MACHINE.slowFactor),
+    /** Longest wait between heartbeats while a drink brews. */
+    COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
+  })
+  .transform((e) => ({
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.BARISTA_TASK_QUEUE,
+    maxConcurrentBrews: e.BARISTA_CONCURRENCY,
+    coffeeMachine: {
+      brewScale: e.COFFEE_BREW_SCALE,
+      jamFailures: e.COFFEE_JAM_FAILURES,
+      slowFactor: e.COFFEE_SLOW_FACTOR,
+      tickMs: e.COFFEE_TICK_MS,
+    },
+  }));
+export type BaristaConfig = z.output<typeof baristaConfigSchema>;
+
+export const loadOrdersWorkerConfig = configLoader(ordersWorkerConfigSchema);
+export const loadBaristaConfig = configLoader(baristaConfigSchema);
