@@ -1,5 +1,6 @@
 import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/status';
+import type { Order } from './schemas';
 
 /**
  * What the HTTP edge needs from the rest of the system, in the coffee shop's words.
@@ -52,28 +53,8 @@ export interface OrderCommands {
   sagaState(orderId: string): Promise<SagaState>;
 }
 
-export interface OrderLineView {
-  drink: string;
-  size: string;
-  quantity: number;
-  unitPrice: Money;
-  machine?: string;
-}
-
-/** The order summary read model, as the API shows it. */
-export interface OrderView {
-  orderId: string;
-  status: OrderStatus;
-  customer: string;
-  items: OrderLineView[];
-  total: Money;
-  paymentTokenLast4?: string;
-  placedAt?: string;
-  updatedAt?: string;
-  /** Last log position folded into this view. */
-  position: number;
-  [extra: string]: unknown;
-}
+/** An order as the ports answer it; the routes add its links (and `asOf` on time travel). */
+export type OrderView = Omit<Order, 'links' | 'asOf'>;
 
 export interface OrderEventView {
   position: number;

@@ -91,6 +91,27 @@ export const OrderLine = z
   })
   .openapi('OrderLine');
 
+const Instant = z.string().nullable();
+export const OrderTimestamps = z
+  .object({
+    placedAt: Instant,
+    paidAt: Instant,
+    declinedAt: Instant,
+    rejectedAt: Instant,
+    brewingAt: Instant,
+    readyAt: Instant,
+    pickedUpAt: Instant,
+    completedAt: Instant,
+    discardedAt: Instant,
+    refundedAt: Instant,
+    failedAt: Instant,
+    cancelledAt: Instant,
+    abandonedAt: Instant,
+    notifiedAt: Instant,
+  })
+  .openapi('OrderTimestamps', { description: 'when each step happened (ISO 8601), null until it has' });
+
+/** The one shape of an order, from the read model, from time travel and on both streams. */
 export const Order = z
   .object({
     orderId: z.string(),
@@ -98,15 +119,22 @@ export const Order = z
     customer: z.string(),
     items: z.array(OrderLine),
     total: Money,
-    paymentTokenLast4: z.string().optional(),
-    placedAt: z.string().optional(),
-    updatedAt: z.string().optional(),
-    position: z.number().int().openapi({ description: 'last log position folded into this view' }),
+    refunded: Money.openapi({ description: 'what went back to the card; zero when nothing did' }),
+    reason: z
+      .string()
+      .nullable()
+      .openapi({ description: 'why it was declined, rejected, failed or cancelled' }),
+    pickupDeadline: z.string().nullable(),
+    notified: z.boolean().openapi({ description: 'the customer was told (ready, abandoned, refunded)' }),
+    timestamps: OrderTimestamps,
+    position: z.number().int().openapi({ description: 'last log position folded into this order' }),
+    version: z.number().int().openapi({ description: "the order stream's version at that position" }),
+    updatedAt: z.string(),
     asOf: z.string().optional().openapi({ description: 'present on time-travel answers' }),
     links: OrderLinks,
   })
-  .catchall(z.unknown())
   .openapi('Order');
+export type Order = z.infer<typeof Order>;
 
 export const GetOrderQuery = z.strictObject({
   minPosition: z.coerce

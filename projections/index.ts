@@ -35,16 +35,13 @@ export {
 } from './readModels/baristaQueue';
 export { DAILY_SALES_TABLES, type DailySales, dailySales, getDailySales } from './readModels/dailySales';
 export {
-  getOrderSummary,
-  type ListOrdersQuery,
-  listOrders,
   ORDER_CHANGED_CHANNEL,
   ORDER_SUMMARY_TABLE,
-  type OrderStep,
   type OrderSummary,
   orderSummary,
   parseOrderChanged,
 } from './readModels/orderSummary';
+export { getOrderSummary, type ListOrdersQuery, listOrders } from './readModels/orderSummaryQueries';
 export { type RebuildOptions, type RebuildResult, rebuildReadModels, SHADOW_SUFFIX } from './rebuild';
 export { getProjectionStatus, type ProjectionStatus } from './status';
 export type { Projection, ProjectionOptions, ReadModel } from './types';

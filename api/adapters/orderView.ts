@@ -1,14 +1,15 @@
-import { evolve, initialOrderState, type OrderEvent, type OrderState } from '../../domain';
+import { evolve, initialOrderState, money, type OrderEvent, type OrderState } from '../../domain';
 import type { RecordedEvent } from '../../eventstore';
 import type { OrderSummary } from '../../projections';
 import type { OrderChange, OrderView } from '../ports';
 
-/** The order summary read model row as the API shows it. */
-export function viewOfSummary(summary: OrderSummary): OrderView {
-  return { ...summary, placedAt: summary.timestamps.placed ?? undefined };
-}
+/** The order summary read model row as the API shows it: the row already has the Order's fields. */
+export const viewOfSummary = (summary: OrderSummary): OrderView => summary;
 
-/** The order folded from its own events (time travel), in the same shape as the read model. */
+/** An ISO instant as the read model gives it back (Postgres normalizes what it stores). */
+const instant = (at: string | null): string | null => (at === null ? null : new Date(at).toISOString());
+
+/** The order folded from its own events (time travel, SSE), in the same shape as the read model. */
 export function viewOfState(state: OrderState, last: RecordedEvent): OrderView | null {
   if (!state.orderId || !state.status || !state.customer || !state.total) return null;
   return {
@@ -17,17 +18,21 @@ export function viewOfState(state: OrderState, last: RecordedEvent): OrderView |
     customer: state.customer,
     items: state.items,
     total: state.total,
-    ...(state.paymentTokenLast4 ? { paymentTokenLast4: state.paymentTokenLast4 } : {}),
-    placedAt: state.timestamps.placedAt ?? undefined,
-    updatedAt: String(last.data.at ?? last.recordedAt.toISOString()),
+    refunded: state.refund?.amount ?? money(0, state.total.currency),
     reason: state.reason,
-    pickupDeadline: state.pickupDeadline,
-    refund: state.refund,
-    timestamps: state.timestamps,
+    pickupDeadline: instant(state.pickupDeadline),
+    notified: state.notified,
+    timestamps: instants(state.timestamps),
     position: last.position,
-    version: last.streamVersion,
+    version: state.version,
+    updatedAt: instant(String(last.data.at ?? last.recordedAt.toISOString())) as string,
   };
 }
+
+const instants = <K extends string>(timestamps: Record<K, string | null>): Record<K, string | null> =>
+  Object.fromEntries(
+    Object.entries<string | null>(timestamps).map(([key, at]) => [key, instant(at)]),
+  ) as Record<K, string | null>;
 
 const asOrderEvent = (event: RecordedEvent) => ({ type: event.type, data: event.data }) as OrderEvent;
 

@@ -73,7 +73,7 @@ function card(order) {
 }
 
 function render(order) {
-  const placedOn = (order.placedAt || order.updatedAt || '').slice(0, 10);
+  const placedOn = (order.timestamps.placedAt || order.updatedAt || '').slice(0, 10);
   if (placedOn && placedOn !== today) return;
   const known = orders.get(order.orderId);
   if (known && known.position >= order.position) return;

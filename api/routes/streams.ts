@@ -131,7 +131,11 @@ export function streamRoutes({
           for (const change of batch) {
             if (change.position <= after) continue;
             after = change.position;
-            stream.send(change.position, 'change', change);
+            // The order in its one shape, links included, as GET /orders/:id answers it.
+            stream.send(change.position, 'change', {
+              ...change,
+              order: change.order && withLinks(change.order),
+            });
           }
         },
         (error) => logger.warn({ err: error, orderId: params.id }, 'order stream read failed'),

@@ -100,6 +100,10 @@ describe('reads', () => {
     expect(atReady.body.status).toBe('READY');
     const now = await call(shop.url, 'GET', `/orders/${orderId}?asOf=${events.at(-1).position}`);
     expect(now.body.status).toBe('COMPLETED');
+    // One shape: the read model and the fold of the log answer the same order, field for field.
+    const read = await call(shop.url, 'GET', `/orders/${orderId}?minPosition=${events.at(-1).position}`);
+    const folded = await call(shop.url, 'GET', `/orders/${orderId}?asOf=${read.body.position}`);
+    expect(folded.body).toStrictEqual({ ...read.body, asOf: String(read.body.position) });
     const beforeAnything = await call(shop.url, 'GET', `/orders/${orderId}?asOf=2000-01-01T00:00:00Z`);
     expect(beforeAnything.status).toBe(404);
   });

@@ -36,14 +36,15 @@ describe('order summary', () => {
       version: 7,
       updatedAt: minute(6),
       timestamps: {
-        placed: minute(0),
-        paid: minute(1),
-        brewingStarted: minute(2),
-        ready: minute(3),
-        pickedUp: minute(5),
-        completed: minute(6),
-        failed: null,
-        refunded: null,
+        placedAt: minute(0),
+        paidAt: minute(1),
+        brewingAt: minute(2),
+        readyAt: minute(3),
+        notifiedAt: minute(4),
+        pickedUpAt: minute(5),
+        completedAt: minute(6),
+        failedAt: null,
+        refundedAt: null,
       },
     });
   });
@@ -53,7 +54,7 @@ describe('order summary', () => {
     expect(await getOrderSummary(db.pool, 'declined')).toMatchObject({
       status: 'REJECTED',
       reason: 'card declined',
-      timestamps: { paid: null, rejected: minute(2) },
+      timestamps: { paidAt: null, declinedAt: minute(1), rejectedAt: minute(2) },
     });
   });
 
@@ -62,7 +63,7 @@ describe('order summary', () => {
     expect(await getOrderSummary(db.pool, 'failed')).toMatchObject({
       status: 'FAILED',
       refunded: { amount: 500, currency: 'USD' },
-      timestamps: { drinkDiscarded: minute(3), refunded: minute(4), failed: minute(5) },
+      timestamps: { discardedAt: minute(3), refundedAt: minute(4), failedAt: minute(5) },
     });
   });
 

@@ -25,8 +25,15 @@ export async function projectionsDatabase(): Promise<ProjectionsDatabase> {
   };
 }
 
-/** Folds the whole log into a projection's tables, without checkpoints: the "when" of a projection spec. */
-export async function project(pool: pg.Pool, projection: Projection): Promise<void> {
+/**
+ * Folds the whole log into a projection's tables, without checkpoints: the "when" of a projection
+ * spec. `oneByOne` applies each event in its own transaction, so every step starts from stored rows.
+ */
+export async function project(
+  pool: pg.Pool,
+  projection: Projection,
+  { oneByOne = false }: { oneByOne?: boolean } = {},
+): Promise<void> {
   const events = await eventually(async () => {
     // Gap-safe reads lag behind any transaction still open on the server (other test files' too).
     const [read, { rows }] = await Promise.all([
@@ -37,14 +44,14 @@ export async function project(pool: pg.Pool, projection: Projection): Promise<vo
     return read;
   });
   const handled = new Set<string>(projection.handles);
+  const relevant = events.filter((event) => handled.has(event.type));
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await projection.apply(
-      client,
-      events.filter((event) => handled.has(event.type)),
-    );
-    await client.query('COMMIT');
+    for (const page of oneByOne ? relevant.map((event) => [event]) : [relevant]) {
+      await client.query('BEGIN');
+      await projection.apply(client, page);
+      await client.query('COMMIT');
+    }
   } finally {
     client.release();
   }

@@ -9,6 +9,8 @@ import type {
   PlaceOrder,
   StoredResponse,
 } from '../../../api/ports';
+import { initialOrderState } from '../../../domain/evolve';
+import { money } from '../../../domain/money';
 import { priceOrder } from '../../../domain/placeOrder';
 import { isTerminal, type OrderStatus } from '../../../domain/status';
 
@@ -18,6 +20,23 @@ interface FakeEvent {
   status: OrderStatus;
   at: string;
 }
+
+/** An order just placed, as the read model shows it (position 0 until its event is recorded). */
+export const placedOrder = (
+  order: Pick<OrderView, 'orderId' | 'customer' | 'items' | 'total'>,
+  at: string,
+): OrderView => ({
+  ...order,
+  status: 'PLACED',
+  refunded: money(0, order.total.currency),
+  reason: null,
+  pickupDeadline: null,
+  notified: false,
+  timestamps: { ...initialOrderState().timestamps, placedAt: at },
+  position: 0,
+  version: 1,
+  updatedAt: at,
+});
 
 /** An in-memory coffee shop behind the API's ports: no Temporal, no Postgres. */
 export function createFakeShop() {
@@ -57,16 +76,8 @@ export function createFakeShop() {
           return { orderId: command.orderId, status: 'PLACED', position: placed.position };
         }
         const { items, total } = priceOrder(command.items);
-        orders.set(command.orderId, {
-          orderId: command.orderId,
-          status: 'PLACED',
-          customer: command.customer,
-          items,
-          total,
-          paymentTokenLast4: command.paymentToken.slice(-4),
-          placedAt: new Date().toISOString(),
-          position: 0,
-        });
+        const { orderId, customer } = command;
+        orders.set(orderId, placedOrder({ orderId, customer, items, total }, new Date().toISOString()));
         history.set(command.orderId, []);
         const position = record(command.orderId, 'OrderPlaced', 'PLACED');
         return { orderId: command.orderId, status: 'PLACED', position };

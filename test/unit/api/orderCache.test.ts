@@ -1,15 +1,13 @@
 import { expect, test } from 'vitest';
 import { cacheOrderReads } from '../../../api/adapters/orderCache';
 import type { OrderChangeNotice, OrderQueries, OrderView } from '../../../api/ports';
+import { money } from '../../../domain/money';
+import { placedOrder } from './fakes';
 
 function setup() {
   let reads = 0;
   let row: OrderView = {
-    orderId: 'a',
-    status: 'PLACED',
-    customer: 'Ana',
-    items: [],
-    total: { amount: 0, currency: 'USD' },
+    ...placedOrder({ orderId: 'a', customer: 'Ana', items: [], total: money(0) }, '2026-01-01T08:00:00.000Z'),
     position: 1,
   };
   let gate: Promise<void> | undefined;
