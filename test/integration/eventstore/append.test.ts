@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { appendToStream, ConcurrencyError, EventIdConflictError } from '../../../eventstore';
 import { newEvent, uniqueStream, useEventStore } from './support';
@@ -66,33 +67,79 @@ describe('append', () => {
 });
 
 describe("appends inside the caller's own transaction", () => {
-  test('a race lost inside a transaction is a ConcurrencyError; retrying the transaction then succeeds', async () => {
+  /** Two connections: `first` has appended to a new stream and not committed yet. */
+  async function withUncommittedFirst(
+    body: (first: pg.PoolClient, second: pg.PoolClient, streamId: string) => Promise<void>,
+    isolation = 'READ COMMITTED',
+  ) {
     const streamId = uniqueStream();
     const [first, second] = [await store.db.pool.connect(), await store.db.pool.connect()];
     try {
       await first.query('BEGIN');
       await appendToStream(first, streamId, 'no_stream', [newEvent('First')]);
-      await second.query('BEGIN');
-      const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]).catch(
-        (error: unknown) => error,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
-      await first.query('COMMIT');
-      const error = await losing;
-      expect(error).toBeInstanceOf(ConcurrencyError);
-      expect((error as ConcurrencyError).actual).toBeNaN();
-      await second.query('ROLLBACK');
-
-      await second.query('BEGIN');
-      const retried = await appendToStream(second, streamId, 'any', [newEvent('Second')]);
-      await second.query('COMMIT');
-      expect(retried.nextVersion).toBe(2);
+      await second.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      await second.query('SELECT 1'); // takes a repeatable-read snapshot now, before first commits
+      await body(first, second, streamId);
     } finally {
       first.release();
       second.release();
     }
-    expect((await store.readStream(streamId)).map((event) => event.type)).toEqual(['First', 'Second']);
+  }
+  const commitSoon = async (first: pg.PoolClient) => {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
+    await first.query('COMMIT');
+  };
+
+  test("a single event's lost race leaves the transaction usable: 'any' lands after the winner", async () => {
+    await withUncommittedFirst(async (first, second, streamId) => {
+      const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]);
+      await commitSoon(first);
+      expect(await losing).toMatchObject({ nextVersion: 2, appended: true });
+      await expect(appendToStream(second, streamId, 0, [newEvent()])).rejects.toMatchObject({
+        name: 'ConcurrencyError',
+        actual: 2,
+      });
+      await second.query('COMMIT');
+      expect((await store.readStream(streamId)).map((event) => event.type)).toEqual(['First', 'Second']);
+    });
   });
+
+  test("a single event's lost race with an expected version is a ConcurrencyError with the winner's version", async () => {
+    await withUncommittedFirst(async (first, second, streamId) => {
+      const losing = appendToStream(second, streamId, 'no_stream', [newEvent('Second')]).catch(
+        (error: unknown) => error,
+      );
+      await commitSoon(first);
+      expect(await losing).toMatchObject({ name: 'ConcurrencyError', actual: 1 });
+      await expect(appendToStream(second, streamId, 1, [newEvent('Second')])).resolves.toMatchObject({
+        nextVersion: 2,
+      });
+      await second.query('COMMIT');
+    });
+  });
+
+  test.each([
+    ['a batch', 'READ COMMITTED', 2],
+    ['a repeatable-read transaction', 'REPEATABLE READ', 1],
+  ])(
+    'a race lost in %s is a ConcurrencyError; retrying the transaction then succeeds',
+    async (_, isolation, size) => {
+      await withUncommittedFirst(async (first, second, streamId) => {
+        const events = Array.from({ length: size }, () => newEvent('Second'));
+        const losing = appendToStream(second, streamId, 'any', events).catch((error: unknown) => error);
+        await commitSoon(first);
+        const error = await losing;
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect((error as ConcurrencyError).actual).toBeNaN();
+        await second.query('ROLLBACK');
+
+        await second.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+        const retried = await appendToStream(second, streamId, 'any', events);
+        await second.query('COMMIT');
+        expect(retried.nextVersion).toBe(1 + size);
+      }, isolation);
+    },
+  );
 });
 
 describe('idempotency', () => {
