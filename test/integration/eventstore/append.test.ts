@@ -36,20 +36,47 @@ describe('append', () => {
     await expect(store.append(streamId, 'any', [newEvent()])).resolves.toMatchObject({ nextVersion: 4 });
   });
 
-  test('20 writers racing for the same version: exactly one wins, the stream stays contiguous', async () => {
+  test.each([1, 2])(
+    '20 writers racing for the same version with %i event(s) each: exactly one wins, the stream stays contiguous',
+    async (size) => {
+      const streamId = uniqueStream();
+      await store.append(streamId, 'no_stream', [newEvent(), newEvent(), newEvent()]);
+      const batch = () => Array.from({ length: size }, () => newEvent());
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store.append(streamId, 3, batch())),
+      );
+      const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      expect(winners).toHaveLength(1);
+      expect(losers).toHaveLength(19);
+      for (const loser of losers) expect(loser).toBeInstanceOf(ConcurrencyError);
+      for (const loser of losers) expect(loser).toMatchObject({ expected: 3, actual: 3 + size });
+      const versions = (await store.readStream(streamId)).map((event) => event.streamVersion);
+      expect(versions).toEqual(Array.from({ length: 3 + size }, (_, index) => index + 1));
+    },
+  );
+
+  test("20 writers racing to create one stream with 'no_stream': one wins, the others are told it exists", async () => {
     const streamId = uniqueStream();
-    await store.append(streamId, 'no_stream', [newEvent(), newEvent(), newEvent()]);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 20 }, () => store.append(streamId, 3, [newEvent(), newEvent()])),
+      Array.from({ length: 20 }, () => store.append(streamId, 'no_stream', [newEvent()])),
     );
-    const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(19);
-    for (const loser of losers) expect(loser).toBeInstanceOf(ConcurrencyError);
-    for (const loser of losers) expect(loser).toMatchObject({ expected: 3, actual: 5 });
-    const versions = (await store.readStream(streamId)).map((event) => event.streamVersion);
-    expect(versions).toEqual([1, 2, 3, 4, 5]);
+    for (const loser of losers) expect(loser).toMatchObject({ name: 'ConcurrencyError', actual: 1 });
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  test('an expected version ahead of the stream is a ConcurrencyError, and leaves no gap', async () => {
+    const streamId = uniqueStream();
+    await store.append(streamId, 'no_stream', [newEvent(), newEvent()]);
+    await expect(store.append(streamId, 3, [newEvent()])).rejects.toMatchObject({
+      name: 'ConcurrencyError',
+      expected: 3,
+      actual: 2,
+    });
+    await expect(store.append(uniqueStream(), 1, [newEvent()])).rejects.toMatchObject({ actual: 0 });
+    expect(await store.readStream(streamId)).toHaveLength(2);
   });
 
   test("writers racing with 'any' all succeed, each on its own contiguous versions", async () => {
@@ -158,15 +185,28 @@ describe('idempotency', () => {
     ]);
   });
 
-  test('concurrent identical retries append once and all get the same answer', async () => {
+  test('a retried single event returns its original position and version, whatever came after', async () => {
     const streamId = uniqueStream();
-    const events = [newEvent()];
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => store.append(streamId, 'no_stream', events)),
-    );
-    for (const result of results) expect(result).toEqual(results[0]);
-    expect(await store.readStream(streamId)).toHaveLength(1);
+    const event = newEvent('Placed');
+    const first = await store.append(streamId, 'no_stream', [event]);
+    await store.append(streamId, 1, [newEvent('Later')]);
+    for (const expected of ['no_stream', 'any', 1, 5] as const)
+      await expect(store.append(streamId, expected, [event])).resolves.toEqual(first);
+    expect(await store.readStream(streamId)).toHaveLength(2);
   });
+
+  test.each([1, 3])(
+    'concurrent identical retries of %i event(s) append once and all get the same answer',
+    async (size) => {
+      const streamId = uniqueStream();
+      const events = Array.from({ length: size }, () => newEvent());
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.append(streamId, 'no_stream', events)),
+      );
+      for (const result of results) expect(result).toEqual(results[0]);
+      expect(await store.readStream(streamId)).toHaveLength(size);
+    },
+  );
 
   test('the same event id with another payload is an EventIdConflictError, and nothing is written', async () => {
     const streamId = uniqueStream();
