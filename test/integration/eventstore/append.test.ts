@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { appendToStream, ConcurrencyError, EventIdConflictError } from '../../../eventstore';
 import { newEvent, uniqueStream, useEventStore } from './support';
@@ -35,20 +36,47 @@ describe('append', () => {
     await expect(store.append(streamId, 'any', [newEvent()])).resolves.toMatchObject({ nextVersion: 4 });
   });
 
-  test('20 writers racing for the same version: exactly one wins, the stream stays contiguous', async () => {
+  test.each([1, 2])(
+    '20 writers racing for the same version with %i event(s) each: exactly one wins, the stream stays contiguous',
+    async (size) => {
+      const streamId = uniqueStream();
+      await store.append(streamId, 'no_stream', [newEvent(), newEvent(), newEvent()]);
+      const batch = () => Array.from({ length: size }, () => newEvent());
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store.append(streamId, 3, batch())),
+      );
+      const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      expect(winners).toHaveLength(1);
+      expect(losers).toHaveLength(19);
+      for (const loser of losers) expect(loser).toBeInstanceOf(ConcurrencyError);
+      for (const loser of losers) expect(loser).toMatchObject({ expected: 3, actual: 3 + size });
+      const versions = (await store.readStream(streamId)).map((event) => event.streamVersion);
+      expect(versions).toEqual(Array.from({ length: 3 + size }, (_, index) => index + 1));
+    },
+  );
+
+  test("20 writers racing to create one stream with 'no_stream': one wins, the others are told it exists", async () => {
     const streamId = uniqueStream();
-    await store.append(streamId, 'no_stream', [newEvent(), newEvent(), newEvent()]);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 20 }, () => store.append(streamId, 3, [newEvent(), newEvent()])),
+      Array.from({ length: 20 }, () => store.append(streamId, 'no_stream', [newEvent()])),
     );
-    const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(19);
-    for (const loser of losers) expect(loser).toBeInstanceOf(ConcurrencyError);
-    for (const loser of losers) expect(loser).toMatchObject({ expected: 3, actual: 5 });
-    const versions = (await store.readStream(streamId)).map((event) => event.streamVersion);
-    expect(versions).toEqual([1, 2, 3, 4, 5]);
+    for (const loser of losers) expect(loser).toMatchObject({ name: 'ConcurrencyError', actual: 1 });
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  test('an expected version ahead of the stream is a ConcurrencyError, and leaves no gap', async () => {
+    const streamId = uniqueStream();
+    await store.append(streamId, 'no_stream', [newEvent(), newEvent()]);
+    await expect(store.append(streamId, 3, [newEvent()])).rejects.toMatchObject({
+      name: 'ConcurrencyError',
+      expected: 3,
+      actual: 2,
+    });
+    await expect(store.append(uniqueStream(), 1, [newEvent()])).rejects.toMatchObject({ actual: 0 });
+    expect(await store.readStream(streamId)).toHaveLength(2);
   });
 
   test("writers racing with 'any' all succeed, each on its own contiguous versions", async () => {
@@ -66,33 +94,79 @@ describe('append', () => {
 });
 
 describe("appends inside the caller's own transaction", () => {
-  test('a race lost inside a transaction is a ConcurrencyError; retrying the transaction then succeeds', async () => {
+  /** Two connections: `first` has appended to a new stream and not committed yet. */
+  async function withUncommittedFirst(
+    body: (first: pg.PoolClient, second: pg.PoolClient, streamId: string) => Promise<void>,
+    isolation = 'READ COMMITTED',
+  ) {
     const streamId = uniqueStream();
     const [first, second] = [await store.db.pool.connect(), await store.db.pool.connect()];
     try {
       await first.query('BEGIN');
       await appendToStream(first, streamId, 'no_stream', [newEvent('First')]);
-      await second.query('BEGIN');
-      const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]).catch(
-        (error: unknown) => error,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
-      await first.query('COMMIT');
-      const error = await losing;
-      expect(error).toBeInstanceOf(ConcurrencyError);
-      expect((error as ConcurrencyError).actual).toBeNaN();
-      await second.query('ROLLBACK');
-
-      await second.query('BEGIN');
-      const retried = await appendToStream(second, streamId, 'any', [newEvent('Second')]);
-      await second.query('COMMIT');
-      expect(retried.nextVersion).toBe(2);
+      await second.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      await second.query('SELECT 1'); // takes a repeatable-read snapshot now, before first commits
+      await body(first, second, streamId);
     } finally {
       first.release();
       second.release();
     }
-    expect((await store.readStream(streamId)).map((event) => event.type)).toEqual(['First', 'Second']);
+  }
+  const commitSoon = async (first: pg.PoolClient) => {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
+    await first.query('COMMIT');
+  };
+
+  test("a single event's lost race leaves the transaction usable: 'any' lands after the winner", async () => {
+    await withUncommittedFirst(async (first, second, streamId) => {
+      const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]);
+      await commitSoon(first);
+      expect(await losing).toMatchObject({ nextVersion: 2, appended: true });
+      await expect(appendToStream(second, streamId, 0, [newEvent()])).rejects.toMatchObject({
+        name: 'ConcurrencyError',
+        actual: 2,
+      });
+      await second.query('COMMIT');
+      expect((await store.readStream(streamId)).map((event) => event.type)).toEqual(['First', 'Second']);
+    });
   });
+
+  test("a single event's lost race with an expected version is a ConcurrencyError with the winner's version", async () => {
+    await withUncommittedFirst(async (first, second, streamId) => {
+      const losing = appendToStream(second, streamId, 'no_stream', [newEvent('Second')]).catch(
+        (error: unknown) => error,
+      );
+      await commitSoon(first);
+      expect(await losing).toMatchObject({ name: 'ConcurrencyError', actual: 1 });
+      await expect(appendToStream(second, streamId, 1, [newEvent('Second')])).resolves.toMatchObject({
+        nextVersion: 2,
+      });
+      await second.query('COMMIT');
+    });
+  });
+
+  test.each([
+    ['a batch', 'READ COMMITTED', 2],
+    ['a repeatable-read transaction', 'REPEATABLE READ', 1],
+  ])(
+    'a race lost in %s is a ConcurrencyError; retrying the transaction then succeeds',
+    async (_, isolation, size) => {
+      await withUncommittedFirst(async (first, second, streamId) => {
+        const events = Array.from({ length: size }, () => newEvent('Second'));
+        const losing = appendToStream(second, streamId, 'any', events).catch((error: unknown) => error);
+        await commitSoon(first);
+        const error = await losing;
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect((error as ConcurrencyError).actual).toBeNaN();
+        await second.query('ROLLBACK');
+
+        await second.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+        const retried = await appendToStream(second, streamId, 'any', events);
+        await second.query('COMMIT');
+        expect(retried.nextVersion).toBe(1 + size);
+      }, isolation);
+    },
+  );
 });
 
 describe('idempotency', () => {
@@ -111,15 +185,28 @@ describe('idempotency', () => {
     ]);
   });
 
-  test('concurrent identical retries append once and all get the same answer', async () => {
+  test('a retried single event returns its original position and version, whatever came after', async () => {
     const streamId = uniqueStream();
-    const events = [newEvent()];
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => store.append(streamId, 'no_stream', events)),
-    );
-    for (const result of results) expect(result).toEqual(results[0]);
-    expect(await store.readStream(streamId)).toHaveLength(1);
+    const event = newEvent('Placed');
+    const first = await store.append(streamId, 'no_stream', [event]);
+    await store.append(streamId, 1, [newEvent('Later')]);
+    for (const expected of ['no_stream', 'any', 1, 5] as const)
+      await expect(store.append(streamId, expected, [event])).resolves.toEqual(first);
+    expect(await store.readStream(streamId)).toHaveLength(2);
   });
+
+  test.each([1, 3])(
+    'concurrent identical retries of %i event(s) append once and all get the same answer',
+    async (size) => {
+      const streamId = uniqueStream();
+      const events = Array.from({ length: size }, () => newEvent());
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.append(streamId, 'no_stream', events)),
+      );
+      for (const result of results) expect(result).toEqual(results[0]);
+      expect(await store.readStream(streamId)).toHaveLength(size);
+    },
+  );
 
   test('the same event id with another payload is an EventIdConflictError, and nothing is written', async () => {
     const streamId = uniqueStream();
