@@ -1,16 +1,16 @@
 import { type Client, WorkflowNotFoundError, WorkflowUpdateStage } from '@temporalio/client';
-import { placeOrder as priceOrderForSaga } from '../../domain/placeOrder';
 import type { OrderStatus } from '../../domain/status';
 import {
   cancelRejectionOf,
   confirmPickUp,
   isNotReadyForPickUp,
+  OrderSagaClosedError,
   orderSagaHandle,
   orderSagaStatus,
   startOrderSaga,
 } from '../../workflows/client';
 import { cancelUpdate, orderWorkflowId } from '../../workflows/definitions';
-import { CommandRefused, DependencyUnavailable, OrderNotFound } from '../errors';
+import { CommandRefused, DependencyUnavailable, OrderAlreadyFinished, OrderNotFound } from '../errors';
 import type { Logger } from '../logger';
 import type { OrderCommands, PlacedOrder } from '../ports';
 
@@ -21,7 +21,6 @@ export interface TemporalCommandsOptions {
   baristaTaskQueue?: string;
   /** Cancel answers once OrderCancelled is appended, or after this long with the status then. */
   cancelWaitMs?: number;
-  pickupWindowSeconds?: number;
   logger: Logger;
 }
 
@@ -95,37 +94,30 @@ export function temporalOrderCommands(
       ]);
       clearTimeout(timer);
     },
-    placeOrder(command) {
+    placeOrder(order, correlationId) {
       // Concurrent requests for one order (one Idempotency-Key) share one call: a workflow
       // takes only a few updates in flight at once.
-      const inFlight = placing.get(command.orderId);
+      const inFlight = placing.get(order.orderId);
       if (inFlight) return inFlight;
+      const input = {
+        ...order,
+        ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+      };
       const call = guard(async () => {
-        const order = priceOrderForSaga(
-          { customer: command.customer, items: command.items, payment: { token: command.paymentToken } },
-          {
-            orderId: command.orderId,
-            now: new Date().toISOString(),
-            ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
-          },
-        );
-        const input = {
-          ...order,
-          ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
-        };
         for (let attempt = 1; ; attempt += 1) {
           try {
             const { placed } = await startOrderSaga(client, input, { taskQueue: options.taskQueue });
-            logger.info({ position: placed.position, correlationId: command.correlationId }, 'order placed');
+            logger.info({ position: placed.position, correlationId }, 'order placed');
             return { orderId: placed.orderId, status: placed.status, position: placed.position };
           } catch (error) {
+            if (error instanceof OrderSagaClosedError) throw new OrderAlreadyFinished(order.orderId);
             // Other API processes may be placing the same order: too many updates in flight, retry.
             if (attempt >= 8 || !isUpdateCrowded(error)) throw error;
             await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
           }
         }
-      }).finally(() => placing.delete(command.orderId));
-      placing.set(command.orderId, call);
+      }).finally(() => placing.delete(order.orderId));
+      placing.set(order.orderId, call);
       return call;
     },
 

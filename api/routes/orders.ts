@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { CommandRefused, OrderNotFound } from '../errors';
+import { withLinks } from '../links';
 import type { ApiMetrics, OrderOutcome } from '../metrics';
-import { orderLinks, placeOrder, withLinks } from '../placeOrder';
 import type { OrderView } from '../ports';
 import { problemType, sendProblem } from '../problem';
 import { tagOrder } from '../requestContext';
@@ -20,6 +20,9 @@ import {
   PlaceOrderRequest,
   SagaView,
 } from '../schemas';
+import { cancelOrder } from '../useCases/cancelOrder';
+import { pickUpOrder } from '../useCases/pickUpOrder';
+import { placeOrder } from '../useCases/placeOrder';
 import { parseRequestPart } from '../validation';
 import { z } from '../zod';
 import { jsonResponse, problemResponse, type RouteContext } from './context';
@@ -92,7 +95,12 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
     async ({ body }, req, res) => {
       const rawKey = req.get('idempotency-key');
       const key = rawKey === undefined ? undefined : parseRequestPart(IdempotencyKey, rawKey, 'header');
-      const { response, replayed } = await placeOrder(ports, body, key, String(res.locals.requestId));
+      const { response, replayed } = await placeOrder(
+        { ...ports, pickupWindowSeconds: config.pickupWindowSeconds },
+        body,
+        key,
+        String(res.locals.requestId),
+      );
       return {
         status: response.status,
         body: response.body,
@@ -245,11 +253,14 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
       },
     },
     async ({ params, body }, _req, res) => {
-      tagOrder(params.id);
-      const outcome = await countCommand('cancel', () =>
-        commands.cancelOrder(params.id, body.reason ?? 'customer cancelled', String(res.locals.requestId)),
+      const accepted = await countCommand('cancel', () =>
+        cancelOrder(commands, {
+          orderId: params.id,
+          reason: body.reason,
+          correlationId: String(res.locals.requestId),
+        }),
       );
-      return { status: 202, body: { orderId: params.id, ...outcome, links: orderLinks(params.id) } };
+      return { status: 202, body: accepted };
     },
   );
 
@@ -270,11 +281,10 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
       },
     },
     async ({ params }, _req, res) => {
-      tagOrder(params.id);
-      const outcome = await countCommand('pickup', () =>
-        commands.pickUpOrder(params.id, String(res.locals.requestId)),
+      const picked = await countCommand('pickup', () =>
+        pickUpOrder(commands, { orderId: params.id, correlationId: String(res.locals.requestId) }),
       );
-      return { status: 200, body: { orderId: params.id, ...outcome, links: orderLinks(params.id) } };
+      return { status: 200, body: picked };
     },
   );
 

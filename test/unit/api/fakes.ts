@@ -6,10 +6,9 @@ import type {
   OrderChangeNotice,
   OrderEventView,
   OrderView,
-  PlaceOrder,
   StoredResponse,
 } from '../../../api/ports';
-import { priceOrder } from '../../../domain/placeOrder';
+import { type PricedOrder, tokenLast4 } from '../../../domain/placeOrder';
 import { isTerminal, type OrderStatus } from '../../../domain/status';
 
 interface FakeEvent {
@@ -24,7 +23,7 @@ export function createFakeShop() {
   let head = 0;
   const orders = new Map<string, OrderView>();
   const history = new Map<string, FakeEvent[]>();
-  const placedCalls: PlaceOrder[] = [];
+  const placedCalls: PricedOrder[] = [];
   const listeners = new Set<(notice: OrderChangeNotice) => void>();
   const keys = new Map<string, { requestHash: string; orderId: string; response: StoredResponse | null }>();
   const health = { postgres: true, temporal: true, lag: 0 };
@@ -49,27 +48,26 @@ export function createFakeShop() {
 
   const ports: ApiPorts = {
     commands: {
-      async placeOrder(command) {
-        placedCalls.push(command);
-        const existing = orders.get(command.orderId);
+      async placeOrder(order) {
+        placedCalls.push(order);
+        const existing = orders.get(order.orderId);
         if (existing) {
-          const placed = history.get(command.orderId)![0]!;
-          return { orderId: command.orderId, status: 'PLACED', position: placed.position };
+          const placed = history.get(order.orderId)![0]!;
+          return { orderId: order.orderId, status: 'PLACED', position: placed.position };
         }
-        const { items, total } = priceOrder(command.items);
-        orders.set(command.orderId, {
-          orderId: command.orderId,
+        orders.set(order.orderId, {
+          orderId: order.orderId,
           status: 'PLACED',
-          customer: command.customer,
-          items,
-          total,
-          paymentTokenLast4: command.paymentToken.slice(-4),
-          placedAt: new Date().toISOString(),
+          customer: order.customer,
+          items: order.items,
+          total: order.total,
+          paymentTokenLast4: tokenLast4(order.paymentToken),
+          placedAt: order.placedAt,
           position: 0,
         });
-        history.set(command.orderId, []);
-        const position = record(command.orderId, 'OrderPlaced', 'PLACED');
-        return { orderId: command.orderId, status: 'PLACED', position };
+        history.set(order.orderId, []);
+        const position = record(order.orderId, 'OrderPlaced', 'PLACED');
+        return { orderId: order.orderId, status: 'PLACED', position };
       },
       async cancelOrder(orderId) {
         const order = orders.get(orderId);
