@@ -39,10 +39,10 @@ export class CommandRefused extends Error {
 }
 
 /** The order's saga has already ended, so it was not started again: its answer is in the log. */
-export class OrderAlreadyFinished extends Error {
+export class OrderSagaFinished extends Error {
   constructor(readonly orderId: string) {
     super(`the saga of order ${orderId} has already finished`);
-    this.name = 'OrderAlreadyFinished';
+    this.name = 'OrderSagaFinished';
   }
 }
 

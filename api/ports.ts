@@ -33,7 +33,7 @@ export interface OrderCommands {
   /**
    * Starts the saga with the priced order (its payment token is for the charge only: never logged,
    * never stored by the API); resolves once OrderPlaced is durable. Same orderId twice → the same
-   * order; OrderAlreadyFinished when that order's saga has ended.
+   * order; OrderSagaFinished when that order's saga has ended.
    */
   placeOrder(order: PricedOrder, correlationId: string): Promise<PlacedOrder>;
   /** Throws OrderNotFound, or CommandRefused (409) once the drink is ready. */

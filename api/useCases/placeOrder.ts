@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { placeOrder as pricedOrder } from '../../domain/placeOrder';
 import type { PlaceOrder } from '../../domain/placeOrderCommand';
-import { IdempotencyKeyReused, OrderAlreadyFinished } from '../errors';
+import { IdempotencyKeyReused, OrderSagaFinished } from '../errors';
 import { orderLinks } from '../links';
 import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from '../ports';
 import { tagOrder } from '../requestContext';
@@ -90,11 +90,11 @@ export async function placeOrder(
 
 /**
  * The first request with this key started the saga but its answer was lost (the API died) and the
- * saga has finished since: it is never started again (OrderAlreadyFinished). The order exists, so
+ * saga has finished since: it is never started again (OrderSagaFinished). The order exists, so
  * answer as the first time would have: its `OrderPlaced` position, from the log.
  */
 async function answerFromLog(deps: PlaceOrderDeps, orderId: string, error: unknown): Promise<PlacedOrder> {
-  if (!(error instanceof OrderAlreadyFinished) || !deps.queries) throw error;
+  if (!(error instanceof OrderSagaFinished) || !deps.queries) throw error;
   const placed = (await deps.queries.orderEvents(orderId)).find((event) => event.type === 'OrderPlaced');
   if (!placed) throw error;
   return { orderId, status: 'PLACED', position: placed.position };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { OrderAlreadyFinished } from '../../../api/errors';
+import { OrderSagaFinished } from '../../../api/errors';
 import type { OrderCommands } from '../../../api/ports';
 import { cancelOrder } from '../../../api/useCases/cancelOrder';
 import { orderIdForKey, placeOrder, requestHash } from '../../../api/useCases/placeOrder';
@@ -50,7 +50,7 @@ describe('placing an order', () => {
     const commands: OrderCommands = {
       ...shop.ports.commands,
       placeOrder: async () => {
-        throw new OrderAlreadyFinished(orderId);
+        throw new OrderSagaFinished(orderId);
       },
     };
 
@@ -70,11 +70,11 @@ describe('placing an order', () => {
     const commands: OrderCommands = {
       ...shop.ports.commands,
       placeOrder: async (order) => {
-        throw new OrderAlreadyFinished(order.orderId);
+        throw new OrderSagaFinished(order.orderId);
       },
     };
     await expect(placeOrder({ ...shop.ports, commands }, command, 'k', 'req-1')).rejects.toBeInstanceOf(
-      OrderAlreadyFinished,
+      OrderSagaFinished,
     );
   });
 });
