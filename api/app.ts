@@ -11,7 +11,8 @@ import { notFoundMiddleware, problemMiddleware } from './problem';
 import { type RequestContext, requestContext } from './requestContext';
 import type { RouteContext } from './routes/context';
 import { operationsRoutes } from './routes/operations';
-import { countOrderOutcomes, orderRoutes } from './routes/orders';
+import { countOrderOutcomes, orderCommandRoutes } from './routes/orderCommands';
+import { orderRoutes } from './routes/orders';
 import { shopRoutes } from './routes/shop';
 import { streamRoutes } from './routes/streams';
 import { defineRoute } from './routing';
@@ -104,6 +105,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   // Hot routes first (the router tries them in order); `/orders/stream` before `/orders/{id}`.
   streamRoutes(context);
   orderRoutes(context);
+  orderCommandRoutes(context);
   shopRoutes(context);
   operationsRoutes(context);
 

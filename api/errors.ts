@@ -38,6 +38,14 @@ export class CommandRefused extends Error {
   }
 }
 
+/** The order's saga has already ended, so it was not started again: its answer is in the log. */
+export class OrderSagaFinished extends Error {
+  constructor(readonly orderId: string) {
+    super(`the saga of order ${orderId} has already finished`);
+    this.name = 'OrderSagaFinished';
+  }
+}
+
 /** The same Idempotency-Key came back with another request body. */
 export class IdempotencyKeyReused extends Error {
   constructor(readonly orderId: string) {

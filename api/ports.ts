@@ -1,4 +1,5 @@
 import type { Money } from '../domain/money';
+import type { PricedOrder } from '../domain/placeOrder';
 import type { OrderStatus } from '../domain/status';
 import type { Order } from './schemas';
 
@@ -7,19 +8,6 @@ import type { Order } from './schemas';
  * Routes only see these ports; bin/api.ts wires the real adapters (Temporal, Postgres),
  * tests wire in-memory fakes.
  */
-
-export type { PlaceOrderLine as OrderItemRequest } from '../domain/placeOrder';
-
-import type { PlaceOrderLine } from '../domain/placeOrder';
-
-export interface PlaceOrder {
-  orderId: string;
-  customer: string;
-  items: PlaceOrderLine[];
-  /** Passed to the saga for the charge only: never logged, never stored by the API. */
-  paymentToken: string;
-  correlationId: string;
-}
 
 export interface PlacedOrder {
   orderId: string;
@@ -43,8 +31,12 @@ export interface SagaState {
 }
 
 export interface OrderCommands {
-  /** Starts the saga; resolves once OrderPlaced is durable. Same orderId twice → the same order. */
-  placeOrder(command: PlaceOrder): Promise<PlacedOrder>;
+  /**
+   * Starts the saga with the priced order (its payment token is for the charge only: never logged,
+   * never stored by the API); resolves once OrderPlaced is durable. Same orderId twice → the same
+   * order; OrderSagaFinished when that order's saga has ended.
+   */
+  placeOrder(order: PricedOrder, correlationId: string): Promise<PlacedOrder>;
   /** Throws OrderNotFound, or CommandRefused (409) once the drink is ready. */
   cancelOrder(orderId: string, reason: string, correlationId: string): Promise<CancelOutcome>;
   /** Throws OrderNotFound, or CommandRefused (409) unless the order awaits pickup. */

@@ -1,5 +1,4 @@
-import { DRINKS, MACHINE_MODES, SIZES } from '../domain/menu';
-import { ORDER_LIMITS } from '../domain/placeOrder';
+import { PlaceOrderLine, placeOrderOf } from '../domain/placeOrderCommand';
 import { ORDER_STATUSES } from '../domain/status';
 import { z } from './zod';
 
@@ -23,32 +22,27 @@ export const OrderId = z
 
 export const OrderIdParams = z.strictObject({ id: OrderId });
 
-export const OrderItemRequest = z
-  .strictObject({
-    drink: z.enum(DRINKS).openapi({ example: 'latte' }),
-    size: z.enum(SIZES).openapi({ example: 'medium' }),
-    quantity: z
-      .number()
-      .int()
-      .min(ORDER_LIMITS.minQuantity)
-      .max(ORDER_LIMITS.maxQuantity)
-      .openapi({ example: 2 }),
-    machine: z
-      .enum(MACHINE_MODES)
-      .optional()
-      .openapi({ description: 'simulator switch for the coffee machine (e.g. "jam", "broken", "slow")' }),
-  })
-  .openapi('OrderItemRequest');
+// The rules live in the domain's PlaceOrder schema; here it only gains examples and names.
+const line = PlaceOrderLine.shape;
+export const OrderItemRequest = PlaceOrderLine.extend({
+  drink: line.drink.meta({ example: 'latte' }),
+  size: line.size.meta({ example: 'medium' }),
+  quantity: line.quantity.meta({ example: 2 }),
+  machine: line.machine.meta({
+    description: 'simulator switch for the coffee machine (e.g. "jam", "broken", "slow")',
+  }),
+}).openapi('OrderItemRequest');
 
-export const PlaceOrderRequest = z
-  .strictObject({
-    customer: z.string().trim().min(1).max(ORDER_LIMITS.customerMaxLength).openapi({ example: 'Ana' }),
-    items: z.array(OrderItemRequest).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
-    payment: z.strictObject({
-      token: z
-        .string()
-        .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'a payment token shaped tok_*')
-        .openapi({ description: 'gateway token; only its last four are kept', example: 'tok_visa_4242' }),
+const placeOrder = placeOrderOf(OrderItemRequest);
+const field = placeOrder.shape;
+export const PlaceOrderRequest = placeOrder
+  .extend({
+    customer: field.customer.meta({ example: 'Ana' }),
+    payment: field.payment.extend({
+      token: field.payment.shape.token.meta({
+        description: 'gateway token; only its last four are kept',
+        example: 'tok_visa_4242',
+      }),
     }),
   })
   .openapi('PlaceOrderRequest');

@@ -53,7 +53,6 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
   const commands = temporalOrderCommands({
     client,
-    ...(pickupWindowSeconds ? { pickupWindowSeconds } : {}),
     taskQueue: config.taskQueue,
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
@@ -74,7 +73,11 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       projectionLag: () => projectionLag(pool),
     },
   };
-  const api = createApp({ config, ports, logger });
+  const api = createApp({
+    config: { ...config, ...(pickupWindowSeconds ? { pickupWindowSeconds } : {}) },
+    ports,
+    logger,
+  });
   const server = api.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -40,10 +40,6 @@ export const MENU: readonly MenuItem[] = [
 
 const byDrink = new Map<string, MenuItem>(MENU.map((item) => [item.drink, item]));
 
-export const isDrink = (value: unknown): value is Drink => typeof value === 'string' && byDrink.has(value);
-export const isSize = (value: unknown): value is Size =>
-  typeof value === 'string' && (SIZES as readonly string[]).includes(value);
-
 export function menuItem(drink: Drink): MenuItem {
   const item = byDrink.get(drink);
   if (!item) throw new Error(`not on the menu: ${drink}`);
@@ -59,5 +55,3 @@ export const brewSecondsOf = (drink: string): number => byDrink.get(drink)?.brew
 /** Coffee machine switches an order line may carry, so every failure path is reachable from the API. */
 export const MACHINE_MODES = ['normal', 'jam', 'broken', 'slow'] as const;
 export type MachineMode = (typeof MACHINE_MODES)[number];
-export const isMachineMode = (value: unknown): value is MachineMode =>
-  typeof value === 'string' && (MACHINE_MODES as readonly string[]).includes(value);

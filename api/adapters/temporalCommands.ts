@@ -1,18 +1,19 @@
 import { type Client, WorkflowNotFoundError, WorkflowUpdateStage } from '@temporalio/client';
-import { placeOrder as priceOrderForSaga } from '../../domain/placeOrder';
 import type { OrderStatus } from '../../domain/status';
 import {
   cancelRejectionOf,
   confirmPickUp,
   isNotReadyForPickUp,
+  OrderSagaClosedError,
   orderSagaHandle,
   orderSagaStatus,
   startOrderSaga,
 } from '../../workflows/client';
 import { cancelUpdate, orderWorkflowId } from '../../workflows/definitions';
-import { CommandRefused, DependencyUnavailable, OrderNotFound } from '../errors';
+import { CommandRefused, OrderSagaFinished } from '../errors';
 import type { Logger } from '../logger';
 import type { OrderCommands, PlacedOrder } from '../ports';
+import { asOrderNotFound, isUpdateCrowded, unlessUnavailable } from './temporalErrors';
 
 export interface TemporalCommandsOptions {
   client: Client;
@@ -21,27 +22,7 @@ export interface TemporalCommandsOptions {
   baristaTaskQueue?: string;
   /** Cancel answers once OrderCancelled is appended, or after this long with the status then. */
   cancelWaitMs?: number;
-  pickupWindowSeconds?: number;
   logger: Logger;
-}
-
-/** gRPC UNAVAILABLE (code 14) or a refused connection anywhere in the cause chain. */
-function isUnavailable(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
-    const code = (cause as { code?: unknown }).code;
-    if (code === 14 || /UNAVAILABLE|ECONNREFUSED|No connection established/.test(cause.message)) return true;
-  }
-  return false;
-}
-
-/** The workflow's limit of concurrent updates was hit, or an update was aborted under contention. */
-function isUpdateCrowded(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
-    const code = (cause as { code?: unknown }).code;
-    if (code === 8 || /RESOURCE_EXHAUSTED|in-flight updates|update was aborted/i.test(cause.message))
-      return true;
-  }
-  return false;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,31 +38,28 @@ export function temporalOrderCommands(
   const placing = new Map<string, Promise<PlacedOrder>>();
 
   /** The status of a saga that refused or could not take an update, or OrderNotFound. */
-  async function statusOf(orderId: string): Promise<{ status: OrderStatus | undefined; running: boolean }> {
-    const handle = orderSagaHandle(client, orderId);
-    let description: Awaited<ReturnType<typeof handle.describe>>;
-    try {
-      description = await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new OrderNotFound(orderId);
-      throw error;
-    }
+  async function statusOf(orderId: string): Promise<OrderStatus | undefined> {
+    const description = await asOrderNotFound(orderId, () => orderSagaHandle(client, orderId).describe());
     const attribute = description.searchAttributes?.OrderStatus;
     const fromSearch = Array.isArray(attribute) ? (attribute[0] as OrderStatus | undefined) : undefined;
-    const status = await orderSagaStatus(client, orderId)
+    return orderSagaStatus(client, orderId)
       .then((saga) => saga.status)
       .catch(() => fromSearch);
-    return { status, running: description.status.name === 'RUNNING' };
   }
 
-  const guard = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (isUnavailable(error))
-        throw new DependencyUnavailable('Temporal', 'the workflow service is unreachable');
-      throw error;
-    }
+  /** The saga has closed: fine when it ended where the command leads, refused otherwise. */
+  async function closedSaga(orderId: string, leadsTo: readonly OrderStatus[], refusal: string) {
+    const status = await statusOf(orderId); // throws OrderNotFound when it never existed
+    if (status && leadsTo.includes(status)) return { status };
+    throw new CommandRefused(`order ${orderId} is ${status ?? 'finished'}: ${refusal}`, orderId, status);
+  }
+
+  /** Every call maps an unreachable Temporal to a 503 and is waited for by `drain`. */
+  const guard = <T>(run: () => Promise<T>): Promise<T> => {
+    const call = unlessUnavailable(run);
+    pending.add(call);
+    void call.finally(() => pending.delete(call)).catch(() => {});
+    return call;
   };
 
   return {
@@ -95,37 +73,30 @@ export function temporalOrderCommands(
       ]);
       clearTimeout(timer);
     },
-    placeOrder(command) {
+    placeOrder(order, correlationId) {
       // Concurrent requests for one order (one Idempotency-Key) share one call: a workflow
       // takes only a few updates in flight at once.
-      const inFlight = placing.get(command.orderId);
+      const inFlight = placing.get(order.orderId);
       if (inFlight) return inFlight;
+      const input = {
+        ...order,
+        ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+      };
       const call = guard(async () => {
-        const order = priceOrderForSaga(
-          { customer: command.customer, items: command.items, payment: { token: command.paymentToken } },
-          {
-            orderId: command.orderId,
-            now: new Date().toISOString(),
-            ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
-          },
-        );
-        const input = {
-          ...order,
-          ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
-        };
         for (let attempt = 1; ; attempt += 1) {
           try {
             const { placed } = await startOrderSaga(client, input, { taskQueue: options.taskQueue });
-            logger.info({ position: placed.position, correlationId: command.correlationId }, 'order placed');
+            logger.info({ position: placed.position, correlationId }, 'order placed');
             return { orderId: placed.orderId, status: placed.status, position: placed.position };
           } catch (error) {
+            if (error instanceof OrderSagaClosedError) throw new OrderSagaFinished(order.orderId);
             // Other API processes may be placing the same order: too many updates in flight, retry.
             if (attempt >= 8 || !isUpdateCrowded(error)) throw error;
             await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
           }
         }
-      }).finally(() => placing.delete(command.orderId));
-      placing.set(command.orderId, call);
+      }).finally(() => placing.delete(order.orderId));
+      placing.set(order.orderId, call);
       return call;
     },
 
@@ -145,10 +116,10 @@ export function temporalOrderCommands(
             }),
           ]).finally(() => clearTimeout(timer));
           if (done) return { status: done.status, position: done.position };
-          return { status: (await statusOf(orderId)).status ?? 'PLACED' };
+          return { status: (await statusOf(orderId)) ?? 'PLACED' };
         } catch (error) {
           if (cancelRejectionOf(error)) {
-            const { status } = await statusOf(orderId);
+            const status = await statusOf(orderId);
             throw new CommandRefused(
               error instanceof Error && error.cause instanceof Error
                 ? error.cause.message
@@ -157,15 +128,8 @@ export function temporalOrderCommands(
               status,
             );
           }
-          if (error instanceof WorkflowNotFoundError) {
-            const { status } = await statusOf(orderId); // throws OrderNotFound when it never existed
-            if (status === 'CANCELLED') return { status };
-            throw new CommandRefused(
-              `order ${orderId} is ${status ?? 'finished'}: too late to cancel`,
-              orderId,
-              status,
-            );
-          }
+          if (error instanceof WorkflowNotFoundError)
+            return closedSaga(orderId, ['CANCELLED'], 'too late to cancel');
           throw error;
         }
       }),
@@ -177,27 +141,19 @@ export function temporalOrderCommands(
           return { status: picked.status };
         } catch (error) {
           if (isNotReadyForPickUp(error)) {
-            const { status } = await statusOf(orderId);
+            const status = await statusOf(orderId);
             throw new CommandRefused(`order ${orderId} is ${status}: nothing to pick up`, orderId, status);
           }
-          if (error instanceof WorkflowNotFoundError) {
-            const { status } = await statusOf(orderId);
-            if (status === 'COMPLETED' || status === 'PICKED_UP') return { status };
-            throw new CommandRefused(
-              `order ${orderId} is ${status ?? 'finished'}: nothing to pick up`,
-              orderId,
-              status,
-            );
-          }
+          if (error instanceof WorkflowNotFoundError)
+            return closedSaga(orderId, ['COMPLETED', 'PICKED_UP'], 'nothing to pick up');
           throw error;
         }
       }),
 
     sagaState: (orderId) =>
-      guard(async () => {
-        const handle = orderSagaHandle(client, orderId);
-        try {
-          const description = await handle.describe();
+      guard(() =>
+        asOrderNotFound(orderId, async () => {
+          const description = await orderSagaHandle(client, orderId).describe();
           const state = await orderSagaStatus(client, orderId).catch((error: unknown) => {
             logger.warn({ err: error }, 'saga status query failed');
             return null;
@@ -208,10 +164,7 @@ export function temporalOrderCommands(
             execution: description.status.name,
             state: state ? { ...state } : null,
           };
-        } catch (error) {
-          if (error instanceof WorkflowNotFoundError) throw new OrderNotFound(orderId);
-          throw error;
-        }
-      }),
+        }),
+      ),
   };
 }

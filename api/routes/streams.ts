@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { OrderNotFound } from '../errors';
-import { withLinks } from '../placeOrder';
+import { withLinks } from '../links';
 import type { OrderView } from '../ports';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';

@@ -6,12 +6,11 @@ import type {
   OrderChangeNotice,
   OrderEventView,
   OrderView,
-  PlaceOrder,
   StoredResponse,
 } from '../../../api/ports';
 import { initialOrderState } from '../../../domain/evolve';
 import { money } from '../../../domain/money';
-import { priceOrder } from '../../../domain/placeOrder';
+import type { PricedOrder } from '../../../domain/placeOrder';
 import { isTerminal, type OrderStatus } from '../../../domain/status';
 
 interface FakeEvent {
@@ -43,7 +42,7 @@ export function createFakeShop() {
   let head = 0;
   const orders = new Map<string, OrderView>();
   const history = new Map<string, FakeEvent[]>();
-  const placedCalls: PlaceOrder[] = [];
+  const placedCalls: PricedOrder[] = [];
   const listeners = new Set<(notice: OrderChangeNotice) => void>();
   const keys = new Map<string, { requestHash: string; orderId: string; response: StoredResponse | null }>();
   const health = { postgres: true, temporal: true, lag: 0 };
@@ -68,19 +67,18 @@ export function createFakeShop() {
 
   const ports: ApiPorts = {
     commands: {
-      async placeOrder(command) {
-        placedCalls.push(command);
-        const existing = orders.get(command.orderId);
+      async placeOrder(order) {
+        placedCalls.push(order);
+        const existing = orders.get(order.orderId);
         if (existing) {
-          const placed = history.get(command.orderId)![0]!;
-          return { orderId: command.orderId, status: 'PLACED', position: placed.position };
+          const placed = history.get(order.orderId)![0]!;
+          return { orderId: order.orderId, status: 'PLACED', position: placed.position };
         }
-        const { items, total } = priceOrder(command.items);
-        const { orderId, customer } = command;
-        orders.set(orderId, placedOrder({ orderId, customer, items, total }, new Date().toISOString()));
-        history.set(command.orderId, []);
-        const position = record(command.orderId, 'OrderPlaced', 'PLACED');
-        return { orderId: command.orderId, status: 'PLACED', position };
+        const { orderId, customer, items, total } = order;
+        orders.set(orderId, placedOrder({ orderId, customer, items, total }, order.placedAt));
+        history.set(orderId, []);
+        const position = record(orderId, 'OrderPlaced', 'PLACED');
+        return { orderId, status: 'PLACED', position };
       },
       async cancelOrder(orderId) {
         const order = orders.get(orderId);

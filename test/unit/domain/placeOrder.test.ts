@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { placeOrder, priceOrder, summarizeOrder, validatePlaceOrder } from '../../../domain';
+import { placeOrder, priceOrder, summarizeOrder } from '../../../domain';
+import { PlaceOrder } from '../../../domain/placeOrderCommand';
 
 const valid = {
   customer: 'Ana',
@@ -7,14 +8,19 @@ const valid = {
   payment: { token: 'tok_visa_4242' },
 };
 
-describe('validatePlaceOrder', () => {
-  test('given a well-formed order, when validated, then it is accepted with the customer trimmed', () => {
-    const result = validatePlaceOrder({ ...valid, customer: '  Ana ' });
-    expect(result).toEqual({ ok: true, value: { ...valid, customer: 'Ana' } });
+/** The paths PlaceOrder refuses, e.g. `items.1.size`; empty when the command is valid. */
+const refusedPaths = (input: unknown): string[] => {
+  const checked = PlaceOrder.safeParse(input);
+  return checked.success ? [] : checked.error.issues.map((issue) => issue.path.join('.'));
+};
+
+describe('the PlaceOrder command', () => {
+  test('given a well-formed order, when checked, then it is accepted with the customer trimmed', () => {
+    expect(PlaceOrder.parse({ ...valid, customer: '  Ana ' })).toEqual({ ...valid, customer: 'Ana' });
   });
 
-  test('given every kind of mistake at once, when validated, then each is reported with its field', () => {
-    const result = validatePlaceOrder({
+  test('given every kind of mistake at once, when checked, then each is reported with its path', () => {
+    const input = {
       customer: ' ',
       items: [
         { drink: 'frappuccino', size: 'venti', quantity: 0 },
@@ -22,17 +28,15 @@ describe('validatePlaceOrder', () => {
         'latte',
       ],
       payment: { token: '4242424242424242' },
-    });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.errors.map((error) => error.field)).toEqual([
+    };
+    expect(refusedPaths(input)).toEqual([
       'customer',
-      'items[0].drink',
-      'items[0].size',
-      'items[0].quantity',
-      'items[1].quantity',
-      'items[1].machine',
-      'items[2]',
+      'items.0.drink',
+      'items.0.size',
+      'items.0.quantity',
+      'items.1.quantity',
+      'items.1.machine',
+      'items.2',
       'payment.token',
     ]);
   });
@@ -46,33 +50,23 @@ describe('validatePlaceOrder', () => {
     [
       'a fractional quantity',
       { ...valid, items: [{ drink: 'tea', size: 'large', quantity: 1.5 }] },
-      'items[0].quantity',
+      'items.0.quantity',
     ],
-  ])('given %s, when validated, then it is refused on that field', (_name, input, field) => {
-    const result = validatePlaceOrder(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.map((error) => error.field)).toEqual([field]);
+    ['a client-chosen price', { ...valid, items: [{ ...valid.items[0], unitPrice: 1 }] }, 'items.0'],
+  ])('given %s, when checked, then it is refused on that path', (_name, input, path) => {
+    expect(refusedPaths(input)).toEqual([path]);
   });
 
-  test('given not an object, when validated, then it is refused as a whole', () => {
-    expect(validatePlaceOrder('latte please')).toEqual({
-      ok: false,
-      errors: [{ field: '', message: 'must be an object' }],
-    });
+  test('given not an object, when checked, then it is refused as a whole', () => {
+    expect(refusedPaths('latte please')).toEqual(['']);
   });
 
-  test('given a machine switch, when validated, then it is kept (and "normal" means none)', () => {
-    const result = validatePlaceOrder({
-      ...valid,
-      items: [
-        { drink: 'mocha', size: 'large', quantity: 1, machine: 'jam' },
-        { drink: 'tea', size: 'small', quantity: 1, machine: 'normal' },
-      ],
-    });
-    expect(result.ok && result.value.items).toEqual([
+  test('given machine switches, when checked, then they are kept for the coffee machine simulator', () => {
+    const lines = [
       { drink: 'mocha', size: 'large', quantity: 1, machine: 'jam' },
-      { drink: 'tea', size: 'small', quantity: 1 },
-    ]);
+      { drink: 'tea', size: 'small', quantity: 1, machine: 'normal' },
+    ];
+    expect(PlaceOrder.parse({ ...valid, items: lines }).items).toEqual(lines);
   });
 });
 

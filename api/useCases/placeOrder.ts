@@ -1,59 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { validatePlaceOrder } from '../domain/placeOrder';
-import { canonicalJson, nameBasedUuid } from '../postgres';
-import { IdempotencyKeyReused, InvalidRequest } from './errors';
-import type {
-  IdempotencyStore,
-  OrderCommands,
-  OrderQueries,
-  OrderView,
-  PlacedOrder,
-  StoredResponse,
-} from './ports';
-import { tagOrder } from './requestContext';
-import type { PlaceOrderRequest } from './schemas';
-
-export const orderLinks = (orderId: string) => {
-  const self = `/orders/${encodeURIComponent(orderId)}`;
-  return {
-    self,
-    events: `${self}/events`,
-    saga: `${self}/saga`,
-    stream: `${self}/stream`,
-    cancel: `${self}/cancel`,
-    pickup: `${self}/pickup`,
-  };
-};
-
-/** An order as the API answers it: the read model plus where to go next. */
-export const withLinks = (view: OrderView) => ({ ...view, links: orderLinks(view.orderId) });
-
-/** `items[1].size` → `/items/1/size`. */
-const pointerFromField = (field: string): string =>
-  field === ''
-    ? ''
-    : `/${field
-        .replace(/\[(\d+)\]/g, '.$1')
-        .split('.')
-        .join('/')}`;
-
-/** The domain's own rules on top of the schema (menu, limits): bad input never reaches the saga. */
-export function checkWithDomain(request: PlaceOrderRequest): void {
-  const checked = validatePlaceOrder(request);
-  if (checked.ok) return;
-  throw new InvalidRequest(
-    'the order is not valid',
-    checked.errors.map((error) => ({
-      location: 'body',
-      pointer: pointerFromField(error.field),
-      message: error.message,
-      code: 'invalid_order',
-    })),
-  );
-}
+import { placeOrder as pricedOrder } from '../../domain/placeOrder';
+import type { PlaceOrder } from '../../domain/placeOrderCommand';
+import { canonicalJson, nameBasedUuid } from '../../postgres';
+import { IdempotencyKeyReused, OrderSagaFinished } from '../errors';
+import { orderLinks } from '../links';
+import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from '../ports';
+import { tagOrder } from '../requestContext';
 
 // Canonical JSON, so the same body always hashes the same.
-export const requestHash = (request: PlaceOrderRequest): string =>
+export const requestHash = (request: PlaceOrder): string =>
   createHash('sha256').update(canonicalJson(request)).digest('hex');
 
 /**
@@ -68,6 +23,8 @@ export interface PlaceOrderDeps {
   idempotency: IdempotencyStore;
   /** Finds `OrderPlaced` of an order whose saga already finished (a retry after a lost answer). */
   queries?: Pick<OrderQueries, 'orderEvents'>;
+  /** How long a ready drink waits for its customer; the domain's default when absent. */
+  pickupWindowSeconds?: number | undefined;
 }
 
 export interface PlaceOrderAnswer {
@@ -75,14 +32,16 @@ export interface PlaceOrderAnswer {
   replayed: boolean;
 }
 
-/** POST /orders: validate, dedupe by Idempotency-Key, start the saga, answer once OrderPlaced is durable. */
+/**
+ * POST /orders with a checked PlaceOrder: dedupe by Idempotency-Key, price it, start the saga,
+ * answer once OrderPlaced is durable.
+ */
 export async function placeOrder(
   deps: PlaceOrderDeps,
-  request: PlaceOrderRequest,
+  request: PlaceOrder,
   idempotencyKey: string | undefined,
   correlationId: string,
 ): Promise<PlaceOrderAnswer> {
-  checkWithDomain(request);
   let orderId = idempotencyKey ? orderIdForKey(idempotencyKey) : randomUUID();
   if (idempotencyKey) {
     const hash = requestHash(request);
@@ -96,14 +55,13 @@ export async function placeOrder(
     }
   }
   tagOrder(orderId);
+  const order = pricedOrder(request, {
+    orderId,
+    now: new Date().toISOString(),
+    ...(deps.pickupWindowSeconds ? { pickupWindowSeconds: deps.pickupWindowSeconds } : {}),
+  });
   const placed = await deps.commands
-    .placeOrder({
-      orderId,
-      customer: request.customer,
-      items: request.items,
-      paymentToken: request.payment.token,
-      correlationId,
-    })
+    .placeOrder(order, correlationId)
     .catch((error: unknown) => answerFromLog(deps, orderId, error));
   const links = orderLinks(placed.orderId);
   const response: StoredResponse = {
@@ -117,11 +75,11 @@ export async function placeOrder(
 
 /**
  * The first request with this key started the saga but its answer was lost (the API died) and the
- * saga has finished since: it is never started again (OrderSagaClosedError). The order exists, so
+ * saga has finished since: it is never started again (OrderSagaFinished). The order exists, so
  * answer as the first time would have: its `OrderPlaced` position, from the log.
  */
 async function answerFromLog(deps: PlaceOrderDeps, orderId: string, error: unknown): Promise<PlacedOrder> {
-  if (!(error instanceof Error && error.name === 'OrderSagaClosedError') || !deps.queries) throw error;
+  if (!(error instanceof OrderSagaFinished) || !deps.queries) throw error;
   const placed = (await deps.queries.orderEvents(orderId)).find((event) => event.type === 'OrderPlaced');
   if (!placed) throw error;
   return { orderId, status: 'PLACED', position: placed.position };

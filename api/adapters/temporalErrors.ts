@@ -1,0 +1,46 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DependencyUnavailable, OrderNotFound } from '../errors';
+
+/** Whether an error, or one of its first few causes, matches: the SDK wraps gRPC errors. */
+function anyCause(error: unknown, matches: (cause: Error & { code?: unknown }) => boolean): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    if (matches(cause)) return true;
+  }
+  return false;
+}
+
+/** gRPC UNAVAILABLE (code 14) or a refused connection anywhere in the cause chain. */
+export const isUnavailable = (error: unknown): boolean =>
+  anyCause(
+    error,
+    (cause) => cause.code === 14 || /UNAVAILABLE|ECONNREFUSED|No connection established/.test(cause.message),
+  );
+
+/** The workflow's limit of concurrent updates was hit, or an update was aborted under contention. */
+export const isUpdateCrowded = (error: unknown): boolean =>
+  anyCause(
+    error,
+    (cause) =>
+      cause.code === 8 || /RESOURCE_EXHAUSTED|in-flight updates|update was aborted/i.test(cause.message),
+  );
+
+/** Temporal unreachable → DependencyUnavailable (503); anything else as it came. */
+export async function unlessUnavailable<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isUnavailable(error))
+      throw new DependencyUnavailable('Temporal', 'the workflow service is unreachable');
+    throw error;
+  }
+}
+
+/** No workflow `order-<orderId>` → OrderNotFound (404). */
+export async function asOrderNotFound<T>(orderId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new OrderNotFound(orderId);
+    throw error;
+  }
+}

@@ -1,0 +1,158 @@
+import type { Response } from 'express';
+import { CommandRefused, OrderNotFound } from '../errors';
+import type { ApiMetrics, OrderOutcome } from '../metrics';
+import { defineRoute } from '../routing';
+import {
+  CancelRequest,
+  CommandAccepted,
+  IdempotencyKey,
+  OrderAccepted,
+  OrderIdParams,
+  PlaceOrderRequest,
+} from '../schemas';
+import { cancelOrder } from '../useCases/cancelOrder';
+import { pickUpOrder } from '../useCases/pickUpOrder';
+import { placeOrder } from '../useCases/placeOrder';
+import { parseRequestPart } from '../validation';
+import { z } from '../zod';
+import { jsonResponse, problemResponse, type RouteContext } from './context';
+
+const tags = ['orders'];
+
+/**
+ * Counts every POST /orders by outcome, including bodies refused before any route ran
+ * (malformed JSON, too large): mounted ahead of the body parser.
+ */
+export function countOrderOutcomes(metrics: ApiMetrics) {
+  return (res: Response) => {
+    res.on('finish', () => {
+      const status = res.statusCode;
+      const outcome: OrderOutcome =
+        status === 202
+          ? res.getHeader('Idempotent-Replayed')
+            ? 'replayed'
+            : 'placed'
+          : status === 422
+            ? 'idempotency_conflict'
+            : status >= 400 && status < 500
+              ? 'invalid'
+              : 'failed';
+      metrics.orders.inc({ outcome });
+    });
+  };
+}
+
+/** Commands go through the saga, each by its use case: place, cancel, pick up. */
+export function orderCommandRoutes({ router, registry, ports, config, metrics }: RouteContext): void {
+  const { commands } = ports;
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/orders',
+      operationId: 'placeOrder',
+      summary: 'Place an order: starts its saga, answers once OrderPlaced is durable',
+      tags,
+      body: PlaceOrderRequest,
+      headers: z.object({ 'idempotency-key': IdempotencyKey.optional() }),
+      responses: {
+        202: jsonResponse(
+          OrderAccepted,
+          'the order is placed; its saga runs',
+          z.object({ Location: z.string() }),
+        ),
+        400: problemResponse('invalid request (field details in `errors`)'),
+        413: problemResponse('body too large'),
+        415: problemResponse('compressed or non-UTF-8 body'),
+        422: problemResponse('Idempotency-Key already used with another body'),
+      },
+    },
+    async ({ body }, req, res) => {
+      const rawKey = req.get('idempotency-key');
+      const key = rawKey === undefined ? undefined : parseRequestPart(IdempotencyKey, rawKey, 'header');
+      const { response, replayed } = await placeOrder(
+        { ...ports, pickupWindowSeconds: config.pickupWindowSeconds },
+        body,
+        key,
+        String(res.locals.requestId),
+      );
+      return {
+        status: response.status,
+        body: response.body,
+        headers: {
+          ...(response.location ? { Location: response.location } : {}),
+          ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+        },
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/orders/{id}/cancel',
+      operationId: 'cancelOrder',
+      summary: 'Cancel an order before its drink is ready (refund is the compensation)',
+      tags,
+      params: OrderIdParams,
+      body: CancelRequest,
+      bodyOptional: true,
+      responses: {
+        202: jsonResponse(CommandAccepted, 'cancellation accepted'),
+        404: problemResponse('no such order'),
+        409: problemResponse('too late: the drink is ready or the order is over'),
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const accepted = await countCommand('cancel', () =>
+        cancelOrder(commands, {
+          orderId: params.id,
+          reason: body.reason,
+          correlationId: String(res.locals.requestId),
+        }),
+      );
+      return { status: 202, body: accepted };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/orders/{id}/pickup',
+      operationId: 'pickUpOrder',
+      summary: 'The customer picked the drink up',
+      tags,
+      params: OrderIdParams,
+      responses: {
+        200: jsonResponse(CommandAccepted, 'picked up'),
+        404: problemResponse('no such order'),
+        409: problemResponse('the drink is not waiting for pickup'),
+      },
+    },
+    async ({ params }, _req, res) => {
+      const picked = await countCommand('pickup', () =>
+        pickUpOrder(commands, { orderId: params.id, correlationId: String(res.locals.requestId) }),
+      );
+      return { status: 200, body: picked };
+    },
+  );
+
+  async function countCommand<T>(command: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      metrics.commands.inc({ command, outcome: 'accepted' });
+      return result;
+    } catch (error) {
+      const outcome =
+        error instanceof OrderNotFound ? 'not_found' : error instanceof CommandRefused ? 'refused' : 'failed';
+      metrics.commands.inc({ command, outcome });
+      throw error;
+    }
+  }
+}

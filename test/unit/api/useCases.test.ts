@@ -1,0 +1,99 @@
+import { describe, expect, test } from 'vitest';
+import { OrderSagaFinished } from '../../../api/errors';
+import type { OrderCommands } from '../../../api/ports';
+import { cancelOrder } from '../../../api/useCases/cancelOrder';
+import { orderIdForKey, placeOrder, requestHash } from '../../../api/useCases/placeOrder';
+import { placeOrder as pricedOrder } from '../../../domain/placeOrder';
+import type { PlaceOrder } from '../../../domain/placeOrderCommand';
+import { createFakeShop } from './fakes';
+
+const command: PlaceOrder = {
+  customer: 'Ana',
+  items: [{ drink: 'latte', size: 'medium', quantity: 2, machine: 'jam' }],
+  payment: { token: 'tok_visa_4242' },
+};
+
+describe('placing an order', () => {
+  test('given a checked command, when placed, then the saga gets it priced from the menu', async () => {
+    const shop = createFakeShop();
+    await placeOrder({ ...shop.ports, pickupWindowSeconds: 90 }, command, undefined, 'req-1');
+    expect(shop.placedCalls).toEqual([
+      {
+        orderId: expect.any(String),
+        customer: 'Ana',
+        items: [
+          {
+            drink: 'latte',
+            size: 'medium',
+            quantity: 2,
+            unitPrice: { amount: 450, currency: 'USD' },
+            machine: 'jam',
+          },
+        ],
+        total: { amount: 900, currency: 'USD' },
+        paymentToken: 'tok_visa_4242',
+        pickupWindowSeconds: 90,
+        placedAt: expect.any(String),
+      },
+    ]);
+  });
+
+  test('given a key whose answer was lost and whose saga has finished, when retried, then the answer comes from the log', async () => {
+    const shop = createFakeShop();
+    const key = 'lost-answer';
+    const orderId = orderIdForKey(key);
+    // The first request placed the order, then its API process died before storing the answer.
+    await shop.ports.idempotency.claim(key, requestHash(command), orderId);
+    const first = pricedOrder(command, { orderId, now: '2026-01-01T08:00:00.000Z' });
+    const { position } = await shop.ports.commands.placeOrder(first, 'req-0');
+    shop.advance(orderId, 'OrderCompleted', 'COMPLETED');
+    const commands: OrderCommands = {
+      ...shop.ports.commands,
+      placeOrder: async () => {
+        throw new OrderSagaFinished(orderId);
+      },
+    };
+
+    const retried = await placeOrder({ ...shop.ports, commands }, command, key, 'req-1');
+    expect(retried.replayed).toBe(false);
+    expect(retried.response).toMatchObject({
+      status: 202,
+      location: `/orders/${orderId}`,
+      body: { orderId, status: 'PLACED', position },
+    });
+    const again = await placeOrder({ ...shop.ports, commands }, command, key, 'req-2');
+    expect(again).toEqual({ response: retried.response, replayed: true });
+  });
+
+  test('given an order the log does not know, when its saga is said finished, then the error stands', async () => {
+    const shop = createFakeShop();
+    const commands: OrderCommands = {
+      ...shop.ports.commands,
+      placeOrder: async (order) => {
+        throw new OrderSagaFinished(order.orderId);
+      },
+    };
+    await expect(placeOrder({ ...shop.ports, commands }, command, 'k', 'req-1')).rejects.toBeInstanceOf(
+      OrderSagaFinished,
+    );
+  });
+});
+
+test('given no reason, when an order is cancelled, then the saga hears "customer cancelled" and the answer links onwards', async () => {
+  const shop = createFakeShop();
+  const { orderId } = await shop.ports.commands.placeOrder(
+    pricedOrder(command, { orderId: 'o-1', now: '2026-01-01T08:00:00.000Z' }),
+    'req-0',
+  );
+  const reasons: string[] = [];
+  const commands: OrderCommands = {
+    ...shop.ports.commands,
+    cancelOrder: (id, reason, correlationId) => {
+      reasons.push(reason);
+      return shop.ports.commands.cancelOrder(id, reason, correlationId);
+    },
+  };
+  const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' });
+  expect(reasons).toEqual(['customer cancelled']);
+  expect(accepted).toMatchObject({ orderId, status: 'CANCELLED', links: { self: '/orders/o-1' } });
+});
