@@ -10,6 +10,7 @@ import type { ApiPorts } from './ports';
 import { notFoundMiddleware, problemMiddleware } from './problem';
 import { type RequestContext, requestContext } from './requestContext';
 import type { RouteContext } from './routes/context';
+import { customerPageRoutes } from './routes/customerPage';
 import { operationsRoutes } from './routes/operations';
 import { countOrderOutcomes, orderRoutes } from './routes/orders';
 import { shopRoutes } from './routes/shop';
@@ -106,6 +107,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   orderRoutes(context);
   shopRoutes(context);
   operationsRoutes(context);
+  customerPageRoutes(context);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   const openApi = () => {

@@ -26,6 +26,8 @@ export const apiConfigSchema = z.object({
   API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
   ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
+  /** The payment gateway and coffee machine are simulators: the customer page offers their test cards. */
+  SHOP_SIMULATORS: z.stringbool().default(true),
 });
 
 export type ApiConfigEnv = z.infer<typeof apiConfigSchema>;
@@ -46,6 +48,7 @@ export interface ApiConfig {
   ssePollMs: number;
   shutdownGraceMs: number;
   pickupWindowSeconds?: number;
+  simulators: boolean;
 }
 
 export class InvalidConfig extends Error {
@@ -77,6 +80,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     sseHeartbeatMs: e.API_SSE_HEARTBEAT_MS,
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
+    simulators: e.SHOP_SIMULATORS,
     ...(e.ORDER_PICKUP_WINDOW_SECONDS ? { pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS } : {}),
   };
 }
