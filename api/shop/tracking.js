@@ -163,7 +163,8 @@ async function cancelOrder() {
   if (current !== following) return;
   if (answer.status === 409) return tell('Too late to cancel: your order is already past that point.');
   if (answer.status !== 202 && answer.status !== 200) return tell(problemText(answer, 'Could not cancel'));
-  say('Cancelling…');
+  // The stream may have shown the cancellation before this answer came.
+  if (CANCELLABLE.has(following.status)) say('Cancelling…');
   $('cancel-order').hidden = true;
 }
 
