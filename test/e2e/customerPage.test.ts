@@ -136,3 +136,34 @@ test('a customer cancels while the card is still being charged', async () => {
   expect(await page.locator('#cancel-order').isVisible()).toBe(false);
   await page.close();
 });
+
+test('with an orderToken in the 202, the page sends it as a bearer and on the stream, and the link carries it', async () => {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  // The shop does not issue order tokens yet: this adds one to its answer.
+  await page.route('**/orders', async (route) => {
+    const answer = await route.fetch();
+    await route.fulfill({ response: answer, json: { ...(await answer.json()), orderToken: 'otk_secret' } });
+  });
+  const seen: { url: string; authorization?: string }[] = [];
+  page.on('request', (request) =>
+    seen.push({ url: request.url(), authorization: request.headers().authorization }),
+  );
+
+  await fillCart(page, 'Gus');
+  await page.getByLabel(/Slow/).check();
+  await page.locator('#place-order').click();
+  await page.locator('#cancel-order').click({ timeout: 10_000 });
+  await page.locator('#tracking[data-status="CANCELLED"]').waitFor({ timeout: 20_000 });
+
+  const orderId = trackedOrderId(page);
+  expect(new URL(page.url()).hash).toBe(`#order=${orderId}&token=otk_secret`);
+  expect(await page.locator('#track-link').getAttribute('href')).toBe(`/#order=${orderId}&token=otk_secret`);
+  expect(seen.some(({ url }) => url.endsWith(`/orders/${orderId}/stream?access_token=otk_secret`))).toBe(
+    true,
+  );
+  const cancel = seen.find(({ url }) => url.endsWith(`/orders/${orderId}/cancel`));
+  expect(cancel?.authorization).toBe('Bearer otk_secret');
+  // the token stays in the fragment: no request carries it in its path
+  expect(seen.filter(({ url }) => url.includes('token=') && !url.includes('/stream?'))).toEqual([]);
+  await page.close();
+});
