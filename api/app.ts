@@ -10,6 +10,7 @@ import type { ApiPorts } from './ports';
 import { notFoundMiddleware, problemMiddleware } from './problem';
 import { type RequestContext, requestContext } from './requestContext';
 import type { RouteContext } from './routes/context';
+import { customerPageRoutes } from './routes/customerPage';
 import { operationsRoutes } from './routes/operations';
 import { countOrderOutcomes, orderCommandRoutes } from './routes/orderCommands';
 import { orderRoutes } from './routes/orders';
@@ -108,6 +109,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   orderCommandRoutes(context);
   shopRoutes(context);
   operationsRoutes(context);
+  customerPageRoutes(context);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   const openApi = () => {

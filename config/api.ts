@@ -26,6 +26,8 @@ export const apiConfigSchema = z
     API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
     ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
+    /** The payment gateway and coffee machine are simulators: the customer page offers their test cards. */
+    SHOP_SIMULATORS: z.stringbool().default(true),
   })
   .transform((e) => ({
     host: e.HOST,
@@ -43,6 +45,7 @@ export const apiConfigSchema = z
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
+    simulators: e.SHOP_SIMULATORS,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -1,0 +1,169 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { call } from './http';
+import { type ShopSystem, startShop } from './system';
+
+let shop: ShopSystem;
+let browser: Browser;
+beforeAll(async () => {
+  shop = await startShop('customer');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync('test-output', { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+const DESKTOP = { width: 1280, height: 900 };
+const MOBILE = { width: 390, height: 844 };
+
+/** Opens `/`, fills the cart with a medium latte and a large cappuccino, and names the customer. */
+async function fillCart(page: Page, customer: string): Promise<void> {
+  await page.goto(`${shop.url}/`);
+  await page.locator('#drinks button[data-drink="latte"][data-size="medium"]').click();
+  await page.locator('#drinks button[data-drink="cappuccino"][data-size="large"]').click();
+  await page.getByLabel('Your name').fill(customer);
+}
+
+const ordersOf = async (customer: string) =>
+  (await call(shop.url, 'GET', `/orders?customer=${encodeURIComponent(customer)}`)).body.orders as {
+    orderId: string;
+    status: string;
+  }[];
+
+const trackedOrderId = (page: Page) => new URL(page.url()).hash.match(/order=([^&]+)/)?.[1];
+
+test('a customer orders two drinks, follows them to READY without a reload, and reopens the tracking link', async () => {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  const loads: string[] = [];
+  page.on('load', () => loads.push(page.url()));
+  const placements: (string | undefined)[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/orders') {
+      placements.push(request.headers()['idempotency-key']);
+    }
+  });
+
+  await fillCart(page, 'Dee');
+  await expect.poll(() => page.locator('#cart-lines li').count()).toBe(2);
+  expect(await page.locator('#cart-total').textContent()).toBe('$9.50');
+  expect(await page.locator('#cards').isVisible()).toBe(true);
+  await page.screenshot({ path: 'test-output/customer-desktop.png', fullPage: true });
+
+  await page.locator('#place-order').dblclick();
+  const tracking = page.locator('#tracking[data-status="READY"]');
+  await tracking.waitFor({ timeout: 20_000 });
+  expect(await page.locator('#track-status').textContent()).toMatch(/Ready/);
+  expect(await page.locator('#track-countdown').textContent()).toMatch(/within \d+:\d\d/);
+  expect(await page.locator('#track-items li').count()).toBe(2);
+  expect(await page.locator('#cancel-order').isVisible()).toBe(false);
+  expect(await page.locator('#reject-form').isVisible()).toBe(true);
+  await page.screenshot({ path: 'test-output/customer-tracking-desktop.png', fullPage: true });
+  expect(loads).toHaveLength(1);
+
+  // a double click is one submission: one request with a key, one order
+  expect(placements).toHaveLength(1);
+  expect(placements[0]).toMatch(/^[0-9a-f-]{36}$/);
+  const orders = await ordersOf('Dee');
+  expect(orders.map((order) => order.orderId)).toEqual([trackedOrderId(page)]);
+
+  const link = await page.locator('#track-link').getAttribute('href');
+  expect(link).toBe(`/#order=${trackedOrderId(page)}`);
+  const later = await browser.newPage({ viewport: MOBILE });
+  await later.goto(`${shop.url}${link}`);
+  await later.locator('#tracking[data-status="READY"]').waitFor({ timeout: 10_000 });
+  expect(await later.locator('#ordering').isVisible()).toBe(false);
+  expect(await later.locator('#track-id').textContent()).toBe(await page.locator('#track-id').textContent());
+  expect(await later.locator('#track-total').textContent()).toBe('$9.50');
+  await later.screenshot({ path: 'test-output/customer-tracking-mobile.png', fullPage: true });
+  await later.close();
+
+  // Reject & remake: until the server has the route, the page says so and hides the form
+  await page.getByLabel('Not what you ordered?').fill('wrong milk');
+  await page.getByRole('button', { name: 'Reject & remake' }).click();
+  await expect
+    .poll(() => page.locator('#track-problem').textContent())
+    .toMatch(/not available yet|we are on it|Too late/);
+  await page.close();
+});
+
+test('a retry after a lost answer sends the same Idempotency-Key: still one order', async () => {
+  const page = await browser.newPage({ viewport: MOBILE });
+  const keys: string[] = [];
+  let lost = false;
+  await page.route('**/orders', async (route) => {
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    if (lost) return route.continue();
+    lost = true;
+    await route.fetch(); // the shop takes the order, the answer never reaches the page
+    await route.abort('failed');
+  });
+
+  await fillCart(page, 'Eli');
+  await page.screenshot({ path: 'test-output/customer-mobile.png', fullPage: true });
+  await page.locator('#place-order').click();
+  await page.locator('#checkout-problem', { hasText: 'Try again' }).waitFor();
+  await page.locator('#place-order').click();
+  await page.locator('#tracking').waitFor({ state: 'visible' });
+
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).toBe(keys[0]);
+  await expect.poll(async () => (await ordersOf('Eli')).length).toBe(1);
+  expect((await ordersOf('Eli'))[0]?.orderId).toBe(trackedOrderId(page));
+  await page.close();
+});
+
+test('a customer cancels while the card is still being charged', async () => {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await fillCart(page, 'Flo');
+  await page.getByLabel(/Slow/).check();
+  await page.locator('#place-order').click();
+  await page.locator('#cancel-order').click({ timeout: 10_000 });
+  await page.locator('#tracking[data-status="CANCELLED"]').waitFor({ timeout: 20_000 });
+  expect(await page.locator('#track-status').textContent()).toBe('Cancelled.');
+  expect(await page.locator('#cancel-order').isVisible()).toBe(false);
+  await page.close();
+});
+
+test('with an orderToken in the 202, the page sends it as a bearer and on the stream, and the link carries it', async () => {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  // The shop does not issue order tokens yet: this adds one to its answer.
+  await page.route('**/orders', async (route) => {
+    const answer = await route.fetch();
+    await route.fulfill({ response: answer, json: { ...(await answer.json()), orderToken: 'otk_secret' } });
+  });
+  const seen: { url: string; authorization?: string }[] = [];
+  page.on('request', (request) =>
+    seen.push({ url: request.url(), authorization: request.headers().authorization }),
+  );
+
+  await fillCart(page, 'Gus');
+  await page.getByLabel(/Slow/).check();
+  await page.locator('#place-order').click();
+  await page.locator('#cancel-order').click({ timeout: 10_000 });
+  await page.locator('#tracking[data-status="CANCELLED"]').waitFor({ timeout: 20_000 });
+
+  const orderId = trackedOrderId(page);
+  expect(new URL(page.url()).hash).toBe(`#order=${orderId}&token=otk_secret`);
+  expect(await page.locator('#track-link').getAttribute('href')).toBe(`/#order=${orderId}&token=otk_secret`);
+  expect(seen.some(({ url }) => url.endsWith(`/orders/${orderId}/stream?access_token=otk_secret`))).toBe(
+    true,
+  );
+  const cancel = seen.find(({ url }) => url.endsWith(`/orders/${orderId}/cancel`));
+  expect(cancel?.authorization).toBe('Bearer otk_secret');
+  // the token stays in the fragment: no request carries it in its path
+  expect(seen.filter(({ url }) => url.includes('token=') && !url.includes('/stream?'))).toEqual([]);
+  await page.close();
+});
