@@ -3,7 +3,8 @@ import { expect, test } from 'vitest';
 import { cancelRejectionOf } from '../../workflows/client';
 import { cancelUpdate, pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarness } from './sagaHarness';
 
 // A latte takes 3 s here: long enough to cancel one mid-brew.
 const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });

@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import { foldOrder, type OrderEvent } from '../../domain';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarness } from './sagaHarness';
 
 const saga = useSagaHarness();
 

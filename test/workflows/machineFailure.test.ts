@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarnesses, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarnesses } from './sagaHarness';
 
 // The second harness's gateway fails its refunds three times before one goes through.
 const [saga, stubbornGateway] = useSagaHarnesses({}, { gateway: { refundFailures: 3 } });

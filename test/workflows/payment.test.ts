@@ -2,7 +2,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { expect, test } from 'vitest';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { FAST_GATEWAY, keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { FAST_GATEWAY, keepHistory, useSagaHarness } from './sagaHarness';
 
 const saga = useSagaHarness();
 
