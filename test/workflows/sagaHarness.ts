@@ -171,4 +171,3 @@ export async function keepHistory(name: string, handle: WorkflowHandle): Promise
   const history = await handle.fetchHistory();
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
 }
-

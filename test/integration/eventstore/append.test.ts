@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { appendToStream, ConcurrencyError, EventIdConflictError } from '../../../eventstore';
+import { waitFor } from '../../support/waitFor';
 import { newEvent, uniqueStream, useEventStore } from './support';
 
 const store = useEventStore();
@@ -73,10 +74,20 @@ describe("appends inside the caller's own transaction", () => {
       await first.query('BEGIN');
       await appendToStream(first, streamId, 'no_stream', [newEvent('First')]);
       await second.query('BEGIN');
+      const { rows } = await second.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const losing = appendToStream(second, streamId, 'any', [newEvent('Second')]).catch(
         (error: unknown) => error,
       );
-      await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
+      await waitFor(
+        async () => {
+          const waiting = await store.db.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`,
+            [rows[0]!.pid],
+          );
+          return waiting.rowCount === 1;
+        },
+        { what: "the second append to wait on the first's row" },
+      );
       await first.query('COMMIT');
       const error = await losing;
       expect(error).toBeInstanceOf(ConcurrencyError);
@@ -155,7 +166,13 @@ describe('readStream', () => {
     const streamId = uniqueStream();
     await store.append(streamId, 'no_stream', [newEvent('A'), newEvent('B')]);
     const [, second] = await store.readStream(streamId);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The next append must be recorded at a later instant than `second`.
+    await waitFor(async () => {
+      const { rows } = await store.db.pool.query('SELECT clock_timestamp() > $1 AS later', [
+        second!.recordedAt,
+      ]);
+      return rows[0].later === true;
+    });
     await store.append(streamId, 2, [newEvent('C'), newEvent('D')]);
     const types = (events: { type: string }[]) => events.map((event) => event.type);
     expect(types(await store.readStream(streamId, { fromVersion: 2, toVersion: 3 }))).toEqual(['B', 'C']);

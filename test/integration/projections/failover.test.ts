@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getDailySales, lockHolders, READ_MODELS, waitForPosition } from '../../../projections';
+import { waitFor } from '../../support/waitFor';
 import { appendInterleaved, mixedOrders, SAGA_PATHS } from './sagaPaths';
-import { eventually, type ProjectionsDatabase, projectionsDatabase } from './support';
+import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 const root = resolve(import.meta.dirname, '../../..');
 const NAMES = READ_MODELS.map((model) => model.name);
@@ -46,10 +47,12 @@ const standbyConnections = async (pid: number) =>
 
 test('of two projector processes only one is active; SIGKILL it and the other takes over from the checkpoint', async () => {
   const first = projectorProcess();
-  await eventually(async () => expect(await activePid()).toBe(first.pid), 30_000);
+  await waitFor(async () => expect(await activePid()).toBe(first.pid), { timeoutMs: 30_000 });
   const second = projectorProcess();
   // The second is up, connected and trying the locks, but stands by.
-  await eventually(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), 30_000);
+  await waitFor(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), {
+    timeoutMs: 30_000,
+  });
   const before = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'one'));
   for (const name of NAMES)
     expect(await waitForPosition(db.pool, name, Math.max(...before), 10_000)).toBe(true);
@@ -57,8 +60,9 @@ test('of two projector processes only one is active; SIGKILL it and the other ta
 
   first.kill('SIGKILL');
   const killedAt = Date.now();
-  await eventually(async () => expect(await activePid()).toBe(second.pid), 10_000);
-  expect(Date.now() - killedAt).toBeLessThan(5000);
+  await waitFor(async () => expect(await activePid()).toBe(second.pid), { timeoutMs: 30_000 });
+  // The README promises a takeover "within seconds"; the standby tries every 100 ms here.
+  expect(Date.now() - killedAt).toBeLessThan(10_000);
 
   const after = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'two'));
   for (const name of NAMES)

@@ -3,6 +3,7 @@ import { createEventStore, type EventStore, migrateEventStore, readAll } from '.
 import { migrateProjections } from '../../../projections';
 import type { Projection } from '../../../projections/types';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../../support/waitFor';
 
 export interface ProjectionsDatabase extends TestDatabase {
   store: EventStore;
@@ -27,7 +28,7 @@ export async function projectionsDatabase(): Promise<ProjectionsDatabase> {
 
 /** Folds the whole log into a projection's tables, without checkpoints: the "when" of a projection spec. */
 export async function project(pool: pg.Pool, projection: Projection): Promise<void> {
-  const events = await eventually(async () => {
+  const events = await waitFor(async () => {
     // Gap-safe reads lag behind any transaction still open on the server (other test files' too).
     const [read, { rows }] = await Promise.all([
       readAll(pool, { limit: 10_000 }),
@@ -54,17 +55,4 @@ export async function project(pool: pg.Pool, projection: Projection): Promise<vo
 export async function tableRows(pool: pg.Pool, table: string): Promise<unknown[]> {
   const { rows } = await pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY to_jsonb(t)::text`);
   return rows.map((row) => row.row);
-}
-
-/** Polls until `check` passes or the time is up (then throws its last failure). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }

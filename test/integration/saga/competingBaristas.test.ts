@@ -35,10 +35,9 @@ test('orders flow through two competing baristas, and are found by status and cu
 
   await Promise.all(
     placedOrders.map(async (order) => {
-      await waitFor(
-        async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY',
-        { timeoutMs: 30_000 },
-      );
+      await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', {
+        timeoutMs: 30_000,
+      });
       const completed = await confirmPickUp(shop.client, order.orderId);
       expect(completed.status).toBe('COMPLETED');
     }),
