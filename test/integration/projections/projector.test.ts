@@ -48,7 +48,7 @@ describe('projector', () => {
     projector = await startProjector({ pool: db.pool, pollIntervalMs: 100 });
     const positions = await appendInterleaved(db.store, mixedOrders(18, 'live'));
     const last = Math.max(...positions);
-    expect(await waitForPosition(db.pool, 'orderSummary', last, 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'orderSummary', last, 20_000)).toBe(true);
     expect(await getOrderSummary(db.pool, 'live-0')).toMatchObject({ status: 'COMPLETED' });
     expect(await waitForPosition(db.pool, 'notAProjection', last, 100)).toBe(false);
     const status = await waitFor(async () => {
@@ -111,8 +111,8 @@ describe('projector', () => {
     ).positions;
     const after = await appendInterleaved(db.store, mixedOrders(3, 'after'));
     // The others carry on past it...
-    expect(await waitForPosition(db.pool, 'dailySales', Math.max(...after), 5000)).toBe(true);
-    expect(await waitForPosition(db.pool, 'baristaQueue', Math.max(...after), 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'dailySales', Math.max(...after), 20_000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'baristaQueue', Math.max(...after), 20_000)).toBe(true);
     // ...the order summary stops just before it, says why, and never skips it.
     const failed = await waitFor(async () => {
       const row = (await getProjectionStatus(db.pool)).find((r) => r.name === 'orderSummary')!;
@@ -169,7 +169,7 @@ describe('projector', () => {
       batchSize: 1,
     });
     const positions = await appendInterleaved(db.store, mixedOrders(9, 'single'));
-    expect(await waitForPosition(db.pool, 'orderSummary', Math.max(...positions), 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'orderSummary', Math.max(...positions), 20_000)).toBe(true);
     const { rows } = await db.pool.query(
       'SELECT count(*)::int AS n, sum(version)::int AS events FROM order_summary',
     );
