@@ -13,6 +13,7 @@ import { createBaristaWorker } from '../bin/workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../bin/workers/ordersWorker';
 import { placeOrder } from '../domain';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { SAGA_PATHS } from '../simulators/sagaPaths';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import type { BareStep } from './sagaBareWorkflow';
@@ -84,7 +85,7 @@ try {
       {
         customer: 'Bench',
         items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
-        payment: { token: 'tok_visa_4242' },
+        payment: { token: SAGA_PATHS.happy.token },
       },
       { orderId: randomUUID(), now: new Date().toISOString() },
     ),

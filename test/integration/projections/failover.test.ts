@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getDailySales, lockHolders, READ_MODELS, waitForPosition } from '../../../projections';
+import { appendInterleaved, mixedOrders, SIMULATED_PATHS } from '../../../simulators/simulatedOrders';
 import { waitFor } from '../../support/waitFor';
-import { appendInterleaved, mixedOrders, SAGA_PATHS } from './sagaPaths';
 import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -53,7 +53,7 @@ test('of two projector processes only one is active; SIGKILL it and the other ta
   await waitFor(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), {
     timeoutMs: 30_000,
   });
-  const before = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'one'));
+  const before = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 2, 'one'));
   for (const name of NAMES)
     expect(await waitForPosition(db.pool, name, Math.max(...before), 10_000)).toBe(true);
   expect(await activePid()).toBe(first.pid);
@@ -64,15 +64,15 @@ test('of two projector processes only one is active; SIGKILL it and the other ta
   // The README promises a takeover "within seconds"; the standby tries every 100 ms here.
   expect(Date.now() - killedAt).toBeLessThan(10_000);
 
-  const after = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'two'));
+  const after = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 2, 'two'));
   for (const name of NAMES)
     expect(await waitForPosition(db.pool, name, Math.max(...after), 10_000)).toBe(true);
   const { rows } = await db.pool.query(
     'SELECT count(*)::int AS orders, sum(version)::int AS events FROM order_summary',
   );
-  expect(rows[0]).toEqual({ orders: SAGA_PATHS.length * 4, events: before.length + after.length });
+  expect(rows[0]).toEqual({ orders: SIMULATED_PATHS.length * 4, events: before.length + after.length });
   const placed = (await getDailySales(db.pool)).reduce((sum, day) => sum + day.orders.placed, 0);
-  expect(placed).toBe(SAGA_PATHS.length * 4);
+  expect(placed).toBe(SIMULATED_PATHS.length * 4);
 
   const exited = new Promise((done) => second.once('exit', done));
   second.kill('SIGTERM');

@@ -17,8 +17,13 @@ import {
   startProjector,
   waitForPosition,
 } from '../../../projections';
+import {
+  appendInterleaved,
+  mixedOrders,
+  SIMULATED_PATHS,
+  toNewEvent,
+} from '../../../simulators/simulatedOrders';
 import { waitFor } from '../../support/waitFor';
-import { appendInterleaved, mixedOrders, SAGA_PATHS, toNewEvent } from './sagaPaths';
 import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 let db: ProjectionsDatabase;
@@ -65,7 +70,7 @@ describe('projector', () => {
 
   test('a crash between handling and commit re-delivers the batch, and it still counts once', async () => {
     const deliveries: number[] = [];
-    const orders = mixedOrders(SAGA_PATHS.length * 2, 'crash');
+    const orders = mixedOrders(SIMULATED_PATHS.length * 2, 'crash');
     const completed = orders.filter((order) => order.path === 'completed').length;
     projector = await startProjector({
       pool: db.pool,

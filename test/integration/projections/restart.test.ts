@@ -13,8 +13,8 @@ import {
   startProjector,
   waitForPosition,
 } from '../../../projections';
+import { mixedOrders, SIMULATED_PATHS, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
 import { waitFor } from '../../support/waitFor';
-import { mixedOrders, SAGA_PATHS, sagaEvents, toNewEvent } from './sagaPaths';
 
 // This test restarts Postgres, so it brings its own: the shared one stays up for everyone else.
 let postgres: EmbeddedPostgresHandle;
@@ -65,7 +65,7 @@ async function appendThroughOutages(orders: ReturnType<typeof mixedOrders>): Pro
 }
 
 test('a Postgres restart while following live loses nothing and doubles nothing', async () => {
-  const orders = mixedOrders(SAGA_PATHS.length * 4, 'restart');
+  const orders = mixedOrders(SIMULATED_PATHS.length * 4, 'restart');
   const writing = appendThroughOutages(orders);
   await waitFor(() => appendedSoFar >= 20, { what: 'load under way before the outage' });
   await postgres.stop();

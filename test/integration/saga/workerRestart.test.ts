@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createCoffeeMachineSimulator } from '../../../activities';
 import { createBaristaWorker } from '../../../bin/workers/baristaWorker';
+import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
-import { COMPLETED_ORDER_EVENTS } from '../../support/orderPaths';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -52,7 +52,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
 
   expect(outcome).toMatchObject({ status: 'COMPLETED', events: 6 });
   const events = await shop.store.readStream(`order-${order.orderId}`);
-  expect(events.map((event) => event.type)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.happy.events);
   expect(new Set(events.map((event) => event.eventId)).size).toBe(6);
   const charges = (await shop.ledger.entries(order.orderId)).filter((entry) => entry.kind === 'charge');
   expect(charges).toHaveLength(1);
