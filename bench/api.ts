@@ -12,6 +12,7 @@ import { apiConfig } from '../config/api';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
+import { SAGA_PATHS } from '../simulators/sagaPaths';
 
 // npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the
 // same size (same run, same machine), then POST /orders at a fixed rate. Prints one JSON object.
@@ -167,7 +168,7 @@ try {
   const orderBody = JSON.stringify({
     customer: 'Bench',
     items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
-    payment: { token: 'tok_visa_4242' },
+    payment: { token: SAGA_PATHS.happy.token },
   });
   const placed = (await (
     await fetch(`${api.url}/orders`, {

@@ -11,7 +11,7 @@ import { orderStreamId } from '../domain/events';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { LOG_START, type LogCheckpoint, migrateEventStore, readAll } from '../eventstore';
 import { migrateProjections, READ_MODELS, rebuildReadModels } from '../projections';
-import { mixedOrders, sagaEvents } from '../test/integration/projections/sagaPaths';
+import { mixedOrders, sagaEvents } from '../simulators/simulatedOrders';
 import { machineFacts } from './support/measure';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);

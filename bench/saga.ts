@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer } from '../embedded/temporal';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
+import { SAGA_PATHS } from '../simulators/sagaPaths';
 import { createBaristaWorker } from '../workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
@@ -84,7 +85,7 @@ try {
       {
         customer: 'Bench',
         items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
-        payment: { token: 'tok_visa_4242' },
+        payment: { token: SAGA_PATHS.happy.token },
       },
       { orderId: randomUUID(), now: new Date().toISOString() },
     ),

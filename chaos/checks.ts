@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import { PATH_NAMES, type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
 import type { OrderRecord } from './driver';
-import { PATH_NAMES, type PathName, SAGA_PATHS, type SagaPath } from './paths';
 import { compareWithRebuild } from './rebuildCompare';
 
 /** The promise, checked from the outside (SQL and HTTP) once the system is quiet. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
 import type { ChaosHttp } from './http';
-import { assignPaths, orderBody, type PathName, SAGA_PATHS, type SagaPath } from './paths';
+import { assignPaths, orderBody } from './paths';
 import type { Random } from './random';
 
 /** One customer's order, as the driver saw it. */

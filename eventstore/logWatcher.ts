@@ -35,6 +35,8 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
   const listeners = new Set<() => void>();
   let client: pg.PoolClient | undefined;
+  // The connection whose LISTEN has completed: only then do notifications reach us.
+  let listeningOn: pg.PoolClient | undefined;
   let closed = false;
   let backoffMs = minBackoffMs;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -66,6 +68,7 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
       client = current;
       await current.query(`LISTEN ${channel}`);
       if (closed) return;
+      listeningOn = current;
       backoffMs = minBackoffMs;
       wake();
     } catch (error) {
@@ -94,7 +97,7 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
       return () => listeners.delete(listener);
     },
     get listening() {
-      return client !== undefined;
+      return client !== undefined && listeningOn === client;
     },
     async close() {
       closed = true;

@@ -28,6 +28,8 @@ export interface Subscription {
   readonly checkpoint: LogCheckpoint;
   /** Settles (never rejects) when the subscription ends: stopped, or failed in `handle`. */
   readonly done: Promise<SubscriptionEnd>;
+  /** Caught up with the log and waiting for news on a listening watcher: an append now wakes it. */
+  readonly live: boolean;
   /** Ends the subscription after the batch in hand, if any, is handled. */
   stop(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function subscribeToLog(
   let stopped = false;
   // Set by every wake-up, cleared before each read: a wake-up that lands during a read is not lost.
   let woken = true;
+  let caughtUp = false;
   let resume: (() => void) | undefined;
 
   const interrupt = () => {
@@ -106,6 +109,7 @@ export function subscribeToLog(
           backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
           continue;
         }
+        caughtUp = events.length === 0;
         if (events.length === 0) {
           if (!woken && !stopped) await waitForNews();
           continue;
@@ -129,6 +133,9 @@ export function subscribeToLog(
   return {
     get checkpoint() {
       return checkpoint;
+    },
+    get live() {
+      return caughtUp && !stopped && watcher.listening;
     },
     done,
     async stop() {

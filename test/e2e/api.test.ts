@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { waitFor } from '../support/waitFor';
 import { malformedOrders } from '../unit/api/malformedRequests';
 import { call, type Json, order, readEvents, waitForStatus } from './http';
 import { type ShopSystem, startShop } from './system';
@@ -310,8 +311,16 @@ describe('operations', () => {
   test('shutdown ends open event streams and stops promptly', async () => {
     const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Sid' }))).body;
     const doomed = await shop.startAnotherApi({});
-    const reading = readEvents(`${doomed.url}/orders/${orderId}/stream`, () => false, { timeoutMs: 15_000 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let streaming = false;
+    const reading = readEvents(
+      `${doomed.url}/orders/${orderId}/stream`,
+      (events) => {
+        streaming = events.length > 0;
+        return false;
+      },
+      { timeoutMs: 15_000 },
+    );
+    await waitFor(() => streaming, { what: 'the stream to deliver its first event' });
     const started = Date.now();
     await doomed.stop();
     const { events } = await reading;

@@ -6,6 +6,7 @@ import { LOSS_FIGURES, runChaos } from '../../chaos/harness';
 import { ChaosHttp } from '../../chaos/http';
 import { parseChaosArgs } from '../../chaos/run';
 import { SERVICES, startSystem } from '../../chaos/system';
+import { waitFor } from '../support/waitFor';
 
 // The short chaos run: the shop as separate processes (its own Postgres and Temporal), ~30 orders
 // over every saga path, and one fault of each kind while they run. Nothing acknowledged may be
@@ -45,14 +46,14 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
       const answer = await http.call('GET', `/orders/${orderId}`);
       return answer.kind === 'answer' && answer.status === 200 ? String(answer.body.status) : null;
     };
-    const until = async (orderId: string, wanted: string[]) => {
-      for (let i = 0; i < 120; i += 1) {
-        const status = await statusOf(orderId);
-        if (status && wanted.includes(status)) return status;
-        await sleep(500);
-      }
-      return statusOf(orderId);
-    };
+    const until = (orderId: string, wanted: string[]) =>
+      waitFor(
+        async () => {
+          const status = await statusOf(orderId);
+          return status !== null && wanted.includes(status) && status;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: `order ${orderId} to reach ${wanted.join('/')}` },
+      );
     const body = {
       customer: 'Drill',
       items: [{ drink: 'tea', size: 'small', quantity: 1, machine: 'slow' }],
@@ -65,7 +66,7 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
     for (const barista of SERVICES.baristas) await system.supervisor.kill(barista);
     const cancel = await http.call('POST', `/orders/${orderId}/cancel`, { reason: 'drill' });
     expect(cancel.kind === 'answer' && cancel.status).toBe(202);
-    await sleep(2_000);
+    await sleep(2_000); // the scenario: no barista at all for a while, the cancel pending
     for (const barista of SERVICES.baristas)
       await system.supervisor.restart(barista, system.definition(barista));
     expect(await until(orderId, ['CANCELLED', 'FAILED', 'COMPLETED'])).toBe('CANCELLED');

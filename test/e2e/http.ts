@@ -1,4 +1,6 @@
 /** A small HTTP client for driving the shop as a user does. */
+import { expect } from 'vitest';
+import { waitFor } from '../support/waitFor';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
 export type Json = any;
@@ -46,14 +48,16 @@ export async function waitForStatus(
   timeoutMs = 20_000,
 ): Promise<Json> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
-  const deadline = Date.now() + timeoutMs;
-  let last: Answer | undefined;
-  while (Date.now() < deadline) {
-    last = await call(base, 'GET', `/orders/${orderId}`);
-    if (last.status === 200 && wanted.includes(last.body.status)) return last.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`order ${orderId} never reached ${wanted.join('/')}: last ${JSON.stringify(last?.body)}`);
+  return waitFor(
+    async () => {
+      const answer = await call(base, 'GET', `/orders/${orderId}`);
+      expect(answer.status === 200 && wanted.includes(answer.body.status), JSON.stringify(answer.body)).toBe(
+        true,
+      );
+      return answer.body;
+    },
+    { timeoutMs, intervalMs: 100, what: `order ${orderId} to reach ${wanted.join('/')}` },
+  );
 }
 
 export interface SseEvent {

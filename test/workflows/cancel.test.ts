@@ -1,22 +1,16 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { expect, test } from 'vitest';
+import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { cancelRejectionOf } from '../../workflows/client';
 import { cancelUpdate, pickUpSignal, statusQuery } from '../../workflows/definitions';
-import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarness } from './sagaHarness';
 
 // A latte takes 3 s here: long enough to cancel one mid-brew.
 const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });
 
 /** A cancel mid-brew undoes both steps: the drinks are written off, then the charge refunded. */
-const CANCELLED_WHILE_BREWING = [
-  'OrderPlaced',
-  'PaymentCharged',
-  'BrewingStarted',
-  'DrinkDiscarded',
-  'PaymentRefunded',
-  'OrderCancelled',
-];
+const CANCELLED_WHILE_BREWING = SAGA_PATHS.cancelWhileBrewing.events;
 
 test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 3 }]);
@@ -61,7 +55,7 @@ test('a cancel after the drinks are ready is rejected by the validator, and the 
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(cancelRejectionOf(error)).toBe('TooLateToCancel');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });
 
 test('drinks not picked up within the window are written off without refund, in seconds of wall time', async () => {
@@ -75,14 +69,7 @@ test('drinks not picked up within the window are written off without refund, in 
   });
   expect(Date.now() - started).toBeLessThan(15_000);
   expect(outcome.status).toBe('ABANDONED');
-  expect(await saga.eventTypes(order.orderId)).toEqual([
-    'OrderPlaced',
-    'PaymentCharged',
-    'BrewingStarted',
-    'OrderReady',
-    'DrinkDiscarded',
-    'OrderAbandoned',
-  ]);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.abandoned.events);
   const events = await saga.store.readStream(`order-${order.orderId}`);
   const ready = events.find((event) => event.type === 'OrderReady')!;
   const abandoned = events.find((event) => event.type === 'OrderAbandoned')!;

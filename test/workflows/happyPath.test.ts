@@ -1,8 +1,9 @@
 import { expect, test } from 'vitest';
 import { foldOrder, type OrderEvent } from '../../domain';
+import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
-import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarness } from './sagaHarness';
 
 const saga = useSagaHarness();
 
@@ -32,7 +33,7 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
 
   expect(outcome).toMatchObject({ orderId: order.orderId, status: 'COMPLETED', events: 6 });
   const events = await saga.store.readStream(`order-${order.orderId}`);
-  expect(events.map((event) => event.type)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.happy.events);
   expect(events.at(-1)!.position).toBe(outcome.lastPosition);
   // Each event is caused by the one before it, all correlated by the order id.
   for (const [index, event] of events.entries()) {
@@ -61,5 +62,5 @@ test('with regular activities for appends (localAppends: false) the same facts a
     return outcome;
   });
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });

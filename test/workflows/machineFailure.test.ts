@@ -1,19 +1,13 @@
 import { expect, test } from 'vitest';
+import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
-import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { keepHistory, useSagaHarnesses, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { keepHistory, useSagaHarnesses } from './sagaHarness';
 
 // The second harness's gateway fails its refunds three times before one goes through.
 const [saga, stubbornGateway] = useSagaHarnesses({}, { gateway: { refundFailures: 3 } });
 
-const FAILED = [
-  'OrderPlaced',
-  'PaymentCharged',
-  'BrewingStarted',
-  'DrinkDiscarded',
-  'PaymentRefunded',
-  'OrderFailed',
-];
+const FAILED = SAGA_PATHS.machineBroken.events;
 
 test('a broken machine, after its retries, writes the drinks off, refunds the charge and fails the order', async () => {
   const order = saga.order([
@@ -57,7 +51,7 @@ test('a jammed machine clears after retries and the order completes', async () =
     return handle.query(statusQuery);
   });
   expect(status).toMatchObject({ status: 'COMPLETED', attempts: { brewDrinks: 3 } });
-  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });
 
 test('a refund that fails several times is retried until it succeeds, never swallowed', async () => {

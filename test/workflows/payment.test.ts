@@ -1,8 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { expect, test } from 'vitest';
+import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
-import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { FAST_GATEWAY, keepHistory, useSagaHarness, waitFor } from './sagaHarness';
+import { waitFor } from '../support/waitFor';
+import { FAST_GATEWAY, keepHistory, useSagaHarness } from './sagaHarness';
 
 const saga = useSagaHarness();
 
@@ -34,7 +35,7 @@ async function chargeMillis(handle: WorkflowHandle): Promise<number> {
 }
 
 test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refund, nothing brewed', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_declined' });
+  const order = saga.order([{ drink: 'latte' }], { paymentToken: SAGA_PATHS.declinedCard.token });
   const { outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const outcome = await handle.result();
@@ -42,7 +43,7 @@ test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refu
     return { outcome, status: await handle.query(statusQuery) };
   });
   expect(outcome.status).toBe('REJECTED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(['OrderPlaced', 'PaymentDeclined', 'OrderRejected']);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.declinedCard.events);
   // A decline is an answer, not an outage: one attempt, and the refund compensation is dropped unrun.
   expect(status).toMatchObject({
     attempts: { chargePayment: 1 },
@@ -55,9 +56,9 @@ test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refu
 });
 
 test('a flaky card is charged exactly once, although its first charge lost its answer', async () => {
-  const { order, outcome, status } = await completeOrder('tok_flaky', 'flakyCard');
+  const { order, outcome, status } = await completeOrder(SAGA_PATHS.flakyCard.token, 'flakyCard');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
   expect(status.attempts.chargePayment).toBe(3);
   expect(saga.gateway.calls(`order-${order.orderId}/charge`)).toBe(3);
   const ledger = await saga.gateway.ledger.entries(order.orderId);
@@ -69,9 +70,9 @@ test('a flaky card is charged exactly once, although its first charge lost its a
 });
 
 test('a slow card is waited for, not retried', async () => {
-  const { order, handle, outcome, status } = await completeOrder('tok_slow', 'slowCard');
+  const { order, handle, outcome, status } = await completeOrder(SAGA_PATHS.slowCard.token, 'slowCard');
   expect(outcome.status).toBe('COMPLETED');
-  expect(await saga.eventTypes(order.orderId)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
   expect(status.attempts.chargePayment).toBe(1);
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
   // The card really was slow: its one charge took the simulator's delay (else this proves nothing).

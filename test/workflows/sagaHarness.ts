@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -164,19 +164,10 @@ export function useSagaHarnesses<Configs extends SagaConfig[]>(
   return harnesses as { [Index in keyof Configs]: SagaHarness };
 }
 
-/** Keeps a path's history for the replay test; re-record with RECORD_HISTORIES=1. */
+/** Records a path's history for the replay test, only when asked to (RECORD_HISTORIES=1); else a no-op. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
   const file = new URL(`../histories/${name}.json`, import.meta.url);
-  if (existsSync(file) && process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
-}
-
-/** Polls until `check` holds (queries, rows), for at most `timeoutMs` of wall time. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

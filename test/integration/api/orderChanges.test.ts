@@ -4,6 +4,7 @@ import { listenForOrderChanges } from '../../../api/adapters/orderChanges';
 import { createLogger } from '../../../api/logger';
 import type { OrderChangeNotice } from '../../../api/ports';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../../support/waitFor';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -12,31 +13,24 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const quiet = createLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() }));
-const until = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 test('order_changed notifications reach every subscriber, also after the LISTEN connection was killed', async () => {
   const changes = listenForOrderChanges(db.url, quiet);
   const seen: OrderChangeNotice[] = [];
   const unsubscribe = changes.subscribe((notice) => seen.push(notice));
   try {
-    await until(changes.isLive);
+    await waitFor(changes.isLive);
     await db.pool.query(`SELECT pg_notify('order_changed', 'order-1:41')`);
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1);
     expect(seen[0]).toEqual({ orderId: 'order-1', position: 41 });
 
     await db.pool.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'api:order-changes:%'`,
     );
-    await until(() => !changes.isLive());
-    await until(changes.isLive);
+    await waitFor(() => !changes.isLive());
+    await waitFor(changes.isLive);
     await db.pool.query(`SELECT pg_notify('order_changed', 'order-2:42')`);
-    await until(() => seen.length === 2);
+    await waitFor(() => seen.length === 2);
     expect(seen[1]).toEqual({ orderId: 'order-2', position: 42 });
   } finally {
     unsubscribe();

@@ -4,7 +4,7 @@ import type { OrderQueries, OrderView } from '../../../api/ports';
 import { Order } from '../../../api/schemas';
 import { orderStreamId } from '../../../domain/events';
 import { orderSummary } from '../../../projections';
-import { SAGA_PATHS, sagaEvents, toNewEvent } from '../projections/sagaPaths';
+import { SIMULATED_PATHS, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, project, projectionsDatabase } from '../projections/support';
 
 // The Order as the API answers it, without the links and the asOf marker the routes add.
@@ -15,7 +15,7 @@ let queries: OrderQueries;
 beforeAll(async () => {
   db = await projectionsDatabase();
   const at = new Date('2026-11-24T09:00:00.000Z');
-  for (const path of SAGA_PATHS)
+  for (const path of SIMULATED_PATHS)
     await db.store.append(
       orderStreamId(`shape-${path}`),
       'no_stream',
@@ -35,7 +35,7 @@ function expectSameOrder(answer: OrderView | null | undefined, readModel: OrderV
   expect(OrderAnswer.safeParse(answer).error, how).toBeUndefined();
 }
 
-test.each(SAGA_PATHS)(
+test.each(SIMULATED_PATHS)(
   '%s: the read model answers field for field what the fold of its events does',
   async (path) => {
     const orderId = `shape-${path}`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { appendToStream, ConcurrencyError, EventIdConflictError } from '../../../eventstore';
+import { waitFor } from '../../support/waitFor';
 import { newEvent, uniqueStream, useEventStore } from './support';
 
 const store = useEventStore();
@@ -112,8 +113,17 @@ describe("appends inside the caller's own transaction", () => {
       second.release();
     }
   }
+  // Commits first once the second append is seen waiting on first's row (a lock wait, not a clock).
   const commitSoon = async (first: pg.PoolClient) => {
-    await new Promise((resolve) => setTimeout(resolve, 50)); // second now waits on first's row
+    await waitFor(
+      async () =>
+        ((
+          await store.db.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rowCount ?? 0) > 0,
+      { what: "the second append to wait on the first's row" },
+    );
     await first.query('COMMIT');
   };
 
@@ -242,7 +252,13 @@ describe('readStream', () => {
     const streamId = uniqueStream();
     await store.append(streamId, 'no_stream', [newEvent('A'), newEvent('B')]);
     const [, second] = await store.readStream(streamId);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The next append must be recorded at a later instant than `second`.
+    await waitFor(async () => {
+      const { rows } = await store.db.pool.query('SELECT clock_timestamp() > $1 AS later', [
+        second!.recordedAt,
+      ]);
+      return rows[0].later === true;
+    });
     await store.append(streamId, 2, [newEvent('C'), newEvent('D')]);
     const types = (events: { type: string }[]) => events.map((event) => event.type);
     expect(types(await store.readStream(streamId, { fromVersion: 2, toVersion: 3 }))).toEqual(['B', 'C']);

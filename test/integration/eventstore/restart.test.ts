@@ -11,6 +11,7 @@ import {
   migrateEventStore,
   type NewEvent,
 } from '../../../eventstore';
+import { waitFor } from '../../support/waitFor';
 import { newEvent, uniqueStream } from './support';
 
 // The run's shared Postgres serves every test file, so this one restarts a Postgres of its own.
@@ -31,30 +32,25 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+// Pacing only (the writer's rhythm, the outage's length): nothing here waits on a clock for a fact.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 function follow(store: EventStore) {
   const handled: string[] = [];
+  const handledAt: number[] = [];
   const readFailures: unknown[] = [];
   const subscription = store.subscribe({
     after: LOG_START,
     batchSize: 7,
     handle: async (events) => {
       handled.push(...events.map((event) => event.eventId));
+      handledAt.push(Date.now());
     },
     onError: (error, { willRetry }) => {
       if (willRetry) readFailures.push(error);
     },
   });
-  return { handled, readFailures, subscription };
+  return { handled, handledAt, readFailures, subscription };
 }
 
 test('subscribers following the log through a Postgres restart handle every event exactly once, in order', async () => {
@@ -88,19 +84,19 @@ test('subscribers following the log through a Postgres restart handle every even
     }
   })();
 
-  await until(() => appended.length >= 20, 20_000);
+  await waitFor(() => appended.length >= 20);
   await postgres.stop();
   await sleep(300);
   await postgres.start();
   await writer;
   const allCaughtUp = () => followers.every((follower) => follower.handled.length >= appended.length);
-  await until(allCaughtUp, 30_000);
+  await waitFor(allCaughtUp, { timeoutMs: 30_000, what: 'every follower to catch up' });
 
   const wakeStart = Date.now();
   await appendUntilAccepted(newEvent('AfterRestart'));
-  await until(() => followers[0]!.handled.length === appended.length, 5_000);
-  const wakeMs = Date.now() - wakeStart;
-  await until(allCaughtUp, 5_000);
+  await waitFor(() => followers[0]!.handled.length === appended.length);
+  const wakeMs = followers[0]!.handledAt.at(-1)! - wakeStart;
+  await waitFor(allCaughtUp);
 
   await listening.close();
   await polling.close();
@@ -110,5 +106,6 @@ test('subscribers following the log through a Postgres restart handle every even
     expect(follower.handled).toEqual(appended.map((event) => event.eventId));
     expect(new Set(follower.handled).size).toBe(61);
   }
+  // Its poll is 5 s away: a wake-up within 1 s is its LISTEN connection, back after the restart.
   expect(wakeMs).toBeLessThan(1_000);
 });

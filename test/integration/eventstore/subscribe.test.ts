@@ -8,6 +8,7 @@ import {
   type NewEvent,
 } from '../../../eventstore';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../../support/waitFor';
 import { logHead, newEvent, uniqueStream } from './support';
 
 let db: TestDatabase;
@@ -17,13 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+// Polling every 10 s, a wake-up under this bound can only be the NOTIFY (with room for a loaded machine).
+const WOKEN_BY_NOTIFY_MS = 1_000;
 
 describe('subscribe', () => {
   test('catches up from the start in ordered batches, then follows new appends live', async () => {
@@ -41,7 +37,7 @@ describe('subscribe', () => {
     });
     const after = [newEvent('New'), newEvent('New')];
     await store.append(uniqueStream(), 'no_stream', after);
-    await until(() => batches.flat().length >= 27);
+    await waitFor(() => batches.flat().length >= 27);
     await subscription.stop();
     await store.close();
     expect(batches.map((batch) => batch.length).slice(0, 2)).toEqual([10, 10]);
@@ -59,7 +55,7 @@ describe('subscribe', () => {
     const store = createEventStore(db.pool, { pollIntervalMs: 10_000 });
     const tail = await store.readAll({ after: LOG_START, limit: 10_000 });
     let handledAt = 0;
-    const _subscription = store.subscribe({
+    const subscription = store.subscribe({
       after:
         tail.length > 0
           ? { transactionId: tail.at(-1)!.transactionId, position: tail.at(-1)!.position }
@@ -68,29 +64,31 @@ describe('subscribe', () => {
         handledAt = Date.now();
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN is up, catch-up done
+    await waitFor(() => subscription.live, { what: 'LISTEN up and catch-up done' });
     const latencies: number[] = [];
     for (let round = 0; round < 5; round++) {
       handledAt = 0;
       const appendedAt = Date.now();
       await store.append(uniqueStream(), 'no_stream', [newEvent()]);
-      await until(() => handledAt > 0, 5_000);
+      await waitFor(() => handledAt > 0);
       latencies.push(handledAt - appendedAt);
     }
     await store.close();
-    expect(Math.max(...latencies)).toBeLessThan(200);
+    expect(Math.max(...latencies)).toBeLessThan(WOKEN_BY_NOTIFY_MS);
   });
 
   test("an append made inside the caller's own transaction wakes subscribers once notifyAppended is called", async () => {
     const store = createEventStore(db.pool, { pollIntervalMs: 10_000 });
     const handled: string[] = [];
-    store.subscribe({
+    let handledAt = 0;
+    const subscription = store.subscribe({
       after: await logHead(db.pool),
       handle: async (events) => {
         handled.push(...events.map((event) => event.eventId));
+        handledAt = Date.now();
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => subscription.live, { what: 'LISTEN up and catch-up done' });
     const event = newEvent('WithIdempotencyKey');
     const client = await db.pool.connect();
     try {
@@ -102,8 +100,8 @@ describe('subscribe', () => {
     }
     const committedAt = Date.now();
     store.notifyAppended();
-    await until(() => handled.length === 1, 5_000);
-    expect(Date.now() - committedAt).toBeLessThan(200);
+    await waitFor(() => handled.length === 1);
+    expect(handledAt - committedAt).toBeLessThan(WOKEN_BY_NOTIFY_MS);
     expect(handled).toEqual([event.eventId]);
     await store.close();
   });

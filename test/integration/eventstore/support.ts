@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   checkpointAfter,
   createEventStore,
@@ -12,6 +12,7 @@ import {
   type NewEvent,
 } from '../../../eventstore';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../../support/waitFor';
 
 /** An event store with the fresh database it stands on. */
 export interface TestEventStore extends EventStore {
@@ -68,12 +69,14 @@ export async function readLogEventually(
   count: number,
   limit = 1000,
 ): Promise<LoggedEvent[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const events = await readLog(store, after, limit);
-    if (events.length >= count || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return waitFor(
+    async () => {
+      const events = await readLog(store, after, limit);
+      expect(events.length, 'events readable so far').toBeGreaterThanOrEqual(count);
+      return events;
+    },
+    { timeoutMs: 10_000 },
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { loadCheckpoint } from '../../../notifications/checkpoints';
+import { waitFor } from '../../support/waitFor';
 import { useNotificationDesk } from './notificationDesk';
-import { countByKey, killNotifier, placeReadyOrder, waitFor } from './support';
+import { countByKey, killNotifier, placeReadyOrder } from './support';
 
 const { db, store, simulator, runNotifier } = useNotificationDesk();
 

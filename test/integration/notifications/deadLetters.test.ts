@@ -7,8 +7,9 @@ import { loadCheckpoint } from '../../../notifications/checkpoints';
 import { listDeadLetters } from '../../../notifications/deadLetters';
 import { createNotificationMetrics } from '../../../notifications/metrics';
 import { recipientFor } from '../../../notifications/provider';
+import { waitFor } from '../../support/waitFor';
 import { useNotificationDesk } from './notificationDesk';
-import { fastPolicy, placeReadyOrder, root, waitFor } from './support';
+import { fastPolicy, placeReadyOrder, root } from './support';
 
 const metrics = createNotificationMetrics();
 const { db, store, simulator } = useNotificationDesk({

@@ -1,7 +1,8 @@
 import { beforeAll, expect, test } from 'vitest';
 import { createNotificationMetrics } from '../../../notifications/metrics';
+import { waitFor } from '../../support/waitFor';
 import { useNotificationDesk } from './notificationDesk';
-import { fastPolicy, placeReadyOrder, waitFor } from './support';
+import { fastPolicy, placeReadyOrder } from './support';
 
 const { db, store, simulator, reactor } = useNotificationDesk({
   pollIntervalMs: 200,

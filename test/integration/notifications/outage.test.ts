@@ -3,11 +3,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { notifierConfig } from '../../../config/notifier';
 import { orderStreamId } from '../../../domain/events';
 import { createEventStore, type EventStore, migrateEventStore } from '../../../eventstore';
+import { loadCheckpoint } from '../../../notifications/checkpoints';
 import { createNotificationMetrics } from '../../../notifications/metrics';
 import { type RunningNotifier, startNotifier } from '../../../notifications/notifier';
 import { type ProviderSimulator, startProviderSimulator } from '../../../simulators/notificationProvider';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { abandonOrder, countByKey, fastPolicy, placeReadyOrder, refundOrder, waitFor } from './support';
+import { waitFor } from '../../support/waitFor';
+import { abandonOrder, countByKey, fastPolicy, placeReadyOrder, refundOrder } from './support';
 
 let db: TestDatabase;
 let store: EventStore;
@@ -59,15 +61,23 @@ test('after a provider outage during a burst, every ready order got exactly one 
   const refundedId = await refundOrder(store, burst[1]!.orderId, 450);
   const noOpRefundId = await refundOrder(store, burst[2]!.orderId, 0);
 
-  await sleep(OUTAGE_MS);
+  await sleep(OUTAGE_MS); // the outage's length: a scenario, not a wait for something to happen
+  await waitFor(async () => (await metric('brew_notifications_breaker_state')) === 2, {
+    what: 'an open breaker',
+  });
   const callsDuringOutage = simulator.calls().length;
   expect(simulator.deliveries()).toHaveLength(0);
-  expect(await metric('brew_notifications_breaker_state')).toBe(2);
   simulator.setFaults({ down: false });
 
   const expectedKeys = [...burst.map((order) => order.readyId), abandonedId, refundedId];
   await waitFor(() => simulator.deliveries().length >= expectedKeys.length, { what: 'the backlog to drain' });
-  await sleep(300); // anything extra would show up now
+  // Once the reactor's checkpoint is past every message-worthy event, no further send can come.
+  const { rows } = await db.pool.query(
+    `SELECT max(position)::int AS last FROM events WHERE type <> 'CustomerNotified'`,
+  );
+  await waitFor(async () => (await loadCheckpoint(db.pool, 'customer-notifier')).position >= rows[0].last, {
+    what: 'the reactor to pass the whole backlog',
+  });
 
   const deliveries = simulator.deliveries();
   const perKey = countByKey(deliveries.map((delivery) => delivery.idempotencyKey));

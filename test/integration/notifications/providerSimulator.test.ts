@@ -7,6 +7,7 @@ import {
   TransientProviderError,
 } from '../../../notifications/provider';
 import { type ProviderSimulator, startProviderSimulator } from '../../../simulators/notificationProvider';
+import { waitFor } from '../../support/waitFor';
 
 let simulator: ProviderSimulator;
 const message = (key: string, customer = 'Ana'): NotificationMessage => ({
@@ -49,7 +50,9 @@ test('down, failing and slow are transient; an invalid recipient is permanent', 
     code: 'invalid_recipient',
   });
   // The slow call was still delivered after the client gave up: the retry is a duplicate.
-  await new Promise((done) => setTimeout(done, 300));
+  await waitFor(() => simulator.deliveries().some((delivery) => delivery.idempotencyKey === 'k1'), {
+    what: 'the slow call to land',
+  });
   expect((await provider.send(message('k1'))).duplicate).toBe(true);
   expect(simulator.calls().every((call) => call.instance === 'me')).toBe(true);
 });

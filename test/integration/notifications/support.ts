@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderEvent } from '../../../domain/events';
 import { orderStreamId } from '../../../domain/events';
 import { money } from '../../../domain/money';
@@ -72,19 +71,6 @@ export async function refundOrder(store: EventStore, orderId: string, amount: nu
     },
   ]);
   return refunded!;
-}
-
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
 }
 
 export interface NotifierProcess {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
 import { baristaQueue, getBaristaQueue } from '../../../projections';
-import { type OrderSpec, sagaEvents, toNewEvent } from './sagaPaths';
+import { type OrderSpec, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, project, projectionsDatabase } from './support';
 
 let db: ProjectionsDatabase;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getOrderSummary } from '../../../projections';
-import { appendInterleaved, mixedOrders } from './sagaPaths';
+import { appendInterleaved, mixedOrders } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 const root = resolve(import.meta.dirname, '../../..');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
 import { dailySales, getDailySales } from '../../../projections';
-import { line, type OrderSpec, sagaEvents, toNewEvent } from './sagaPaths';
+import { line, type OrderSpec, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, project, projectionsDatabase } from './support';
 
 let db: ProjectionsDatabase;

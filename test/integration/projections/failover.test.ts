@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getDailySales, lockHolders, READ_MODELS, waitForPosition } from '../../../projections';
-import { appendInterleaved, mixedOrders, SAGA_PATHS } from './sagaPaths';
-import { eventually, type ProjectionsDatabase, projectionsDatabase } from './support';
+import { appendInterleaved, mixedOrders, SIMULATED_PATHS } from '../../../simulators/simulatedOrders';
+import { waitFor } from '../../support/waitFor';
+import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 const root = resolve(import.meta.dirname, '../../..');
 const NAMES = READ_MODELS.map((model) => model.name);
@@ -46,29 +47,32 @@ const standbyConnections = async (pid: number) =>
 
 test('of two projector processes only one is active; SIGKILL it and the other takes over from the checkpoint', async () => {
   const first = projectorProcess();
-  await eventually(async () => expect(await activePid()).toBe(first.pid), 30_000);
+  await waitFor(async () => expect(await activePid()).toBe(first.pid), { timeoutMs: 30_000 });
   const second = projectorProcess();
   // The second is up, connected and trying the locks, but stands by.
-  await eventually(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), 30_000);
-  const before = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'one'));
+  await waitFor(async () => expect(await standbyConnections(second.pid!)).toBe(NAMES.length), {
+    timeoutMs: 30_000,
+  });
+  const before = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 2, 'one'));
   for (const name of NAMES)
     expect(await waitForPosition(db.pool, name, Math.max(...before), 10_000)).toBe(true);
   expect(await activePid()).toBe(first.pid);
 
   first.kill('SIGKILL');
   const killedAt = Date.now();
-  await eventually(async () => expect(await activePid()).toBe(second.pid), 10_000);
-  expect(Date.now() - killedAt).toBeLessThan(5000);
+  await waitFor(async () => expect(await activePid()).toBe(second.pid), { timeoutMs: 30_000 });
+  // The README promises a takeover "within seconds"; the standby tries every 100 ms here.
+  expect(Date.now() - killedAt).toBeLessThan(10_000);
 
-  const after = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 2, 'two'));
+  const after = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 2, 'two'));
   for (const name of NAMES)
     expect(await waitForPosition(db.pool, name, Math.max(...after), 10_000)).toBe(true);
   const { rows } = await db.pool.query(
     'SELECT count(*)::int AS orders, sum(version)::int AS events FROM order_summary',
   );
-  expect(rows[0]).toEqual({ orders: SAGA_PATHS.length * 4, events: before.length + after.length });
+  expect(rows[0]).toEqual({ orders: SIMULATED_PATHS.length * 4, events: before.length + after.length });
   const placed = (await getDailySales(db.pool)).reduce((sum, day) => sum + day.orders.placed, 0);
-  expect(placed).toBe(SAGA_PATHS.length * 4);
+  expect(placed).toBe(SIMULATED_PATHS.length * 4);
 
   const exited = new Promise((done) => second.once('exit', done));
   second.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderStreamId } from '../../../domain/events';
 import { getOrderSummary, listOrders, orderSummary } from '../../../projections';
-import { line, type OrderSpec, sagaEvents, toNewEvent } from './sagaPaths';
+import { line, type OrderSpec, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, project, projectionsDatabase } from './support';
 
 let db: ProjectionsDatabase;

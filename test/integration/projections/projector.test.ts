@@ -17,8 +17,14 @@ import {
   startProjector,
   waitForPosition,
 } from '../../../projections';
-import { appendInterleaved, mixedOrders, SAGA_PATHS, toNewEvent } from './sagaPaths';
-import { eventually, type ProjectionsDatabase, projectionsDatabase } from './support';
+import {
+  appendInterleaved,
+  mixedOrders,
+  SIMULATED_PATHS,
+  toNewEvent,
+} from '../../../simulators/simulatedOrders';
+import { waitFor } from '../../support/waitFor';
+import { type ProjectionsDatabase, projectionsDatabase } from './support';
 
 let db: ProjectionsDatabase;
 let projector: Projector | undefined;
@@ -47,10 +53,10 @@ describe('projector', () => {
     projector = await startProjector({ pool: db.pool, pollIntervalMs: 100 });
     const positions = await appendInterleaved(db.store, mixedOrders(18, 'live'));
     const last = Math.max(...positions);
-    expect(await waitForPosition(db.pool, 'orderSummary', last, 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'orderSummary', last, 20_000)).toBe(true);
     expect(await getOrderSummary(db.pool, 'live-0')).toMatchObject({ status: 'COMPLETED' });
     expect(await waitForPosition(db.pool, 'notAProjection', last, 100)).toBe(false);
-    const status = await eventually(async () => {
+    const status = await waitFor(async () => {
       const rows = await getProjectionStatus(db.pool);
       expect(rows.map((row) => [row.name, row.state, row.lag])).toEqual([
         ['baristaQueue', 'active', 0],
@@ -64,7 +70,7 @@ describe('projector', () => {
 
   test('a crash between handling and commit re-delivers the batch, and it still counts once', async () => {
     const deliveries: number[] = [];
-    const orders = mixedOrders(SAGA_PATHS.length * 2, 'crash');
+    const orders = mixedOrders(SIMULATED_PATHS.length * 2, 'crash');
     const completed = orders.filter((order) => order.path === 'completed').length;
     projector = await startProjector({
       pool: db.pool,
@@ -78,10 +84,11 @@ describe('projector', () => {
         if (deliveries.length === 1) await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
       },
     });
-    await appendInterleaved(db.store, orders);
-    await eventually(async () => expect(await totals()).toMatchObject({ placed: orders.length, completed }));
+    const positions = await appendInterleaved(db.store, orders);
+    await waitFor(async () => expect(await totals()).toMatchObject({ placed: orders.length, completed }));
     expect(deliveries[1]).toBe(deliveries[0]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the whole log is projected, nothing more can be counted.
+    expect(await waitForPosition(db.pool, 'dailySales', Math.max(...positions), 20_000)).toBe(true);
     expect(await totals()).toMatchObject({ placed: orders.length, completed });
   });
 
@@ -109,10 +116,10 @@ describe('projector', () => {
     ).positions;
     const after = await appendInterleaved(db.store, mixedOrders(3, 'after'));
     // The others carry on past it...
-    expect(await waitForPosition(db.pool, 'dailySales', Math.max(...after), 5000)).toBe(true);
-    expect(await waitForPosition(db.pool, 'baristaQueue', Math.max(...after), 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'dailySales', Math.max(...after), 20_000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'baristaQueue', Math.max(...after), 20_000)).toBe(true);
     // ...the order summary stops just before it, says why, and never skips it.
-    const failed = await eventually(async () => {
+    const failed = await waitFor(async () => {
       const row = (await getProjectionStatus(db.pool)).find((r) => r.name === 'orderSummary')!;
       expect(row.state).toBe('failed');
       return row;
@@ -130,7 +137,7 @@ describe('projector', () => {
     expect(await getOrderSummary(db.pool, 'after-0')).toBeNull();
     // A retry (after a fix that did not happen) fails again at the same event: no silent loop, no skip.
     await resetCheckpoint(db.pool, 'orderSummary');
-    await eventually(async () => {
+    await waitFor(async () => {
       const row = await readCheckpoint(db.pool, 'orderSummary');
       expect([row.status, row.failedAt?.position, errors.length]).toEqual(['failed', poison, 2]);
     });
@@ -149,7 +156,7 @@ describe('projector', () => {
         pollIntervalMs: 50,
       });
       const positions = await appendInterleaved(db.store, [{ orderId: 'heard', path: 'queued' }]);
-      await eventually(async () =>
+      await waitFor(async () =>
         expect(heard.map(parseOrderChanged).at(-1)).toEqual({
           orderId: 'heard',
           position: Math.max(...positions),
@@ -167,7 +174,7 @@ describe('projector', () => {
       batchSize: 1,
     });
     const positions = await appendInterleaved(db.store, mixedOrders(9, 'single'));
-    expect(await waitForPosition(db.pool, 'orderSummary', Math.max(...positions), 5000)).toBe(true);
+    expect(await waitForPosition(db.pool, 'orderSummary', Math.max(...positions), 20_000)).toBe(true);
     const { rows } = await db.pool.query(
       'SELECT count(*)::int AS n, sum(version)::int AS events FROM order_summary',
     );

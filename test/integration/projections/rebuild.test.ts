@@ -8,7 +8,7 @@ import {
   startProjector,
   waitForPosition,
 } from '../../../projections';
-import { appendInterleaved, mixedOrders, SAGA_PATHS } from './sagaPaths';
+import { appendInterleaved, mixedOrders, SIMULATED_PATHS } from '../../../simulators/simulatedOrders';
 import { type ProjectionsDatabase, projectionsDatabase, tableRows } from './support';
 
 let db: ProjectionsDatabase;
@@ -38,7 +38,7 @@ const caughtUp = async (positions: number[]) => {
 };
 
 test('a rebuild of every saga path equals the incrementally built tables, row for row, while the API reads on', async () => {
-  const positions = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 6, 'mix'));
+  const positions = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 6, 'mix'));
   await caughtUp(positions);
   const incremental = await snapshot();
   const indexesBefore = await indexes();
@@ -69,10 +69,13 @@ test('a rebuild of every saga path equals the incrementally built tables, row fo
 });
 
 test('events appended during a rebuild are neither lost nor doubled across the swap', async () => {
-  const first = await appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 3, 'early'));
+  const first = await appendInterleaved(db.store, mixedOrders(SIMULATED_PATHS.length * 3, 'early'));
   const [rebuilt, during] = await Promise.all([
     rebuildReadModels(db.pool, READ_MODELS, { batchSize: 25 }),
-    appendInterleaved(db.store, mixedOrders(SAGA_PATHS.length * 3, 'late', new Date('2026-11-22T08:00:00Z'))),
+    appendInterleaved(
+      db.store,
+      mixedOrders(SIMULATED_PATHS.length * 3, 'late', new Date('2026-11-22T08:00:00Z')),
+    ),
   ]);
   // The replay stops where the readable log ends (open transactions anywhere hold it back); the live projector does the rest.
   expect(rebuilt.events).toBeGreaterThan(0);
@@ -85,5 +88,5 @@ test('events appended during a rebuild are neither lost nor doubled across the s
   const { rows } = await db.pool.query(
     'SELECT count(*)::int AS orders, sum(version)::int AS events FROM order_summary',
   );
-  expect(rows[0]).toEqual({ orders: SAGA_PATHS.length * 6, events: first.length + during.length });
+  expect(rows[0]).toEqual({ orders: SIMULATED_PATHS.length * 6, events: first.length + during.length });
 });

@@ -13,7 +13,8 @@ import {
   startProjector,
   waitForPosition,
 } from '../../../projections';
-import { mixedOrders, SAGA_PATHS, sagaEvents, toNewEvent } from './sagaPaths';
+import { mixedOrders, SIMULATED_PATHS, sagaEvents, toNewEvent } from '../../../simulators/simulatedOrders';
+import { waitFor } from '../../support/waitFor';
 
 // This test restarts Postgres, so it brings its own: the shared one stays up for everyone else.
 let postgres: EmbeddedPostgresHandle;
@@ -38,6 +39,7 @@ afterAll(async () => {
 });
 
 let appendedSoFar = 0;
+// Pacing only (retries, the writer's rhythm, the outage's length), never to let a fact happen.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Appends every order's events in turn, retrying through outages: event ids make a retry a no-op. */
@@ -63,9 +65,9 @@ async function appendThroughOutages(orders: ReturnType<typeof mixedOrders>): Pro
 }
 
 test('a Postgres restart while following live loses nothing and doubles nothing', async () => {
-  const orders = mixedOrders(SAGA_PATHS.length * 4, 'restart');
+  const orders = mixedOrders(SIMULATED_PATHS.length * 4, 'restart');
   const writing = appendThroughOutages(orders);
-  while (appendedSoFar < 20) await sleep(20);
+  await waitFor(() => appendedSoFar >= 20, { what: 'load under way before the outage' });
   await postgres.stop();
   const appendedBeforeRestart = appendedSoFar;
   await sleep(1000);

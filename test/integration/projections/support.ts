@@ -3,6 +3,7 @@ import { createEventStore, type EventStore, migrateEventStore, readAll } from '.
 import { migrateProjections } from '../../../projections';
 import type { Projection } from '../../../projections/types';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../../support/waitFor';
 
 export interface ProjectionsDatabase extends TestDatabase {
   store: EventStore;
@@ -34,7 +35,7 @@ export async function project(
   projection: Projection,
   { oneByOne = false }: { oneByOne?: boolean } = {},
 ): Promise<void> {
-  const events = await eventually(async () => {
+  const events = await waitFor(async () => {
     // Gap-safe reads lag behind any transaction still open on the server (other test files' too).
     const [read, { rows }] = await Promise.all([
       readAll(pool, { limit: 10_000 }),
@@ -61,17 +62,4 @@ export async function project(
 export async function tableRows(pool: pg.Pool, table: string): Promise<unknown[]> {
   const { rows } = await pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY to_jsonb(t)::text`);
   return rows.map((row) => row.row);
-}
-
-/** Polls until `check` passes or the time is up (then throws its last failure). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }

@@ -5,7 +5,7 @@ import {
   orderSagaStatus,
   startOrderSaga,
 } from '../../../workflows/client';
-import { waitFor } from '../../workflows/sagaHarness';
+import { waitFor } from '../../support/waitFor';
 import { startBaristaProcess } from './baristaProcess';
 import { devServerSaga } from './devServerSaga';
 
@@ -35,10 +35,9 @@ test('orders flow through two competing baristas, and are found by status and cu
 
   await Promise.all(
     placedOrders.map(async (order) => {
-      await waitFor(
-        async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY',
-        30_000,
-      );
+      await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', {
+        timeoutMs: 30_000,
+      });
       const completed = await confirmPickUp(shop.client, order.orderId);
       expect(completed.status).toBe('COMPLETED');
     }),
@@ -73,7 +72,7 @@ test('orders flow through two competing baristas, and are found by status and cu
     let found = 0;
     for await (const _ of shop.client.workflow.list({ query })) found += 1;
     return found === 6;
-  }, 20_000);
+  });
 
   orders.shutdown();
   await running;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createCoffeeMachineSimulator } from '../../../simulators';
+import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
-import { COMPLETED_ORDER_EVENTS } from '../../support/orderPaths';
-import { waitFor } from '../../workflows/sagaHarness';
+import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
 let shop: Awaited<ReturnType<typeof devServerSaga>>;
@@ -32,11 +32,15 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
   const order = shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_flaky' });
   const first = await startOrdersWorker();
   const { handle } = await startOrderSaga(shop.client, order, { taskQueue: shop.ordersQueue });
-  await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).step === 'brewing', 30_000);
+  await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).step === 'brewing', {
+    timeoutMs: 30_000,
+  });
   await stop(first);
 
   const second = await startOrdersWorker();
-  await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', 30_000);
+  await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', {
+    timeoutMs: 30_000,
+  });
   await stop(second);
 
   const third = await startOrdersWorker();
@@ -48,7 +52,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
 
   expect(outcome).toMatchObject({ status: 'COMPLETED', events: 6 });
   const events = await shop.store.readStream(`order-${order.orderId}`);
-  expect(events.map((event) => event.type)).toEqual(COMPLETED_ORDER_EVENTS);
+  expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.happy.events);
   expect(new Set(events.map((event) => event.eventId)).size).toBe(6);
   const charges = (await shop.ledger.entries(order.orderId)).filter((entry) => entry.kind === 'charge');
   expect(charges).toHaveLength(1);

@@ -7,6 +7,7 @@ import {
   type ProviderAck,
   TransientProviderError,
 } from '../../../notifications/provider';
+import { waitFor } from '../../support/waitFor';
 
 const message: NotificationMessage = {
   idempotencyKey: 'e1',
@@ -85,7 +86,8 @@ test('stopping ends a delivery that is waiting on an open breaker', async () => 
     { ...policy, halfOpenAfterMs: 60_000 },
     createNotificationMetrics(),
   ).deliver(message, stop.signal);
-  setTimeout(() => stop.abort(new Error('stopping')), 50);
+  await waitFor(() => provider.calls.length === 3, { what: 'the breaker to open' });
+  stop.abort(new Error('stopping'));
   await expect(delivering).rejects.toThrow('stopping');
   expect(provider.calls).toHaveLength(3);
 });

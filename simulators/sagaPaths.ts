@@ -1,0 +1,110 @@
+import type { OrderEvent } from '../domain/events';
+import type { OrderStatus } from '../domain/status';
+
+type EventType = OrderEvent['type'];
+
+/** What the customer does after the 202. */
+export type Script =
+  /** Nothing: the saga ends on its own (rejected, failed, abandoned). */
+  | 'none'
+  /** Waits for READY, picks up. */
+  | 'pickUp'
+  /** Waits for BREWING, cancels (202). */
+  | 'cancelWhileBrewing'
+  /** Waits for READY, cancels (409), picks up. */
+  | 'cancelTooLate';
+
+/** One way an order's saga can go, as the API reaches it, and what it must leave behind. */
+export interface SagaPath {
+  /** The payment simulator's switch. */
+  token: string;
+  /** The coffee machine simulator's switch, and a drink where the path needs one. */
+  line: { drink?: string; machine?: 'jam' | 'broken' | 'slow' };
+  script: Script;
+  /** The saga's terminal status. */
+  expected: OrderStatus;
+  /** The facts the saga appends, in order (the notifier may add `CustomerNotified` in between). */
+  events: readonly EventType[];
+  /** The gateway took money (exactly once). */
+  charged: boolean;
+  /** The money went back (exactly once). */
+  refunded: boolean;
+}
+
+/** Placed, paid, brewed, picked up and completed. */
+export const COMPLETED_EVENTS = [
+  'OrderPlaced',
+  'PaymentCharged',
+  'BrewingStarted',
+  'OrderReady',
+  'OrderPickedUp',
+  'OrderCompleted',
+] as const satisfies readonly EventType[];
+
+/** Brewing undone: the drinks written off, then the charge refunded, then the end. */
+const undoneWhileBrewing = (end: 'OrderFailed' | 'OrderCancelled') =>
+  ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'DrinkDiscarded', 'PaymentRefunded', end] as const;
+
+const completed = {
+  expected: 'COMPLETED',
+  events: COMPLETED_EVENTS,
+  charged: true,
+  refunded: false,
+} as const;
+const visa = { token: 'tok_visa_4242', line: {} } as const;
+
+/** Every saga path the API can reach, shared by the tests, the chaos harness and the benchmarks. */
+export const SAGA_PATHS = {
+  happy: { ...visa, script: 'pickUp', ...completed },
+  declinedCard: {
+    token: 'tok_declined',
+    line: {},
+    script: 'none',
+    expected: 'REJECTED',
+    events: ['OrderPlaced', 'PaymentDeclined', 'OrderRejected'],
+    charged: false,
+    refunded: false,
+  },
+  flakyCard: { token: 'tok_flaky', line: {}, script: 'pickUp', ...completed },
+  slowCard: { token: 'tok_slow', line: {}, script: 'pickUp', ...completed },
+  machineJam: { token: 'tok_visa_4242', line: { machine: 'jam' }, script: 'pickUp', ...completed },
+  machineBroken: {
+    token: 'tok_visa_4242',
+    line: { machine: 'broken' },
+    script: 'none',
+    expected: 'FAILED',
+    events: undoneWhileBrewing('OrderFailed'),
+    charged: true,
+    refunded: true,
+  },
+  // A slow machine making tea: long enough to cancel while it brews.
+  cancelWhileBrewing: {
+    token: 'tok_visa_4242',
+    line: { drink: 'tea', machine: 'slow' },
+    script: 'cancelWhileBrewing',
+    expected: 'CANCELLED',
+    events: undoneWhileBrewing('OrderCancelled'),
+    charged: true,
+    refunded: true,
+  },
+  cancelTooLate: { ...visa, script: 'cancelTooLate', ...completed },
+  // Reached by the pickup window running out (tests shorten it).
+  abandoned: {
+    ...visa,
+    script: 'none',
+    expected: 'ABANDONED',
+    events: [
+      'OrderPlaced',
+      'PaymentCharged',
+      'BrewingStarted',
+      'OrderReady',
+      'DrinkDiscarded',
+      'OrderAbandoned',
+    ],
+    charged: true,
+    refunded: false,
+  },
+} as const satisfies Record<string, SagaPath>;
+
+export type PathName = keyof typeof SAGA_PATHS;
+export const PATH_NAMES = Object.keys(SAGA_PATHS) as PathName[];
