@@ -1,4 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { expect, test } from 'vitest';
 import { type AppendOrderEventsResult, createAppendActivities, eventIdFor } from '../../../activities';
 import type { OrderEvent } from '../../../domain';
@@ -23,8 +24,9 @@ const placed: OrderEvent = {
     pickupWindowSeconds: 1800,
   },
 };
-const attempt = (n: number, runId = 'run-1') =>
-  new MockActivityEnvironment({ attempt: n, workflowExecution: { workflowId, runId } });
+// `logger`: the conflict below is provoked on purpose; its "Activity failed" warning is noise.
+const attempt = (n: number, runId = 'run-1', logger?: DefaultLogger) =>
+  new MockActivityEnvironment({ attempt: n, workflowExecution: { workflowId, runId } }, { logger });
 
 test('a retried append writes nothing twice and returns the original positions and ids', async () => {
   const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
@@ -72,7 +74,7 @@ test('the same event id with other data is still an error', async () => {
   const other = ready('2026-11-25T08:05:00.000Z');
   (other.data as { pickupDeadline: string }).pickupDeadline = '2026-11-25T09:00:00.000Z';
   await expect(
-    attempt(1).run(appendOrderEvents, {
+    attempt(1, 'run-1', new DefaultLogger('ERROR')).run(appendOrderEvents, {
       streamId: workflowId,
       expectedVersion: 1,
       causationId: null,
