@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { OrderLine } from '../domain';
+import type { OrderLine, WriteOffReason } from '../domain';
 import { MACHINE_FAILURES } from '../workflows/contract';
 import { type CoffeeMachine, MachineBrokenError, MachineJammedError } from './coffeeMachine';
 
@@ -12,12 +12,14 @@ export interface BrewDrinksInput {
 export interface BrewDrinksResult {
   drinks: number;
   attempt: number;
+  /** The machine runs that made them (batched brewing only), in the order's line order. */
+  batchIds?: string[];
 }
 
 export interface DiscardDrinksInput {
   orderId: string;
   drinks: number;
-  reason: 'brew_failed' | 'cancelled' | 'not_picked_up';
+  reason: WriteOffReason;
   /** `${workflowId}/discard` */
   idempotencyKey: string;
 }

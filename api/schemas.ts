@@ -170,6 +170,31 @@ export const CancelRequest = z
   .strictObject({ reason: z.string().min(1).max(200).optional() })
   .openapi('CancelRequest');
 
+export const RejectRequest = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(200).openapi({ example: 'asked for oat milk, got dairy' }),
+    by: z.enum(['customer', 'barista']).optional().openapi({ description: 'who sent it back (customer)' }),
+  })
+  .openapi('RejectRequest');
+
+export const RejectAccepted = z
+  .object({
+    orderId: z.string(),
+    status: OrderStatus.openapi({
+      description: 'BREWING: being remade; FAILED: past the limit, money returned',
+    }),
+    rejection: z.number().int().openapi({ description: '1 for the first drink sent back' }),
+    remake: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'which remake this starts; null past the limit' }),
+    maxRemakes: z.number().int(),
+    position: z.number().int().openapi({ description: 'log position of DrinkRejected' }),
+    links: OrderLinks,
+  })
+  .openapi('RejectAccepted');
+
 export const CommandAccepted = z
   .object({
     orderId: z.string(),

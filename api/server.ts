@@ -55,6 +55,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     client,
     ...(pickupWindowSeconds ? { pickupWindowSeconds } : {}),
     taskQueue: config.taskQueue,
+    maxRemakes: config.maxRemakes,
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
   });

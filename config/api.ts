@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDERS_TASK_QUEUE } from '../workflows/contract';
+import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
@@ -26,6 +26,8 @@ export const apiConfigSchema = z
     API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
     ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
+    /** How many times a drink sent back is made again before the order fails and is refunded. */
+    ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
   })
   .transform((e) => ({
     host: e.HOST,
@@ -43,6 +45,7 @@ export const apiConfigSchema = z
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
+    maxRemakes: e.ORDER_MAX_REMAKES,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

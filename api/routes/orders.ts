@@ -18,6 +18,8 @@ import {
   OrderIdParams,
   OrderPage,
   PlaceOrderRequest,
+  RejectAccepted,
+  RejectRequest,
   SagaView,
 } from '../schemas';
 import { parseRequestPart } from '../validation';
@@ -275,6 +277,36 @@ export function orderRoutes({ router, registry, ports, config, metrics }: RouteC
         commands.pickUpOrder(params.id, String(res.locals.requestId)),
       );
       return { status: 200, body: { orderId: params.id, ...outcome, links: orderLinks(params.id) } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/orders/{id}/reject',
+      operationId: 'rejectDrink',
+      summary: 'Send the ready drinks back: written off and made again, at most the remake limit',
+      tags,
+      params: OrderIdParams,
+      body: RejectRequest,
+      responses: {
+        202: jsonResponse(
+          RejectAccepted,
+          'sent back: remade, or past the limit the order fails and is refunded',
+        ),
+        400: problemResponse('no reason given'),
+        404: problemResponse('no such order'),
+        409: problemResponse('the drinks are not READY on the counter'),
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      tagOrder(params.id);
+      const outcome = await countCommand('reject', () =>
+        commands.rejectDrink(params.id, body, String(res.locals.requestId)),
+      );
+      return { status: 202, body: { orderId: params.id, ...outcome, links: orderLinks(params.id) } };
     },
   );
 

@@ -19,6 +19,11 @@ export interface OrderSummary {
   /** Why it was rejected, failed or cancelled. */
   reason: string | null;
   pickupDeadline: string | null;
+  /** Drinks sent back so far, and brews made again for them. */
+  rejections: number;
+  remakes: number;
+  /** The machine runs (batches) that made the drinks now on the counter: the name on the cup. */
+  batchIds: string[];
   /** When each step happened (ISO instants), null until it has. */
   timestamps: Record<OrderStep, string | null>;
   /** Global log position of the last event folded into this row. */
@@ -70,6 +75,9 @@ const COLUMNS: Columns = {
   last_position: 'bigint',
   version: 'integer',
   updated_at: 'timestamptz',
+  rejections: 'integer',
+  remakes: 'integer',
+  batch_ids: 'jsonb',
 };
 type Row = Record<string, unknown> & { order_id: string; refunded_amount: number; last_position: number };
 
@@ -112,6 +120,9 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
       last_position: logged.position,
       version: logged.streamVersion,
       updated_at: at,
+      rejections: 0,
+      remakes: 0,
+      batch_ids: [],
     };
   }
   if (!row) throw new Error(`${event.type} for order ${orderId}, which was never placed`);
@@ -134,11 +145,16 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
     case 'BrewingStarted':
       row.status = 'BREWING';
       row.brewing_started_at = at;
+      if (event.data.remake) row.remakes = event.data.remake;
       break;
     case 'OrderReady':
       row.status = 'READY';
       row.ready_at = at;
       row.pickup_deadline = event.data.pickupDeadline;
+      row.batch_ids = event.data.batchIds ?? [];
+      break;
+    case 'DrinkRejected':
+      row.rejections = event.data.rejection;
       break;
     case 'OrderPickedUp':
       row.status = 'PICKED_UP';
@@ -224,6 +240,9 @@ function toSummary(row: Record<string, unknown>): OrderSummary {
     notified: row.notified as boolean,
     reason: row.reason as string | null,
     pickupDeadline: iso(row.pickup_deadline as Date | null),
+    rejections: Number(row.rejections ?? 0),
+    remakes: Number(row.remakes ?? 0),
+    batchIds: (row.batch_ids as string[] | null) ?? [],
     timestamps: Object.fromEntries(
       Object.entries(STEPS).map(([step, column]) => [step, iso(row[column] as Date | null)]),
     ) as OrderSummary['timestamps'],

@@ -89,6 +89,13 @@ export function createFakeShop() {
         record(orderId, 'OrderCompleted', 'COMPLETED');
         return { status: 'COMPLETED' };
       },
+      async rejectDrink(orderId) {
+        const order = orders.get(orderId);
+        if (!order) throw new OrderNotFound(orderId);
+        if (order.status !== 'READY') throw new CommandRefused('not READY', orderId, order.status);
+        const position = record(orderId, 'DrinkRejected', 'READY');
+        return { status: 'BREWING', rejection: 1, remake: 1, maxRemakes: 2, position };
+      },
       async sagaState(orderId) {
         const order = orders.get(orderId);
         if (!order) throw new OrderNotFound(orderId);
