@@ -9,7 +9,11 @@ export type Script =
   /** Waits for BREWING, cancels (202). */
   | 'cancelWhileBrewing'
   /** Waits for READY, cancels (409), picks up. */
-  | 'cancelTooLate';
+  | 'cancelTooLate'
+  /** Waits for READY, sends the drinks back (202), waits for the remake to be READY, picks up. */
+  | 'rejectOnce'
+  /** Sends the drinks back each time they are READY, one time more than the remakes allowed. */
+  | 'rejectBeyondLimit';
 
 export interface SagaPath {
   expected: OrderStatus;
@@ -86,6 +90,22 @@ export const SAGA_PATHS = {
     charged: true,
     refunded: false,
     script: 'cancelTooLate',
+    token: 'tok_visa_4242',
+    line: {},
+  },
+  rejectedOnceThenPickedUp: {
+    expected: 'COMPLETED',
+    charged: true,
+    refunded: false,
+    script: 'rejectOnce',
+    token: 'tok_visa_4242',
+    line: {},
+  },
+  rejectedBeyondLimit: {
+    expected: 'FAILED',
+    charged: true,
+    refunded: true,
+    script: 'rejectBeyondLimit',
     token: 'tok_visa_4242',
     line: {},
   },

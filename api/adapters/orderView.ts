@@ -24,6 +24,9 @@ export function viewOfState(state: OrderState, last: RecordedEvent): OrderView |
     pickupDeadline: state.pickupDeadline,
     refund: state.refund,
     timestamps: state.timestamps,
+    rejections: state.rejections,
+    remakes: state.remakes,
+    batchIds: state.batchIds,
     position: last.position,
     version: last.streamVersion,
   };
