@@ -20,8 +20,13 @@ export interface AppendOrderEventsInput {
   expectedVersion: number;
   /** Id of the saga's previous event; null for the first. */
   causationId: string | null;
-  /** Each event type occurs at most once per saga, so the type names its step. */
+  /** Each event type occurs at most once per saga (or per `round`), so the type names its step. */
   events: OrderEvent[];
+  /**
+   * Facts that repeat (a drink sent back is written off and brewed again) are told apart by their
+   * round, e.g. `remake-1`; absent for the first time round, so earlier sagas keep their ids.
+   */
+  round?: string;
 }
 
 export interface AppendOrderEventsResult {
@@ -38,7 +43,8 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
       const { workflowExecution, attempt } = Context.current().info;
       if (!workflowExecution) throw new Error('appendOrderEvents runs only inside an order saga');
       const { workflowId, runId } = workflowExecution;
-      const eventIds = input.events.map((event) => eventIdFor(workflowId, event.type));
+      const step = (type: string) => (input.round ? `${input.round}/${type}` : type);
+      const eventIds = input.events.map((event) => eventIdFor(workflowId, step(event.type)));
       const events = input.events.map(
         (event, index): NewEvent => ({
           eventId: eventIds[index]!,

@@ -8,6 +8,21 @@ export interface CoffeeMachine {
   discard(request: DiscardRequest): Promise<{ drinks: number; reference: string }>;
 }
 
+/** A machine that makes several cups of one drink and size in one run, faster than one by one. */
+export interface BatchingCoffeeMachine extends CoffeeMachine {
+  /** Makes the batch's cups; `progress(made, of)` reports liveness; stops when `signal` aborts. */
+  brewBatch(batch: BatchRun, control: BrewControl): Promise<void>;
+}
+
+/** One machine run: cups of one drink and size for several orders (the name on each cup). */
+export interface BatchRun {
+  batchId: string;
+  drink: string;
+  size: string;
+  cups: number;
+  orderIds: string[];
+}
+
 export interface BrewRequest {
   idempotencyKey: string;
   orderId: string;

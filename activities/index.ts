@@ -5,6 +5,7 @@ import { createPaymentActivities } from './payments';
 
 export * from './appendOrderEvents';
 export * from './barista';
+export * from './brewBatches';
 export * from './coffeeMachine';
 export * from './eventIds';
 export * from './paymentGateway';

@@ -21,6 +21,20 @@ export interface CancelOutcome {
   position?: number;
 }
 
+export interface DrinkRejection {
+  reason: string;
+  by?: 'customer' | 'barista';
+}
+
+export interface RejectOutcome {
+  /** What happens next: BREWING (remade) or FAILED (past the limit: money returned). */
+  status: OrderStatus;
+  rejection: number;
+  remake: number | null;
+  maxRemakes: number;
+  position: number;
+}
+
 export interface SagaState {
   workflowId: string;
   runId?: string;
@@ -41,6 +55,11 @@ export interface OrderCommands {
   cancelOrder(orderId: string, reason: string, correlationId: string): Promise<CancelOutcome>;
   /** Throws OrderNotFound, or CommandRefused (409) unless the order awaits pickup. */
   pickUpOrder(orderId: string, correlationId: string): Promise<{ status: OrderStatus }>;
+  /**
+   * Sends the ready drinks back to be made again (at most the order's remakes; past that it fails and
+   * the money returns). Throws OrderNotFound, or CommandRefused (409) unless the order is READY.
+   */
+  rejectDrink(orderId: string, rejection: DrinkRejection, correlationId: string): Promise<RejectOutcome>;
   /** Throws OrderNotFound. */
   sagaState(orderId: string): Promise<SagaState>;
 }

@@ -120,6 +120,11 @@ export const Order = z
       .openapi({ description: 'why it was declined, rejected, failed or cancelled' }),
     pickupDeadline: z.string().nullable(),
     notified: z.boolean().openapi({ description: 'the customer was told (ready, abandoned, refunded)' }),
+    rejections: z.number().int().openapi({ description: 'how many times the drinks were sent back' }),
+    remakes: z.number().int().openapi({ description: 'how many times they were made again' }),
+    batchIds: z
+      .array(z.string())
+      .openapi({ description: 'the machine runs (batches) that made the drinks now on the counter' }),
     timestamps: OrderTimestamps,
     position: z.number().int().openapi({ description: 'last log position folded into this order' }),
     version: z.number().int().openapi({ description: "the order stream's version at that position" }),
@@ -191,6 +196,31 @@ export const SagaView = z
 export const CancelRequest = z
   .strictObject({ reason: z.string().min(1).max(200).optional() })
   .openapi('CancelRequest');
+
+export const RejectRequest = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(200).openapi({ example: 'asked for oat milk, got dairy' }),
+    by: z.enum(['customer', 'barista']).optional().openapi({ description: 'who sent it back (customer)' }),
+  })
+  .openapi('RejectRequest');
+
+export const RejectAccepted = z
+  .object({
+    orderId: z.string(),
+    status: OrderStatus.openapi({
+      description: 'BREWING: being remade; FAILED: past the limit, money returned',
+    }),
+    rejection: z.number().int().openapi({ description: '1 for the first drink sent back' }),
+    remake: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'which remake this starts; null past the limit' }),
+    maxRemakes: z.number().int(),
+    position: z.number().int().openapi({ description: 'log position of DrinkRejected' }),
+    links: OrderLinks,
+  })
+  .openapi('RejectAccepted');
 
 export const CommandAccepted = z
   .object({

@@ -54,6 +54,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const commands = temporalOrderCommands({
     client,
     taskQueue: config.taskQueue,
+    maxRemakes: config.maxRemakes,
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
   });

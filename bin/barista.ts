@@ -6,6 +6,9 @@ import { startBarista } from '../workers/baristaWorker';
 
 const config = configOrExit('barista', loadBaristaConfig);
 const barista = await startBarista(config);
-console.log(`barista polling ${config.taskQueue} on ${config.temporalAddress}`);
+const batching = config.batching
+  ? `batches of up to ${config.batching.maxCups} cups within ${config.batching.windowMs} ms`
+  : 'one order at a time';
+console.log(`barista polling ${config.taskQueue} on ${config.temporalAddress} (${batching})`);
 stopOnSignal('barista', barista.stop);
 await barista.finished;

@@ -154,12 +154,15 @@ export async function checkInvariants(
     pool,
     'SELECT count(*) AS n FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1) d',
   );
-  // Every fact happens at most once per order; a customer is told each kind of news once.
+  // Every fact happens at most once per order and brew (a remake brews again); a customer is told
+  // each kind of news once per brew.
   const duplicateFacts = await count(
     pool,
     `SELECT count(*) AS n FROM (
-       SELECT stream_id, type, CASE WHEN type = 'CustomerNotified' THEN data->>'message' END AS kind
-       FROM events GROUP BY 1, 2, 3 HAVING count(*) > 1) d`,
+       SELECT stream_id, type, CASE WHEN type = 'CustomerNotified' THEN data->>'message' END AS kind,
+              (SELECT count(*) FROM events brew WHERE brew.stream_id = e.stream_id
+                 AND brew.type = 'BrewingStarted' AND brew.position <= e.position) AS round
+       FROM events e GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d`,
   );
   const nonContiguousStreams = await count(
     pool,
@@ -181,7 +184,7 @@ export async function checkInvariants(
       readyMessages.set(delivery.orderId, (readyMessages.get(delivery.orderId) ?? 0) + 1);
   let readyNotificationMismatches = 0;
   for (const id of readyOrders)
-    if (readyMessages.get(id) !== 1) {
+    if (readyMessages.get(id) !== historyOf.get(id)!.filter((type) => type === 'OrderReady').length) {
       readyNotificationMismatches += 1;
       note(`order ${id} got ${readyMessages.get(id) ?? 0} "ready" messages`);
     }

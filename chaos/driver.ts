@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
+import { DEFAULT_MAX_REMAKES } from '../workflows/contract';
 import type { ChaosHttp } from './http';
 import { assignPaths, orderBody } from './paths';
 import type { Random } from './random';
@@ -79,15 +80,18 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     record.notes.push(`no 202 within ${options.patienceMs} ms (${record.postAttempts} tries)`);
   }
 
-  /** Polls the read model until the order shows one of `wanted`; false when it went elsewhere for good. */
-  async function waitFor(record: OrderRecord, wanted: string[]): Promise<string | null> {
+  /**
+   * Polls the read model until the order shows one of `wanted` (after `remakes` remakes); null when it
+   * went elsewhere for good.
+   */
+  async function waitFor(record: OrderRecord, wanted: string[], remakes = 0): Promise<string | null> {
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
     while (Date.now() < deadline) {
       const outcome = await http.call('GET', `/orders/${record.orderId}`);
       if (outcome.kind === 'answer' && outcome.status === 200) {
         last = String(outcome.body?.status);
-        if (wanted.includes(last)) return last;
+        if (wanted.includes(last) && Number(outcome.body?.remakes ?? 0) >= remakes) return last;
         if (TERMINAL.has(last)) {
           record.notes.push(`waited for ${wanted.join('/')} but it ended ${last}`);
           return null;
@@ -100,10 +104,18 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   }
 
   /** Sends a command until it gets an answer that is not an outage; returns its status. */
-  async function command(record: OrderRecord, action: 'pickup' | 'cancel'): Promise<number | null> {
+  async function command(
+    record: OrderRecord,
+    action: 'pickup' | 'cancel' | 'reject',
+  ): Promise<number | null> {
     const deadline = Date.now() + options.patienceMs;
     for (let attempt = 1; Date.now() < deadline; attempt += 1) {
-      const body = action === 'cancel' ? { reason: 'chaos customer changed their mind' } : undefined;
+      const body =
+        action === 'cancel'
+          ? { reason: 'chaos customer changed their mind' }
+          : action === 'reject'
+            ? { reason: 'chaos customer wanted it hotter' }
+            : undefined;
       const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body);
       if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
       await backoff(attempt);
@@ -134,6 +146,18 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         }
         const status = await command(record, 'cancel');
         if (status !== 202) record.notes.push(`cancel while brewing answered ${status}`);
+        return;
+      }
+      case 'rejectOnce':
+      case 'rejectBeyondLimit': {
+        const rejections = path.script === 'rejectOnce' ? 1 : DEFAULT_MAX_REMAKES + 1;
+        for (let remakes = 0; remakes < rejections; remakes += 1) {
+          if (!(await waitFor(record, ['READY'], remakes))) return;
+          const status = await command(record, 'reject');
+          // A retried reject after a lost 202 meets the remake under way: 409 is an answer too.
+          if (status !== 202 && status !== 409) record.notes.push(`reject ${remakes + 1} answered ${status}`);
+        }
+        if (path.script === 'rejectOnce' && (await waitFor(record, ['READY'], 1))) await pickUp(record);
         return;
       }
       case 'cancelTooLate': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDERS_TASK_QUEUE } from '../workflows/contract';
+import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
@@ -28,6 +28,8 @@ export const apiConfigSchema = z
     ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
     /** The payment gateway and coffee machine are simulators: the customer page offers their test cards. */
     SHOP_SIMULATORS: z.stringbool().default(true),
+    /** How many times a drink sent back is made again before the order fails and is refunded. */
+    ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
   })
   .transform((e) => ({
     host: e.HOST,
@@ -46,6 +48,7 @@ export const apiConfigSchema = z
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
     simulators: e.SHOP_SIMULATORS,
+    maxRemakes: e.ORDER_MAX_REMAKES,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

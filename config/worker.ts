@@ -41,8 +41,12 @@ export const baristaConfigSchema = z
   .object({
     ...temporalKnobs,
     BARISTA_TASK_QUEUE: z.string().min(1).default(BARISTA_TASK_QUEUE),
-    /** Drinks this barista makes at once. */
+    /** Drinks (with batching: machine runs) this barista makes at once. */
     BARISTA_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+    /** A batch waits this long for more cups of its drink and size; 0 brews every order on its own. */
+    BARISTA_BATCH_WINDOW_MS: count(300),
+    /** Cups one machine run makes at most. */
+    BARISTA_BATCH_MAX_CUPS: z.coerce.number().int().min(1).default(6),
     /** 1 brews in real time; the default 0.1 makes a latte in 6 s. */
     COFFEE_BREW_SCALE: positive(0.1),
     /** A `jam` line fails this many brew calls per order before it clears. */
@@ -51,17 +55,24 @@ export const baristaConfigSchema = z
     COFFEE_SLOW_FACTOR: positive(DEFAULT_COFFEE_MACHINE.slowFactor),
     /** Longest wait between heartbeats while a drink brews. */
     COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
+    /** Each cup after the first in a batch adds this share of one cup's brew time. */
+    COFFEE_BATCH_CUP_FACTOR: z.coerce.number().min(0).max(1).default(DEFAULT_COFFEE_MACHINE.batchCupFactor),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.BARISTA_TASK_QUEUE,
     maxConcurrentBrews: e.BARISTA_CONCURRENCY,
+    batching:
+      e.BARISTA_BATCH_WINDOW_MS > 0
+        ? { windowMs: e.BARISTA_BATCH_WINDOW_MS, maxCups: e.BARISTA_BATCH_MAX_CUPS }
+        : undefined,
     coffeeMachine: {
       brewScale: e.COFFEE_BREW_SCALE,
       jamFailures: e.COFFEE_JAM_FAILURES,
       slowFactor: e.COFFEE_SLOW_FACTOR,
       tickMs: e.COFFEE_TICK_MS,
+      batchCupFactor: e.COFFEE_BATCH_CUP_FACTOR,
     },
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;

@@ -33,15 +33,20 @@ export type OrderPlaced = Fact<
 export type PaymentCharged = Fact<'PaymentCharged', { amount: Money; chargeId: string }>;
 export type PaymentDeclined = Fact<'PaymentDeclined', { reason: string }>;
 export type OrderRejected = Fact<'OrderRejected', { reason: string }>;
-export type BrewingStarted = Fact<'BrewingStarted', { drinks: number }>;
-export type OrderReady = Fact<'OrderReady', { pickupDeadline: string }>;
+/** `remake` numbers a brew of drinks the customer sent back (1 = the first remake); absent on the first brew. */
+export type BrewingStarted = Fact<'BrewingStarted', { drinks: number; remake?: number }>;
+/** `batchIds`: the machine runs that made the drinks (the name on the cup); absent when brewed unbatched. */
+export type OrderReady = Fact<'OrderReady', { pickupDeadline: string; batchIds?: string[] }>;
 export type OrderPickedUp = Fact<'OrderPickedUp', Record<never, never>>;
 export type OrderCompleted = Fact<'OrderCompleted', Record<never, never>>;
-/** A write-off: drinks made (or being made) that nobody will drink. */
-export type DrinkDiscarded = Fact<
-  'DrinkDiscarded',
-  { drinks: number; reason: 'brew_failed' | 'cancelled' | 'not_picked_up' }
+/** A ready drink sent back ("not what I ordered"): `rejection` counts them, 1 for the first. */
+export type DrinkRejected = Fact<
+  'DrinkRejected',
+  { reason: string; rejection: number; maxRemakes: number; by: 'customer' | 'barista' }
 >;
+export type WriteOffReason = 'brew_failed' | 'cancelled' | 'not_picked_up' | 'rejected';
+/** A write-off: drinks made (or being made) that nobody will drink. */
+export type DrinkDiscarded = Fact<'DrinkDiscarded', { drinks: number; reason: WriteOffReason }>;
 /** `refundId` is null and `amount` zero when there was no charge to refund (a recorded no-op). */
 export type PaymentRefunded = Fact<'PaymentRefunded', { amount: Money; refundId: string | null }>;
 export type OrderFailed = Fact<'OrderFailed', { reason: string }>;
@@ -57,6 +62,7 @@ export type OrderEvent =
   | OrderRejected
   | BrewingStarted
   | OrderReady
+  | DrinkRejected
   | OrderPickedUp
   | OrderCompleted
   | DrinkDiscarded
@@ -75,6 +81,7 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderRejected',
   'BrewingStarted',
   'OrderReady',
+  'DrinkRejected',
   'OrderPickedUp',
   'OrderCompleted',
   'DrinkDiscarded',

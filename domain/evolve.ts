@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderLine } from './events';
+import type { OrderEvent, OrderLine, WriteOffReason } from './events';
 import type { Money } from './money';
 import type { OrderStatus } from './status';
 
@@ -15,7 +15,12 @@ export interface OrderState {
   charge: { chargeId: string; amount: Money } | null;
   /** Set by `PaymentRefunded`; amount zero and refundId null when there was nothing to refund. */
   refund: { refundId: string | null; amount: Money } | null;
-  discarded: { drinks: number; reason: 'brew_failed' | 'cancelled' | 'not_picked_up' } | null;
+  discarded: { drinks: number; reason: WriteOffReason } | null;
+  /** Drinks sent back so far, and brews made again for them (a rejection past the limit is not remade). */
+  rejections: number;
+  remakes: number;
+  /** The machine runs that made the drinks now on the counter. */
+  batchIds: string[];
   /** Why the order was rejected, failed or cancelled. */
   reason: string | null;
   notified: boolean;
@@ -54,6 +59,9 @@ export const initialOrderState = (): OrderState => ({
   charge: null,
   refund: null,
   discarded: null,
+  rejections: 0,
+  remakes: 0,
+  batchIds: [],
   reason: null,
   notified: false,
   notifications: [],
@@ -106,14 +114,22 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderRejected':
       return { ...next, status: 'REJECTED', reason: event.data.reason, timestamps: at('rejectedAt') };
     case 'BrewingStarted':
-      return { ...next, status: 'BREWING', timestamps: at('brewingAt') };
+      return {
+        ...next,
+        status: 'BREWING',
+        remakes: event.data.remake ?? state.remakes,
+        timestamps: at('brewingAt'),
+      };
     case 'OrderReady':
       return {
         ...next,
         status: 'READY',
         pickupDeadline: event.data.pickupDeadline,
+        batchIds: event.data.batchIds ?? [],
         timestamps: at('readyAt'),
       };
+    case 'DrinkRejected':
+      return { ...next, rejections: event.data.rejection };
     case 'OrderPickedUp':
       return { ...next, status: 'PICKED_UP', timestamps: at('pickedUpAt') };
     case 'OrderCompleted':

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CoffeeMachine, MachineBrokenError, MachineJammedError } from '../activities/coffeeMachine';
+import {
+  type BatchingCoffeeMachine,
+  type BatchRun,
+  MachineBrokenError,
+  MachineJammedError,
+} from '../activities/coffeeMachine';
 import { brewSecondsOf, drinkCount, type OrderLine } from '../domain';
 import { referenceFor } from './reference';
 
@@ -12,6 +17,8 @@ export interface CoffeeMachineConfig {
   slowFactor: number;
   /** Longest wait between progress reports while a drink brews. */
   tickMs: number;
+  /** Each cup after the first in a batch adds this share of one cup's time: 0.25 makes 4 lattes in 1.75 lattes' time. */
+  batchCupFactor: number;
 }
 
 export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
@@ -19,20 +26,28 @@ export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
   jamFailures: 2,
   slowFactor: 4,
   tickMs: 1_000,
+  batchCupFactor: 0.25,
 };
+
+/** A batch the machine started, and when it finished (or stopped, every cup pulled). */
+export interface MachineRun extends BatchRun {
+  startedAt: number;
+  endedAt: number | null;
+  outcome: 'brewing' | 'made' | 'stopped';
+}
 
 /** A deterministic machine: brew time from the menu, failures from the line's `machine` switch. */
 export function createCoffeeMachineSimulator(
   config: Partial<CoffeeMachineConfig> = {},
-): CoffeeMachine & { brewed(): number; discarded(): Map<string, number> } {
+): BatchingCoffeeMachine & { brewed(): number; discarded(): Map<string, number>; runs(): MachineRun[] } {
   const settings = { ...DEFAULT_COFFEE_MACHINE, ...config };
   const brewCalls = new Map<string, number>();
   const discards = new Map<string, number>();
   let brewed = 0;
+  const runs: MachineRun[] = [];
 
-  async function brewOne(line: OrderLine, signal: AbortSignal, onTick: () => void): Promise<void> {
-    const factor = line.machine === 'slow' ? settings.slowFactor : 1;
-    let remaining = brewSecondsOf(line.drink) * 1000 * settings.brewScale * factor;
+  async function brewFor(ms: number, signal: AbortSignal, onTick: () => void): Promise<void> {
+    let remaining = ms;
     while (remaining > 0) {
       const step = Math.min(remaining, settings.tickMs);
       await sleep(step, undefined, { signal });
@@ -42,9 +57,34 @@ export function createCoffeeMachineSimulator(
     signal.throwIfAborted();
   }
 
+  async function brewOne(line: OrderLine, signal: AbortSignal, onTick: () => void): Promise<void> {
+    const factor = line.machine === 'slow' ? settings.slowFactor : 1;
+    await brewFor(brewSecondsOf(line.drink) * 1000 * settings.brewScale * factor, signal, onTick);
+  }
+
   return {
     brewed: () => brewed,
     discarded: () => discards,
+    runs: () => runs,
+    async brewBatch(batch, { signal, progress }) {
+      const run: MachineRun = { ...batch, startedAt: Date.now(), endedAt: null, outcome: 'brewing' };
+      runs.push(run);
+      const oneCup = brewSecondsOf(batch.drink) * 1000 * settings.brewScale;
+      progress(0, batch.cups);
+      try {
+        await brewFor(oneCup * (1 + (batch.cups - 1) * settings.batchCupFactor), signal, () =>
+          progress(0, batch.cups),
+        );
+        brewed += batch.cups;
+        run.outcome = 'made';
+        progress(batch.cups, batch.cups);
+      } catch (error) {
+        run.outcome = 'stopped';
+        throw error;
+      } finally {
+        run.endedAt = Date.now();
+      }
+    },
     async brew(request, { signal, progress }) {
       // Competing baristas each see only some tries: the attempt, not a local count, says when a jam clears.
       const call = request.attempt ?? (brewCalls.get(request.idempotencyKey) ?? 0) + 1;

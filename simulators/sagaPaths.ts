@@ -12,7 +12,11 @@ export type Script =
   /** Waits for BREWING, cancels (202). */
   | 'cancelWhileBrewing'
   /** Waits for READY, cancels (409), picks up. */
-  | 'cancelTooLate';
+  | 'cancelTooLate'
+  /** Waits for READY, sends the drinks back (202), waits for the remake to be READY, picks up. */
+  | 'rejectOnce'
+  /** Sends the drinks back each time they are READY, one time more than the remakes allowed. */
+  | 'rejectBeyondLimit';
 
 /** One way an order's saga can go, as the API reaches it, and what it must leave behind. */
 export interface SagaPath {
@@ -30,6 +34,10 @@ export interface SagaPath {
   /** The money went back (exactly once). */
   refunded: boolean;
 }
+
+const FIRST_BREW = ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady'] as const;
+/** A drink sent back: rejected, written off, brewed again, ready again. */
+const SENT_BACK = ['DrinkRejected', 'DrinkDiscarded', 'BrewingStarted', 'OrderReady'] as const;
 
 /** Placed, paid, brewed, picked up and completed. */
 export const COMPLETED_EVENTS = [
@@ -88,6 +96,29 @@ export const SAGA_PATHS = {
     refunded: true,
   },
   cancelTooLate: { ...visa, script: 'cancelTooLate', ...completed },
+  rejectedOnceThenPickedUp: {
+    ...visa,
+    script: 'rejectOnce',
+    ...completed,
+    events: [...FIRST_BREW, ...SENT_BACK, 'OrderPickedUp', 'OrderCompleted'],
+  },
+  // With the default limit of two remakes: the third rejection fails the order and refunds it.
+  rejectedBeyondLimit: {
+    ...visa,
+    script: 'rejectBeyondLimit',
+    expected: 'FAILED',
+    events: [
+      ...FIRST_BREW,
+      ...SENT_BACK,
+      ...SENT_BACK,
+      'DrinkRejected',
+      'DrinkDiscarded',
+      'PaymentRefunded',
+      'OrderFailed',
+    ],
+    charged: true,
+    refunded: true,
+  },
   // Reached by the pickup window running out (tests shorten it).
   abandoned: {
     ...visa,

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { type CoffeeMachine, createBaristaActivities } from '../activities';
+import { type BatchingCoffeeMachine, type CoffeeMachine, createBaristaActivities } from '../activities';
+import { createBrewBatches } from '../activities/brewBatches';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
@@ -10,19 +11,33 @@ export interface BaristaWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   coffeeMachine: CoffeeMachine;
-  /** Drinks this barista makes at once (default 4). */
+  /** Drinks this barista makes at once (default 4); with batching, machine runs at once. */
   maxConcurrentBrews?: number;
+  /** Make same drink+size requests that arrive within `windowMs` in one machine run (up to `maxCups`). */
+  batching?: { windowMs: number; maxCups: number } | undefined;
   identity?: string;
 }
 
-/** A barista: polls `barista`, brews and writes off. Start several and they compete for orders. */
+/**
+ * A barista: polls `barista`, brews and writes off. Start several and they compete for orders; each
+ * batches only what it took. A batching barista takes enough orders at once to fill its machine runs.
+ */
 export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Worker> {
+  const machineRuns = options.maxConcurrentBrews ?? 4;
+  const { batching } = options;
+  const batches =
+    batching && 'brewBatch' in options.coffeeMachine
+      ? createBrewBatches(options.coffeeMachine as BatchingCoffeeMachine, {
+          ...batching,
+          machineSlots: machineRuns,
+        })
+      : undefined;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? BARISTA_TASK_QUEUE,
-    activities: createBaristaActivities(options.coffeeMachine),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentBrews ?? 4,
+    activities: createBaristaActivities(options.coffeeMachine, batches),
+    maxConcurrentActivityTaskExecutions: batches ? machineRuns * batching!.maxCups : machineRuns,
     // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
@@ -39,6 +54,7 @@ export async function startBarista(config: BaristaConfig): Promise<RunningWorker
       taskQueue: config.taskQueue,
       coffeeMachine: createCoffeeMachineSimulator(config.coffeeMachine),
       maxConcurrentBrews: config.maxConcurrentBrews,
+      batching: config.batching,
     });
     return runWorker(worker, () => connection.close());
   } catch (error) {

@@ -38,3 +38,10 @@ export function shopActivities(order: OrderSagaInput) {
 }
 
 export type ShopActivities = ReturnType<typeof shopActivities>;
+
+/** The barista's brew for a remake, summarised as one ("remake 1 of 2: brew 2× latte for Ana — $9.00"). */
+export function remakeBrew(order: OrderSagaInput, remake: number, maxRemakes: number) {
+  const summary = `remake ${remake} of ${maxRemakes}: brew ${summarizeOrder(order)}`;
+  const taskQueue = order.baristaTaskQueue ?? BARISTA_TASK_QUEUE;
+  return proxyActivities<BaristaActivities>({ ...BREW, taskQueue, summary }).brewDrinks;
+}

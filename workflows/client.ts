@@ -22,6 +22,10 @@ import {
   type PlacedResult,
   pickUpSignal,
   placedUpdate,
+  REJECT_REJECTIONS,
+  type RejectRequest,
+  type RejectResult,
+  rejectUpdate,
   type SagaStatus,
   statusQuery,
 } from './definitions';
@@ -109,6 +113,16 @@ export const confirmPickUp = (client: Client, orderId: string): Promise<PickedUp
 
 export const isNotReadyForPickUp = (error: unknown): boolean =>
   rejectionType(error) === PICK_UP_REJECTIONS.notReady;
+
+/** Sends the ready drinks back; answered once `DrinkRejected` is in the log. See `isNotReadyToReject`. */
+export const rejectDrinks = (
+  client: Client,
+  orderId: string,
+  request: RejectRequest,
+): Promise<RejectResult> => orderSagaHandle(client, orderId).executeUpdate(rejectUpdate, { args: [request] });
+
+export const isNotReadyToReject = (error: unknown): boolean =>
+  rejectionType(error) === REJECT_REJECTIONS.notReady;
 
 export const orderSagaStatus = (client: Client, orderId: string): Promise<SagaStatus> =>
   orderSagaHandle(client, orderId).query(statusQuery);

@@ -24,3 +24,9 @@ export type CancelRejection = (typeof CANCEL_REJECTIONS)[keyof typeof CANCEL_REJ
 
 /** Why the `confirmPickUp` update's validator refuses. */
 export const PICK_UP_REJECTIONS = { notReady: 'NotReadyForPickUp' } as const;
+
+/** Why the `reject` update's validator refuses: only drinks on the counter (READY) can be sent back. */
+export const REJECT_REJECTIONS = { notReady: 'NotReadyToReject' } as const;
+
+/** Remakes per order when the saga's input does not say. */
+export const DEFAULT_MAX_REMAKES = 2;

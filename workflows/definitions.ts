@@ -6,9 +6,11 @@ export {
   BARISTA_TASK_QUEUE,
   CANCEL_REJECTIONS,
   type CancelRejection,
+  DEFAULT_MAX_REMAKES,
   ORDER_SAGA_WORKFLOW,
   ORDERS_TASK_QUEUE,
   PICK_UP_REJECTIONS,
+  REJECT_REJECTIONS,
 } from './contract';
 
 /** Readable in the Web UI, and the same string as the order's event stream id. */
@@ -19,6 +21,8 @@ export interface OrderSagaInput extends PricedOrder {
   baristaTaskQueue?: string;
   /** Append facts with local activities (fewer round trips to Temporal); see bench/saga.ts. */
   localAppends?: boolean;
+  /** How many times a rejected drink is made again before the order fails (DEFAULT_MAX_REMAKES). */
+  maxRemakes?: number;
 }
 
 /** How a saga ended: the terminal status and where its last fact sits in the log. */
@@ -69,11 +73,34 @@ export interface PickedUpResult {
 /** Same as `pickUp`, but validated (only when READY) and answered once the facts are appended. */
 export const confirmPickUpUpdate = defineUpdate<PickedUpResult>('confirmPickUp');
 
+export interface RejectRequest {
+  /** Why the drink goes back, e.g. "oat milk, not dairy". */
+  reason: string;
+  by?: 'customer' | 'barista';
+}
+export interface RejectResult {
+  orderId: string;
+  /** 1 for the first drink sent back. */
+  rejection: number;
+  /** The remake this rejection starts, or null when it is past the limit (the order fails, money returned). */
+  remake: number | null;
+  maxRemakes: number;
+  status: 'BREWING' | 'FAILED';
+  /** Global log position of `DrinkRejected`. */
+  position: number;
+}
+/**
+ * Sends the ready drinks back: written off and brewed again, at most `maxRemakes` times. The validator
+ * refuses (`NotReadyToReject`, contract.ts) unless the drinks are READY on the counter.
+ */
+export const rejectUpdate = defineUpdate<RejectResult, [RejectRequest]>('reject');
+
 export type SagaStep =
   | 'placing'
   | 'charging'
   | 'brewing'
   | 'awaiting_pickup'
+  | 'remaking'
   | 'compensating'
   | 'writing_off'
   | 'finishing'
@@ -89,6 +116,10 @@ export interface SagaStatus {
   compensationsRun: string[];
   cancelRequested: boolean;
   pickupDeadline: string | null;
+  /** Drinks sent back, and brews made again for them, of at most `maxRemakes`. */
+  rejections: number;
+  remakes: number;
+  maxRemakes: number;
   /** Events this saga appended so far (the stream version). */
   version: number;
   lastPosition: number | null;

@@ -1,9 +1,16 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import { cancelUpdate, confirmPickUpUpdate, pickUpSignal, placedUpdate, statusQuery } from './definitions';
-import { cancelOvertaken, cancelRejection, pickUpRejection } from './rejections';
+import {
+  cancelUpdate,
+  confirmPickUpUpdate,
+  pickUpSignal,
+  placedUpdate,
+  rejectUpdate,
+  statusQuery,
+} from './definitions';
+import { cancelOvertaken, cancelRejection, pickUpRejection, rejectRejection } from './rejections';
 import type { SagaState } from './sagaState';
 
-/** What the outside world may ask of a saga: where it stands, cancel, pick up. */
+/** What the outside world may ask of a saga: where it stands, cancel, pick up, send the drinks back. */
 export function serveCustomer(saga: SagaState): void {
   setHandler(statusQuery, () => saga.snapshot());
 
@@ -41,6 +48,25 @@ export function serveCustomer(saga: SagaState): void {
       throw pickUpRejection(saga)!;
     },
     { validator: () => throwIf(pickUpRejection(saga)) },
+  );
+
+  // Answered once `DrinkRejected` is recorded; the remake (or the refund past the limit) follows.
+  setHandler(
+    rejectUpdate,
+    async (request) => {
+      const rejection = saga.journal.state.rejections + 1;
+      saga.rejection = { reason: request.reason.trim(), by: request.by ?? 'customer' };
+      await condition(() => saga.rejected?.rejection === rejection || saga.step === 'done');
+      if (saga.rejected?.rejection === rejection) return saga.rejected;
+      throw rejectRejection(saga)!;
+    },
+    {
+      validator: (request) => {
+        if (typeof request?.reason !== 'string' || request.reason.trim() === '')
+          throw new TypeError('a rejection needs a reason');
+        throwIf(rejectRejection(saga));
+      },
+    },
   );
 }
 

@@ -16,6 +16,8 @@ export class OrderJournal {
   /** The order as the saga recorded it (the notifier's facts are not folded in). */
   state: OrderState = initialOrderState();
   private lastEventId: string | null = null;
+  /** Which time round repeated facts are (`remake-1`, …): their event ids differ from the first time's. */
+  round: string | undefined;
 
   constructor(
     private readonly streamId: string,
@@ -35,6 +37,7 @@ export class OrderJournal {
         expectedVersion: this.version,
         causationId: this.lastEventId,
         events,
+        ...(this.round ? { round: this.round } : {}),
       });
       // Other writers (the notifier) may have appended in between: the stream's version, not our count.
       this.version = Math.max(result.nextVersion, this.version + events.length);

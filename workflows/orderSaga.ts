@@ -5,10 +5,11 @@ import { brew, startBrewing } from './steps/brewing';
 import { cancelOrder, failOrder, finish, rejectOrder } from './steps/endings';
 import { chargeCard } from './steps/payment';
 import { awaitPickup } from './steps/pickup';
+import { remakeDrinks } from './steps/remake';
 import { takeOrder } from './steps/takeOrder';
 import { type OrderTicket, openTicket } from './ticket';
 
-/** One order, told as a story: placed, paid, brewed, picked up; or undone, step by step. */
+/** One order, told as a story: placed, paid, brewed, picked up (or sent back and remade); or undone, step by step. */
 export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
   const ticket = openTicket(order);
   await takeOrder(ticket);
@@ -20,7 +21,10 @@ export async function orderSaga(order: OrderSagaInput): Promise<OrderOutcome> {
     if (isCardDeclined(error)) return await rejectOrder(ticket, error);
     return await failOrder(ticket, error);
   }
-  await awaitPickup(ticket);
+  while ((await awaitPickup(ticket)) === 'sent_back') {
+    const ended = await remakeDrinks(ticket);
+    if (ended) return ended;
+  }
   return await finish(ticket);
 }
 

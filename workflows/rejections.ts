@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { OrderStatus } from '../domain';
-import { CANCEL_REJECTIONS, PICK_UP_REJECTIONS } from './definitions';
+import { CANCEL_REJECTIONS, PICK_UP_REJECTIONS, REJECT_REJECTIONS } from './definitions';
 import type { SagaState } from './sagaState';
 
 const TOO_LATE: ReadonlySet<OrderStatus> = new Set(['READY', 'PICKED_UP', 'COMPLETED', 'ABANDONED']);
@@ -21,12 +21,25 @@ export const cancelOvertaken = (saga: SagaState): ApplicationFailure =>
 
 /** Why a pickup cannot be confirmed now, or undefined when it can. */
 export function pickUpRejection(saga: SagaState): ApplicationFailure | undefined {
-  if (saga.status === 'READY' || saga.status === 'PICKED_UP' || saga.status === 'COMPLETED') return undefined;
+  const sentBack = saga.rejection !== null || saga.step === 'remaking';
+  if ((!sentBack && saga.status === 'READY') || saga.status === 'PICKED_UP' || saga.status === 'COMPLETED')
+    return undefined;
   return rejection(
     PICK_UP_REJECTIONS.notReady,
     `order ${saga.orderId} is ${saga.status}: nothing to pick up`,
     saga,
   );
+}
+
+/** Why drinks cannot be sent back now, or undefined when they can: on the counter, not yet taken. */
+export function rejectRejection(saga: SagaState): ApplicationFailure | undefined {
+  const onTheCounter = saga.status === 'READY' && saga.step === 'awaiting_pickup';
+  if (onTheCounter && saga.remakesAllowed && !saga.rejection && !saga.pickedUp) return undefined;
+  const why =
+    onTheCounter && !saga.remakesAllowed
+      ? 'it was served before remakes existed'
+      : `it is ${saga.rejection ? 'being remade' : saga.status}: only a READY drink can be sent back`;
+  return rejection(REJECT_REJECTIONS.notReady, `order ${saga.orderId} cannot be sent back: ${why}`, saga);
 }
 
 const tooLate = (orderId: string, status: OrderStatus) =>

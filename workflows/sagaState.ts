@@ -1,13 +1,16 @@
 import { CancellationScope, CancelledFailure } from '@temporalio/workflow';
 import type { OrderStatus } from '../domain';
 import type { Compensations } from './compensations';
-import type {
-  CancelRequest,
-  CancelResult,
-  PickedUpResult,
-  PlacedResult,
-  SagaStatus,
-  SagaStep,
+import {
+  type CancelRequest,
+  type CancelResult,
+  DEFAULT_MAX_REMAKES,
+  type PickedUpResult,
+  type PlacedResult,
+  type RejectRequest,
+  type RejectResult,
+  type SagaStatus,
+  type SagaStep,
 } from './definitions';
 import type { OrderJournal } from './journal';
 
@@ -24,6 +27,14 @@ export class SagaState {
   /** Why compensations run, fixed when unwinding starts. */
   unwinding: 'cancelled' | 'brew_failed' | null = null;
   pickedUp = false;
+  /** False for an order that reached READY on code from before remakes (`patched('remake')`). */
+  remakesAllowed = false;
+  /** Drinks sent back, waiting for the story to write them off and brew again. */
+  rejection: RejectRequest | null = null;
+  /** The answer to the last rejection, once `DrinkRejected` is recorded. */
+  rejected: RejectResult | undefined;
+  /** The machine runs that made the drinks on the counter. */
+  batchIds: string[] = [];
   placed: PlacedResult | undefined;
   cancelled: CancelResult | undefined;
   completed: PickedUpResult | undefined;
@@ -32,6 +43,7 @@ export class SagaState {
     readonly orderId: string,
     readonly journal: OrderJournal,
     readonly compensations: Compensations,
+    readonly maxRemakes: number = DEFAULT_MAX_REMAKES,
   ) {}
 
   /** Folded by `evolve` from the facts recorded so far. */
@@ -64,6 +76,9 @@ export class SagaState {
       compensationsRun: [...this.compensations.ran],
       cancelRequested: this.cancel !== null,
       pickupDeadline: this.journal.state.pickupDeadline,
+      rejections: this.journal.state.rejections,
+      remakes: this.journal.state.remakes,
+      maxRemakes: this.maxRemakes,
       version: this.journal.version,
       lastPosition: this.journal.lastPosition,
     };

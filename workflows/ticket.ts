@@ -29,7 +29,7 @@ export function openTicket(order: OrderSagaInput): OrderTicket {
   const shop = shopActivities(order);
   const compensations = new Compensations();
   const journal = new OrderJournal(orderStreamId(order.orderId), shop.appendOrderEvents);
-  const saga = new SagaState(order.orderId, journal, compensations);
+  const saga = new SagaState(order.orderId, journal, compensations, order.maxRemakes);
   serveCustomer(saga);
   return {
     order,

@@ -4,9 +4,11 @@ import {
   cancelRejectionOf,
   confirmPickUp,
   isNotReadyForPickUp,
+  isNotReadyToReject,
   OrderSagaClosedError,
   orderSagaHandle,
   orderSagaStatus,
+  rejectDrinks,
   startOrderSaga,
 } from '../../workflows/client';
 import { cancelUpdate, orderWorkflowId } from '../../workflows/definitions';
@@ -22,6 +24,8 @@ export interface TemporalCommandsOptions {
   baristaTaskQueue?: string;
   /** Cancel answers once OrderCancelled is appended, or after this long with the status then. */
   cancelWaitMs?: number;
+  /** Remakes per order before a rejected drink fails it; the saga's default when absent. */
+  maxRemakes?: number;
   logger: Logger;
 }
 
@@ -81,6 +85,7 @@ export function temporalOrderCommands(
       const input = {
         ...order,
         ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+        ...(options.maxRemakes !== undefined ? { maxRemakes: options.maxRemakes } : {}),
       };
       const call = guard(async () => {
         for (let attempt = 1; ; attempt += 1) {
@@ -146,6 +151,30 @@ export function temporalOrderCommands(
           }
           if (error instanceof WorkflowNotFoundError)
             return closedSaga(orderId, ['COMPLETED', 'PICKED_UP'], 'nothing to pick up');
+          throw error;
+        }
+      }),
+
+    rejectDrink: (orderId, rejection) =>
+      guard(async () => {
+        try {
+          const {
+            status,
+            rejection: count,
+            remake,
+            maxRemakes,
+            position,
+          } = await rejectDrinks(client, orderId, rejection);
+          return { status, rejection: count, remake, maxRemakes, position };
+        } catch (error) {
+          if (isNotReadyToReject(error) || error instanceof WorkflowNotFoundError) {
+            const status = await statusOf(orderId); // throws OrderNotFound when it never existed
+            const message =
+              error instanceof Error && error.cause instanceof Error
+                ? error.cause.message
+                : `order ${orderId} is ${status ?? 'finished'}: only a READY drink can be sent back`;
+            throw new CommandRefused(message, orderId, status);
+          }
           throw error;
         }
       }),

@@ -28,8 +28,11 @@ function showProblem(text) {
   }, 4000);
 }
 
-async function command(orderId, action) {
-  const response = await fetch(`/orders/${encodeURIComponent(orderId)}/${action}`, { method: 'POST' });
+async function command(orderId, action, body) {
+  const response = await fetch(`/orders/${encodeURIComponent(orderId)}/${action}`, {
+    method: 'POST',
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     showProblem(problem.detail || problem.title || `${action} failed (${response.status})`);
@@ -54,13 +57,34 @@ function card(order) {
   const status = document.createElement('div');
   status.className = 'status';
   status.textContent = order.status;
+  if (order.remakes > 0) {
+    // Sent back and made again: the source's "we remake it to your liking".
+    const badge = document.createElement('span');
+    badge.className = 'badge remake';
+    badge.textContent = `remake ${order.remakes}`;
+    status.append(' ', badge);
+  }
   article.append(who, what, meta, status);
+  if (order.batchIds?.length > 0) {
+    // The name on the cup: which machine run made this order's drinks.
+    const batch = document.createElement('div');
+    batch.className = 'meta batch';
+    batch.textContent = `made in ${order.batchIds.join(', ')}`;
+    article.append(batch);
+  }
   if (order.status === 'READY') {
     const pickup = document.createElement('button');
     pickup.textContent = 'Picked up';
     pickup.dataset.action = 'pickup';
     pickup.addEventListener('click', () => command(order.orderId, 'pickup'));
-    article.append(pickup);
+    const reject = document.createElement('button');
+    reject.textContent = 'Remake';
+    reject.dataset.action = 'reject';
+    reject.addEventListener('click', () => {
+      const reason = prompt('Why does the drink go back?', 'not as ordered');
+      if (reason) command(order.orderId, 'reject', { reason, by: 'barista' });
+    });
+    article.append(pickup, reject);
   }
   if (CANCELLABLE.has(order.status)) {
     const cancel = document.createElement('button');

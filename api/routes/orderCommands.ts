@@ -9,10 +9,13 @@ import {
   OrderAccepted,
   OrderIdParams,
   PlaceOrderRequest,
+  RejectAccepted,
+  RejectRequest,
 } from '../schemas';
 import { cancelOrder } from '../useCases/cancelOrder';
 import { pickUpOrder } from '../useCases/pickUpOrder';
 import { placeOrder } from '../useCases/placeOrder';
+import { rejectDrink } from '../useCases/rejectDrink';
 import { parseRequestPart } from '../validation';
 import { z } from '../zod';
 import { jsonResponse, problemResponse, type RouteContext } from './context';
@@ -140,6 +143,39 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
         pickUpOrder(commands, { orderId: params.id, correlationId: String(res.locals.requestId) }),
       );
       return { status: 200, body: picked };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/orders/{id}/reject',
+      operationId: 'rejectDrink',
+      summary: 'Send the ready drinks back: written off and made again, at most the remake limit',
+      tags,
+      params: OrderIdParams,
+      body: RejectRequest,
+      responses: {
+        202: jsonResponse(
+          RejectAccepted,
+          'sent back: remade, or past the limit the order fails and is refunded',
+        ),
+        400: problemResponse('no reason given'),
+        404: problemResponse('no such order'),
+        409: problemResponse('the drinks are not READY on the counter'),
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const rejected = await countCommand('reject', () =>
+        rejectDrink(commands, {
+          orderId: params.id,
+          rejection: body,
+          correlationId: String(res.locals.requestId),
+        }),
+      );
+      return { status: 202, body: rejected };
     },
   );
 

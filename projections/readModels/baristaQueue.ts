@@ -14,6 +14,8 @@ export interface BaristaTicket {
   brewingStartedAt: string | null;
   readyAt: string | null;
   pickupDeadline: string | null;
+  /** 0 for a first brew; n while the drinks sent back are made again for the nth time. */
+  remake: number;
 }
 
 export interface BaristaQueue {
@@ -35,6 +37,7 @@ const COLUMNS: Columns = {
   brewing_started_at: 'timestamptz',
   ready_at: 'timestamptz',
   pickup_deadline: 'timestamptz',
+  remake: 'integer',
 };
 /** `awaiting_payment` rows only remember the items until the order is paid; the board never shows them. */
 type Row = Record<string, unknown> & { order_id: string };
@@ -55,7 +58,9 @@ const LEAVES: ReadonlySet<OrderEventType> = new Set([
 function evolve(row: Row | null, logged: LoggedEvent): Row | null {
   const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
-  if (LEAVES.has(event.type)) return null;
+  // Drinks sent back are written off but the order stays: they are made again.
+  const sentBack = event.type === 'DrinkDiscarded' && event.data.reason === 'rejected';
+  if (LEAVES.has(event.type) && !sentBack) return null;
   if (event.type === 'OrderPlaced') {
     if (!Array.isArray(event.data.items)) throw new Error(`malformed OrderPlaced for order ${orderId}`);
     return {
@@ -68,6 +73,7 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
       brewing_started_at: null,
       ready_at: null,
       pickup_deadline: null,
+      remake: 0,
     };
   }
   if (!row) return null;
@@ -75,7 +81,9 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
     case 'PaymentCharged':
       return { ...row, stage: 'queued', queued_position: logged.position, paid_at: at };
     case 'BrewingStarted':
-      return { ...row, stage: 'brewing', brewing_started_at: at };
+      return { ...row, stage: 'brewing', brewing_started_at: at, remake: event.data.remake ?? 0 };
+    case 'DrinkRejected':
+      return { ...row, stage: 'queued', ready_at: null, pickup_deadline: null };
     case 'OrderReady':
       return { ...row, stage: 'ready', ready_at: at, pickup_deadline: event.data.pickupDeadline };
     default:
@@ -86,7 +94,7 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
 export const baristaQueue: ReadModel = {
   name: 'baristaQueue',
   tables: [BARISTA_QUEUE_TABLE],
-  handles: ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady', ...LEAVES],
+  handles: ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady', 'DrinkRejected', ...LEAVES],
   projection({ suffix = '' } = {}) {
     const table = identifier(BARISTA_QUEUE_TABLE + suffix);
     return {
@@ -124,6 +132,7 @@ function toTicket(row: Record<string, unknown>): BaristaTicket {
     brewingStartedAt: iso(row.brewing_started_at as Date | null),
     readyAt: iso(row.ready_at as Date | null),
     pickupDeadline: iso(row.pickup_deadline as Date | null),
+    remake: Number(row.remake ?? 0),
   };
 }
 

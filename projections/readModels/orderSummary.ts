@@ -32,6 +32,11 @@ export interface OrderSummary {
   pickupDeadline: string | null;
   /** The customer was told (ready / abandoned / refunded) at least once. */
   notified: boolean;
+  /** Drinks sent back so far, and brews made again for them. */
+  rejections: number;
+  remakes: number;
+  /** The machine runs (batches) that made the drinks now on the counter: the name on the cup. */
+  batchIds: string[];
   /** When each step happened (ISO instants), null until it has: the fold's own names. */
   timestamps: OrderTimestamps;
   /** Global log position of the last event folded into this row. */

@@ -18,6 +18,9 @@ function toSummary(row: Record<string, unknown>): OrderSummary {
     reason: row.reason as string | null,
     pickupDeadline: iso(row.pickup_deadline as Date | null),
     notified: row.notified as boolean,
+    rejections: Number(row.rejections),
+    remakes: Number(row.remakes),
+    batchIds: row.batch_ids as string[],
     timestamps: Object.fromEntries(
       Object.entries(TIMESTAMP_COLUMNS).map(([key, column]) => [key, iso(row[column] as Date | null)]),
     ) as unknown as OrderTimestamps,

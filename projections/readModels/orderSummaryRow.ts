@@ -40,6 +40,9 @@ export const COLUMNS: Columns = {
   last_position: 'bigint',
   version: 'integer',
   updated_at: 'timestamptz',
+  rejections: 'integer',
+  remakes: 'integer',
+  batch_ids: 'jsonb',
 };
 
 /** A row as plain JSON (`to_jsonb`): numbers, and timestamps as ISO strings. */
@@ -75,6 +78,9 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
     last_position: place.lastPosition,
     version: state.version,
     updated_at: place.updatedAt,
+    rejections: state.rejections,
+    remakes: state.remakes,
+    batch_ids: state.batchIds,
   };
   for (const [key, column] of TIMESTAMPS) row[column] = state.timestamps[key];
   return row;
@@ -103,6 +109,9 @@ export function stateOfRow(row: Row): OrderState {
         : { refundId: null, amount: { amount: Number(row.refunded_amount), currency } },
     reason: row.reason as string | null,
     notified: row.notified as boolean,
+    rejections: Number(row.rejections ?? 0),
+    remakes: Number(row.remakes ?? 0),
+    batchIds: (row.batch_ids as string[] | null) ?? [],
     timestamps,
     version: row.version as number,
   };

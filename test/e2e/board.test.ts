@@ -56,3 +56,34 @@ test('an order appears on the board and moves to READY without a reload; the pic
   expect(await page.locator(`#order-${second.orderId}`).getAttribute('data-status')).toBe('CANCELLED');
   await page.close();
 });
+
+test('a drink sent back from the board is remade: the card returns to READY with a "remake 1" badge', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+  page.on('dialog', (dialog) => void dialog.accept('asked for oat milk'));
+  await page.goto(`${shop.url}/board`);
+  await page.locator('#connection', { hasText: 'live' }).waitFor();
+  const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Di' }))).body;
+  const card = page.locator(`#order-${orderId}`);
+  await page.locator(`section[data-column="READY"] #order-${orderId}`).waitFor({ timeout: 20_000 });
+  await card.locator('button[data-action="reject"]').click();
+  const remade = page.locator(`section[data-column="READY"] #order-${orderId} .badge.remake`);
+  await remade.waitFor({ timeout: 20_000 });
+  expect(await remade.textContent()).toBe('remake 1');
+  expect(await card.locator('.batch').count()).toBeLessThanOrEqual(1);
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/board-remake.png', fullPage: true });
+  const events = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body.events
+    .map((event: { type: string }) => event.type)
+    .filter((type: string) => type !== 'CustomerNotified');
+  expect(events).toEqual([
+    'OrderPlaced',
+    'PaymentCharged',
+    'BrewingStarted',
+    'OrderReady',
+    'DrinkRejected',
+    'DrinkDiscarded',
+    'BrewingStarted',
+    'OrderReady',
+  ]);
+  await page.close();
+});

@@ -24,6 +24,9 @@ test('histories of every saga path are recorded', () => {
       'operatorCancel',
       'pickupExpired',
       'refundRetried',
+      'rejectedBeyondLimit',
+      'rejectedOnce',
+      'remakeMachineBroken',
       'slowCard',
     ].map((name) => `${name}.json`),
   );

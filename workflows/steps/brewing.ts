@@ -17,7 +17,7 @@ export async function brew(t: OrderTicket): Promise<void> {
   saga.step = 'brewing';
   try {
     const request = { orderId, items: order.items, idempotencyKey: t.key('brew') };
-    saga.attempted('brewDrinks', await t.shop.brewDrinks(request));
+    saga.batchIds = saga.attempted('brewDrinks', await t.shop.brewDrinks(request)).batchIds ?? [];
   } finally {
     // An accepted cancel (the customer got a 202) wins however the brew ended: made, cancelled, or
     // timed out because its barista died before hearing of the cancel.
@@ -29,9 +29,10 @@ export async function brew(t: OrderTicket): Promise<void> {
 export const writeOffDrinks = (
   { orderId, drinks, saga, shop, key, at }: OrderTicket,
   reason: DrinkDiscarded['data']['reason'],
+  step = 'discard',
 ): Promise<DrinkDiscarded> =>
   CancellationScope.nonCancellable(async () => {
-    const input = { orderId, drinks, reason, idempotencyKey: key('discard') };
+    const input = { orderId, drinks, reason, idempotencyKey: key(step) };
     const { drinks: discarded } = saga.attempted('discardDrinks', await shop.discardDrinks(input));
     return { type: 'DrinkDiscarded', data: { orderId, at: at(), drinks: discarded, reason } };
   });

@@ -35,10 +35,14 @@ export async function chargeCard(t: OrderTicket): Promise<PaymentCharged> {
   };
 }
 
-function registerRefund({ orderId, order, saga, shop, journal, compensations, key, at }: OrderTicket): void {
-  compensations.add('refundPayment', async () => {
-    const request = { orderId, amount: order.total, chargeKey: key('charge'), idempotencyKey: key('refund') };
-    const { amount, refundId } = saga.attempted('refundPayment', await shop.refundPayment(request));
-    await journal.record([{ type: 'PaymentRefunded', data: { orderId, at: at(), amount, refundId } }]);
-  });
+const registerRefund = (t: OrderTicket): void => t.compensations.add(REFUND, () => returnTheMoney(t));
+
+/** The compensation that gives the customer's money back, by name in the saga's `status`. */
+export const REFUND = 'refundPayment';
+
+/** Gives the customer's money back, and records it: a cancel, a failed brew, a failed remake. */
+export async function returnTheMoney({ orderId, order, saga, shop, journal, key, at }: OrderTicket) {
+  const request = { orderId, amount: order.total, chargeKey: key('charge'), idempotencyKey: key('refund') };
+  const { amount, refundId } = saga.attempted('refundPayment', await shop.refundPayment(request));
+  await journal.record([{ type: 'PaymentRefunded', data: { orderId, at: at(), amount, refundId } }]);
 }

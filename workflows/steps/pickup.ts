@@ -1,28 +1,34 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { OrderTicket } from '../ticket';
 import { writeOffDrinks } from './brewing';
 
 /**
  * The drinks are ready: nothing is undone any more, only written off. Waits for the customer up to the
  * pickup window; nobody came → the drinks are written off, and since they were paid for, no refund.
+ * Answers `sent_back` when the customer rejected the drinks instead (see steps/remake.ts).
  */
-export async function awaitPickup(t: OrderTicket): Promise<void> {
+export async function awaitPickup(t: OrderTicket): Promise<'served' | 'sent_back'> {
   const { orderId, order, saga, journal } = t;
   t.compensations.settle();
   saga.step = 'awaiting_pickup';
+  // Orders that reached READY on the code before remakes replay without it: their drinks cannot go back.
+  saga.remakesAllowed = patched('remake');
   const windowMs = order.pickupWindowSeconds * 1000;
   const pickupDeadline = new Date(Date.now() + windowMs).toISOString();
-  await journal.record([{ type: 'OrderReady', data: { orderId, at: t.at(), pickupDeadline } }]);
-  if (await condition(() => saga.pickedUp, windowMs)) {
+  const batchIds = saga.batchIds.length > 0 ? { batchIds: saga.batchIds } : {};
+  await journal.record([{ type: 'OrderReady', data: { orderId, at: t.at(), pickupDeadline, ...batchIds } }]);
+  if (await condition(() => saga.pickedUp || saga.rejection !== null, windowMs)) {
+    if (!saga.pickedUp) return 'sent_back';
     saga.step = 'finishing';
     const position = await journal.record([
       { type: 'OrderPickedUp', data: { orderId, at: t.at() } },
       { type: 'OrderCompleted', data: { orderId, at: t.at() } },
     ]);
     saga.completed = { orderId, status: 'COMPLETED', position };
-    return;
+    return 'served';
   }
   saga.step = 'writing_off';
   const discarded = await writeOffDrinks(t, 'not_picked_up');
   await journal.record([discarded, { type: 'OrderAbandoned', data: { orderId, at: t.at() } }]);
+  return 'served';
 }

@@ -31,6 +31,9 @@ export const placedOrder = (
   reason: null,
   pickupDeadline: null,
   notified: false,
+  rejections: 0,
+  remakes: 0,
+  batchIds: [],
   timestamps: { ...initialOrderState().timestamps, placedAt: at },
   position: 0,
   version: 1,
@@ -97,6 +100,13 @@ export function createFakeShop() {
         }
         record(orderId, 'OrderCompleted', 'COMPLETED');
         return { status: 'COMPLETED' };
+      },
+      async rejectDrink(orderId) {
+        const order = orders.get(orderId);
+        if (!order) throw new OrderNotFound(orderId);
+        if (order.status !== 'READY') throw new CommandRefused('not READY', orderId, order.status);
+        const position = record(orderId, 'DrinkRejected', 'READY');
+        return { status: 'BREWING', rejection: 1, remake: 1, maxRemakes: 2, position };
       },
       async sagaState(orderId) {
         const order = orders.get(orderId);

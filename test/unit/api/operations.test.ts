@@ -33,6 +33,7 @@ test('the OpenAPI document is valid OpenAPI 3.1 and documents every route', asyn
       'GET /orders/stream',
       'POST /orders/{id}/cancel',
       'POST /orders/{id}/pickup',
+      'POST /orders/{id}/reject',
       'GET /menu',
       'GET /barista/queue',
       'GET /stats/sales',

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { brewSecondsOf, type Drink, placeOrder } from '../domain';
+import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startTemporalDevServer } from '../embedded/temporal';
+import { createEventStore, migrateEventStore } from '../eventstore';
+import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
+import { createBaristaWorker } from '../workers/baristaWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
+import { startOrderSaga } from '../workflows/client';
+import { pickUpSignal } from '../workflows/definitions';
+import { machineFacts, quantile, round } from './support/measure';
+
+// npm run bench:barista — one barista, a burst of popular drinks arriving at a fixed rate, brewed one
+// order at a time and then in batches, in the same run. Prints one JSON object.
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 60);
+const RATE = Number(process.env.BENCH_RATE ?? 5); // orders per second
+const MACHINE_RUNS = 2; // the barista's machine runs at once
+const BREW_SCALE = 0.02; // a latte in 1.2 s: one by one, two runs make ~2 orders/s, below the rate
+const BATCHING = { windowMs: 300, maxCups: 6 };
+const BATCH_CUP_FACTOR = 0.25;
+const DRINKS: Drink[] = ['latte', 'cappuccino', 'espresso'];
+
+function quiet() {}
+const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-barista-'));
+const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
+const temporal = await startTemporalDevServer();
+const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
+const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+const connection = await Connection.connect({ address: temporal.address });
+const client = new Client({ connection });
+
+try {
+  await migrateEventStore(pool);
+  const store = createEventStore(pool);
+  const machine = { brewScale: BREW_SCALE, tickMs: 200, batchCupFactor: BATCH_CUP_FACTOR };
+  const ordersWorker = await createOrdersWorker({
+    connection: nativeConnection,
+    taskQueue: 'bench-orders',
+    appendToStream: store.append,
+    readStream: (streamId) => store.readStream(streamId),
+    paymentGateway: createPaymentSimulator(),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
+  });
+  // The same barista twice, each on its own queue, so both phases share every other piece.
+  const baristas = {
+    oneByOne: await createBaristaWorker({
+      connection: nativeConnection,
+      taskQueue: 'bench-barista-one-by-one',
+      coffeeMachine: createCoffeeMachineSimulator(machine),
+      maxConcurrentBrews: MACHINE_RUNS,
+    }),
+    batched: await createBaristaWorker({
+      connection: nativeConnection,
+      taskQueue: 'bench-barista-batched',
+      coffeeMachine: createCoffeeMachineSimulator(machine),
+      maxConcurrentBrews: MACHINE_RUNS,
+      batching: BATCHING,
+    }),
+  };
+  const workers = [ordersWorker, baristas.oneByOne, baristas.batched];
+  const running = workers.map((worker) => worker.run());
+
+  /** A burst of `count` orders at RATE per second; each order's start→READY, and orders/s to READY. */
+  async function burst(count: number, baristaTaskQueue: string) {
+    const starts = new Map<string, number>();
+    const sagas: Promise<unknown>[] = [];
+    const began = Date.now();
+    for (let index = 0; index < count; index += 1) {
+      const due = began + (index * 1000) / RATE;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const input = {
+        ...placeOrder(
+          {
+            customer: 'Bench',
+            items: [{ drink: DRINKS[index % DRINKS.length]!, size: 'medium', quantity: 1 }],
+            payment: { token: 'tok_visa_4242' },
+          },
+          { orderId: randomUUID(), now: new Date().toISOString() },
+        ),
+        baristaTaskQueue,
+      };
+      starts.set(`order-${input.orderId}`, Date.now());
+      sagas.push(
+        startOrderSaga(client, input, { taskQueue: 'bench-orders' }).then(async ({ handle }) => {
+          await handle.signal(pickUpSignal); // sticky: taken the moment it is READY
+          await handle.result();
+        }),
+      );
+    }
+    await Promise.all(sagas);
+    const { rows } = await pool.query(
+      `SELECT stream_id, recorded_at FROM events WHERE type = 'OrderReady' AND stream_id = ANY($1)`,
+      [[...starts.keys()]],
+    );
+    const ready = rows.map((row) => new Date(row.recorded_at).getTime());
+    const readyMs = rows.map((row, index) => ready[index]! - starts.get(row.stream_id)!);
+    const seconds = (Math.max(...ready) - began) / 1000;
+    const sorted = readyMs.sort((a, b) => a - b);
+    return {
+      orders: rows.length,
+      ordersPerSecondToReady: round(rows.length / seconds),
+      p50StartToReadyMs: Math.round(quantile(sorted, 0.5)),
+      p99StartToReadyMs: Math.round(quantile(sorted, 0.99)),
+    };
+  }
+
+  await burst(6, 'bench-barista-one-by-one'); // warm-up: bundles, connections, pools
+  await burst(6, 'bench-barista-batched');
+  const oneByOne = await burst(ORDERS, 'bench-barista-one-by-one');
+  const batched = await burst(ORDERS, 'bench-barista-batched');
+
+  for (const worker of workers) worker.shutdown();
+  await Promise.all(running);
+  await store.close();
+
+  // One by one, the barista makes at most this many orders per second: machine runs / mean brew time.
+  const meanBrewSeconds = DRINKS.reduce((sum, drink) => sum + brewSecondsOf(drink), 0) / DRINKS.length;
+  const oneByOneCapacity = MACHINE_RUNS / (BREW_SCALE * meanBrewSeconds);
+  console.log(
+    JSON.stringify({
+      benchmark: 'barista',
+      inputs: {
+        orders: ORDERS,
+        ratePerSecond: RATE,
+        drinks: DRINKS.map((drink) => `1× medium ${drink}`),
+        barista: `one worker, ${MACHINE_RUNS} machine runs at once, brewScale ${BREW_SCALE}`,
+        batching: { ...BATCHING, batchCupFactor: BATCH_CUP_FACTOR },
+        oneByOneCapacityOrdersPerSecond: round(oneByOneCapacity),
+        saturated: RATE > oneByOneCapacity,
+        postgres: 'embedded, fsync off',
+        temporal: 'dev server (temporal server start-dev, in-memory)',
+      },
+      machine: machineFacts(),
+      oneByOne,
+      batched,
+      batchingSpeedup: round(batched.ordersPerSecondToReady / oneByOne.ordersPerSecondToReady),
+    }),
+  );
+} finally {
+  await connection.close();
+  await nativeConnection.close();
+  await pool.end();
+  await temporal.stop();
+  await postgres.stop();
+  rmSync(root, { recursive: true, force: true });
+}
