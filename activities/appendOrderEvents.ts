@@ -109,7 +109,7 @@ const isPayloadConflict = (error: unknown): boolean =>
   (error as Error & { reason?: string }).reason === 'different_payload';
 
 /**
- * A local activity re-executed after its workflow task was lost decides `at` again, from the new
+ * A local activity re-executed after its workflow task was lost decides `at` (and a deadline) again, from the new
  * task's clock. Same ids, same stream, same types, same data but for `at`: the same facts, already
  * written, and the first time stands. Anything else stays an error.
  */
@@ -132,8 +132,9 @@ async function sameFacts(
 }
 
 function equalButTime(stored: Record<string, unknown>, fresh: object): boolean {
-  const { at: _storedAt, ...storedRest } = stored;
-  const { at: _freshAt, ...freshRest } = fresh as Record<string, unknown>;
+  // `pickupDeadline` is read off the same clock as `at` (the deadline is `at` + the window).
+  const { at: _storedAt, pickupDeadline: _storedDeadline, ...storedRest } = stored;
+  const { at: _freshAt, pickupDeadline: _freshDeadline, ...freshRest } = fresh as Record<string, unknown>;
   // jsonb does not keep key order: compare with keys sorted.
   return canonicalJson(storedRest) === canonicalJson(freshRest);
 }

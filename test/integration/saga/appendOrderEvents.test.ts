@@ -8,9 +8,10 @@ import { useEventStore } from '../eventstore/support';
 const store = useEventStore();
 
 const workflowId = 'order-o-1';
+// The deadline is `at` plus the pickup window: both come from the workflow task's clock.
 const ready = (at: string): OrderEvent => ({
   type: 'OrderReady',
-  data: { orderId: 'o-1', at, pickupDeadline: '2026-11-25T08:30:00.000Z' },
+  data: { orderId: 'o-1', at, pickupDeadline: new Date(Date.parse(at) + 30 * 60_000).toISOString() },
 });
 const placed: OrderEvent = {
   type: 'OrderPlaced',
@@ -45,7 +46,7 @@ test('a retried append writes nothing twice and returns the original positions a
   });
 });
 
-test('a re-executed local append that re-decided only `at` finds its fact; the first time stands', async () => {
+test('a re-executed local append that re-decided `at` and its deadline finds its fact; the first time stands', async () => {
   const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
   const input = (at: string) => ({
     streamId: workflowId,
@@ -72,7 +73,7 @@ test('a re-executed local append that re-decided only `at` finds its fact; the f
 test('the same event id with other data is still an error', async () => {
   const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
   const other = ready('2026-11-25T08:05:00.000Z');
-  (other.data as { pickupDeadline: string }).pickupDeadline = '2026-11-25T09:00:00.000Z';
+  (other.data as { batchIds: string[] }).batchIds = ['batch-other'];
   await expect(
     attempt(1, 'run-1', new DefaultLogger('ERROR')).run(appendOrderEvents, {
       streamId: workflowId,
