@@ -273,7 +273,9 @@ describe('the OpenAPI document is the truth', () => {
         walked += 1;
       }
     }
-    expect(walked).toBe(19);
+    // Every documented operation was called and checked (the document grows with the API).
+    expect(walked).toBe(Object.values(document.paths as Record<string, Json>).flatMap(Object.keys).length);
+    expect(walked).toBeGreaterThanOrEqual(20);
   });
 });
 
