@@ -30,7 +30,17 @@ export type OrderPlaced = Fact<
     pickupWindowSeconds: number;
   }
 >;
+/** Sagas before authorize/capture took the money at once; old streams still hold these. */
 export type PaymentCharged = Fact<'PaymentCharged', { amount: Money; chargeId: string }>;
+/** A hold on the card: the order is paid for, the money not yet taken. */
+export type PaymentAuthorized = Fact<'PaymentAuthorized', { amount: Money; authorizationId: string }>;
+/** The hold turned into money taken, when the drinks are ready. */
+export type PaymentCaptured = Fact<'PaymentCaptured', { amount: Money; captureId: string }>;
+/**
+ * The hold released (never charged). `amount` is what was held: zero when the authorization never
+ * landed, in which case the gateway refuses it if it arrives late.
+ */
+export type AuthorizationVoided = Fact<'AuthorizationVoided', { amount: Money; voidId: string }>;
 export type PaymentDeclined = Fact<'PaymentDeclined', { reason: string }>;
 export type OrderRejected = Fact<'OrderRejected', { reason: string }>;
 export type BrewingStarted = Fact<'BrewingStarted', { drinks: number }>;
@@ -42,7 +52,7 @@ export type DrinkDiscarded = Fact<
   'DrinkDiscarded',
   { drinks: number; reason: 'brew_failed' | 'cancelled' | 'not_picked_up' }
 >;
-/** `refundId` is null and `amount` zero when there was no charge to refund (a recorded no-op). */
+/** Money taken given back. Old sagas recorded a no-op (`refundId` null, `amount` zero) when nothing was charged. */
 export type PaymentRefunded = Fact<'PaymentRefunded', { amount: Money; refundId: string | null }>;
 export type OrderFailed = Fact<'OrderFailed', { reason: string }>;
 export type OrderCancelled = Fact<'OrderCancelled', { reason: string }>;
@@ -53,6 +63,9 @@ export type CustomerNotified = Fact<'CustomerNotified', { message: 'ready' | 'ab
 export type OrderEvent =
   | OrderPlaced
   | PaymentCharged
+  | PaymentAuthorized
+  | PaymentCaptured
+  | AuthorizationVoided
   | PaymentDeclined
   | OrderRejected
   | BrewingStarted
@@ -71,6 +84,9 @@ export type OrderEventType = OrderEvent['type'];
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderPlaced',
   'PaymentCharged',
+  'PaymentAuthorized',
+  'PaymentCaptured',
+  'AuthorizationVoided',
   'PaymentDeclined',
   'OrderRejected',
   'BrewingStarted',

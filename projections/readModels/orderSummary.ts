@@ -120,8 +120,13 @@ function evolve(row: Row | undefined, logged: LoggedEvent): Row {
   row.updated_at = at;
   switch (event.type) {
     case 'PaymentCharged':
+    case 'PaymentAuthorized':
       row.status = 'PAID';
       row.paid_at = at;
+      break;
+    // Money held then taken or released: the status already says it (READY follows, or FAILED/CANCELLED).
+    case 'PaymentCaptured':
+    case 'AuthorizationVoided':
       break;
     case 'PaymentDeclined':
       row.reason = event.data.reason;
