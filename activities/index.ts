@@ -8,7 +8,9 @@ export * from './barista';
 export * from './coffeeMachine';
 export * from './eventIds';
 export * from './gatewayLedger';
+export * from './gatewayPayments';
 export * from './paymentGateway';
+export * from './paymentIntents';
 export * from './payments';
 
 /** What the `orders` worker runs: appends and payments, over injected adapters (tests pass simulators). */
