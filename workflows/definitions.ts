@@ -19,6 +19,8 @@ export interface OrderSagaInput extends PricedOrder {
   baristaTaskQueue?: string;
   /** Append facts with local activities (fewer round trips to Temporal); see bench/saga.ts. */
   localAppends?: boolean;
+  /** How long to try for the card's hold before voiding it by key; 300 unless a test or a chaos run is in a hurry. */
+  paymentGiveUpSeconds?: number;
 }
 
 /** How a saga ended: the terminal status and where its last fact sits in the log. */
@@ -72,6 +74,8 @@ export const confirmPickUpUpdate = defineUpdate<PickedUpResult>('confirmPickUp')
 export type SagaStep =
   | 'placing'
   | 'charging'
+  | 'authorizing'
+  | 'capturing'
   | 'brewing'
   | 'awaiting_pickup'
   | 'compensating'
