@@ -1,8 +1,9 @@
-/** The facts of an order that is placed, paid, brewed, picked up and completed, in order. */
+/** The facts of an order that is placed, paid for (a hold), brewed, captured, picked up and completed, in order. */
 export const COMPLETED_ORDER_EVENTS = [
   'OrderPlaced',
-  'PaymentCharged',
+  'PaymentAuthorized',
   'BrewingStarted',
+  'PaymentCaptured',
   'OrderReady',
   'OrderPickedUp',
   'OrderCompleted',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -164,9 +164,17 @@ export function useSagaHarnesses<Configs extends SagaConfig[]>(
   return harnesses as { [Index in keyof Configs]: SagaHarness };
 }
 
+/**
+ * The saga version today's tests record: each version's histories live in their own folder and keep
+ * replaying after the next change (the top folder holds the charge/refund saga's).
+ */
+export const HISTORY_VERSION = 'authorizeCapture';
+
 /** Keeps a path's history for the replay test; re-record with RECORD_HISTORIES=1. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
-  const file = new URL(`../histories/${name}.json`, import.meta.url);
+  const folder = new URL(`../histories/${HISTORY_VERSION}/`, import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  const file = new URL(`${name}.json`, folder);
   if (existsSync(file) && process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
