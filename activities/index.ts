@@ -12,6 +12,7 @@ export * from './gatewayPayments';
 export * from './paymentGateway';
 export * from './paymentIntents';
 export * from './payments';
+export * from './reconcilePayments';
 
 /** What the `orders` worker runs: appends and payments, over injected adapters (tests pass simulators). */
 export const createOrderActivities = (deps: {
