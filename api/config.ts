@@ -27,6 +27,8 @@ export const apiConfigSchema = z.object({
   API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
   ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
+  /** How long a saga tries for the card's hold before it voids the key (unset: the saga's 5 min). */
+  ORDER_PAYMENT_GIVE_UP_SECONDS: positiveInt.optional(),
 });
 
 export type ApiConfigEnv = z.infer<typeof apiConfigSchema>;
@@ -47,6 +49,7 @@ export interface ApiConfig {
   ssePollMs: number;
   shutdownGraceMs: number;
   pickupWindowSeconds?: number;
+  paymentGiveUpSeconds?: number;
 }
 
 export class InvalidConfig extends Error {
@@ -79,6 +82,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     ...(e.ORDER_PICKUP_WINDOW_SECONDS ? { pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS } : {}),
+    ...(e.ORDER_PAYMENT_GIVE_UP_SECONDS ? { paymentGiveUpSeconds: e.ORDER_PAYMENT_GIVE_UP_SECONDS } : {}),
   };
 }
 

@@ -54,6 +54,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const commands = temporalOrderCommands({
     client,
     ...(pickupWindowSeconds ? { pickupWindowSeconds } : {}),
+    ...(config.paymentGiveUpSeconds ? { paymentGiveUpSeconds: config.paymentGiveUpSeconds } : {}),
     taskQueue: config.taskQueue,
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),

@@ -4,8 +4,11 @@ import {
   createPaymentSimulator,
   type GatewayLedger,
   memoryLedger,
+  memoryPaymentBook,
   migrateGatewayLedger,
+  type PaymentBook,
   postgresLedger,
+  postgresPaymentBook,
 } from '../activities';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { configOrExit, ordersWorkerConfig } from './workers/config';
@@ -19,9 +22,11 @@ const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
 pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
 await migrateEventStore(pool);
 let ledger: GatewayLedger = memoryLedger();
+let book: PaymentBook = memoryPaymentBook();
 if (config.GATEWAY_LEDGER === 'postgres') {
   await migrateGatewayLedger(pool);
   ledger = postgresLedger(pool);
+  book = postgresPaymentBook(pool);
 }
 const paymentGateway = createPaymentSimulator(
   {
@@ -29,8 +34,11 @@ const paymentGateway = createPaymentSimulator(
     slowMs: config.GATEWAY_SLOW_MS,
     refundFailures: config.GATEWAY_REFUND_FAILURES,
     latencyMs: config.GATEWAY_LATENCY_MS,
+    lateMs: config.GATEWAY_LATE_MS,
+    silentMs: config.GATEWAY_SILENT_MS || null,
   },
   ledger,
+  book,
 );
 const store = createEventStore(pool);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -13,9 +13,9 @@ export type Script =
 
 export interface SagaPath {
   expected: OrderStatus;
-  /** The gateway took money (exactly once). */
+  /** The gateway took money (captured, or an old saga's charge), exactly once. */
   charged: boolean;
-  /** The money went back (exactly once). */
+  /** Money taken went back (exactly once). A hold released by a void was never taken: not a refund. */
   refunded: boolean;
   script: Script;
   token: string;
@@ -66,8 +66,8 @@ export const SAGA_PATHS = {
   },
   machineBroken: {
     expected: 'FAILED',
-    charged: true,
-    refunded: true,
+    charged: false,
+    refunded: false,
     script: 'none',
     token: 'tok_visa_4242',
     line: { machine: 'broken' },
@@ -75,8 +75,8 @@ export const SAGA_PATHS = {
   // A slow machine making tea: long enough to cancel while it brews.
   cancelWhileBrewing: {
     expected: 'CANCELLED',
-    charged: true,
-    refunded: true,
+    charged: false,
+    refunded: false,
     script: 'cancelWhileBrewing',
     token: 'tok_visa_4242',
     line: { drink: 'tea', machine: 'slow' },
@@ -87,6 +87,15 @@ export const SAGA_PATHS = {
     refunded: false,
     script: 'cancelTooLate',
     token: 'tok_visa_4242',
+    line: {},
+  },
+  // The card's authorization lands after the saga gave up: the saga voids the key, the gateway refuses it.
+  gatewaySlowerThanGiveUp: {
+    expected: 'FAILED',
+    charged: false,
+    refunded: false,
+    script: 'none',
+    token: 'tok_silent',
     line: {},
   },
   abandoned: {

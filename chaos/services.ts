@@ -46,7 +46,14 @@ export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
     node(
       SERVICES.ordersWorker,
       'worker.ts',
-      { GATEWAY_LEDGER: 'postgres', GATEWAY_SLOW_MS: '2000', GATEWAY_FLAKY_FAILURES: '2' },
+      // `tok_silent` answers after 60 s: after the saga's give-up (45 s, set on the API below).
+      {
+        GATEWAY_LEDGER: 'postgres',
+        GATEWAY_SLOW_MS: '2000',
+        GATEWAY_FLAKY_FAILURES: '2',
+        GATEWAY_LATE_MS: '6000',
+        GATEWAY_SILENT_MS: '60000',
+      },
       { line: /orders worker polling/ },
     ),
   );
@@ -105,6 +112,7 @@ export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
         PORT: String(apiPort),
         LOG_LEVEL: 'warn',
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
+        ORDER_PAYMENT_GIVE_UP_SECONDS: '45',
         API_SHUTDOWN_GRACE_MS: '3000',
       },
       { probe: async () => (await fetch(`${apiUrl}/healthz`)).ok },

@@ -22,6 +22,8 @@ export interface TemporalCommandsOptions {
   /** Cancel answers once OrderCancelled is appended, or after this long with the status then. */
   cancelWaitMs?: number;
   pickupWindowSeconds?: number;
+  /** The saga's give-up on the card's hold; the saga's default when absent. */
+  paymentGiveUpSeconds?: number;
   logger: Logger;
 }
 
@@ -112,6 +114,7 @@ export function temporalOrderCommands(
         const input = {
           ...order,
           ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+          ...(options.paymentGiveUpSeconds ? { paymentGiveUpSeconds: options.paymentGiveUpSeconds } : {}),
         };
         for (let attempt = 1; ; attempt += 1) {
           try {

@@ -20,6 +20,10 @@ export const ordersWorkerConfig = z.object({
   GATEWAY_SLOW_MS: count(DEFAULT_PAYMENT_SIMULATOR.slowMs),
   GATEWAY_REFUND_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.refundFailures),
   GATEWAY_LATENCY_MS: count(DEFAULT_PAYMENT_SIMULATOR.latencyMs),
+  /** `tok_late`: the authorization lands after the activity's attempt timed out. */
+  GATEWAY_LATE_MS: count(DEFAULT_PAYMENT_SIMULATOR.lateMs),
+  /** `tok_silent`: the authorization lands after the saga gave up (0: never). */
+  GATEWAY_SILENT_MS: count(DEFAULT_PAYMENT_SIMULATOR.silentMs ?? 0),
 });
 export type OrdersWorkerConfig = z.infer<typeof ordersWorkerConfig>;
 
