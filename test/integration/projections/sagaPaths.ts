@@ -14,6 +14,10 @@ export const SAGA_PATHS = [
   'awaitingPickup',
   'brewing',
   'queued',
+  // Authorize/capture sagas: a hold, captured when ready, voided when undone.
+  'heldCompleted',
+  'heldFailed',
+  'heldAbandoned',
 ] as const;
 export type SagaPath = (typeof SAGA_PATHS)[number];
 
@@ -64,6 +68,9 @@ export function sagaEvents({
     pickupWindowSeconds: 1800,
   });
   const charged = () => ev('PaymentCharged', { amount: total, chargeId: `ch_${orderId}` });
+  const authorized = () => ev('PaymentAuthorized', { amount: total, authorizationId: `au_${orderId}` });
+  const captured = () => ev('PaymentCaptured', { amount: total, captureId: `cp_${orderId}` });
+  const voided = () => ev('AuthorizationVoided', { amount: total, voidId: `vo_${orderId}` });
   const brewing = () => ev('BrewingStarted', { drinks });
   const ready = () =>
     ev('OrderReady', { pickupDeadline: new Date(at.getTime() + 60 * MINUTE).toISOString() });
@@ -124,6 +131,35 @@ export function sagaEvents({
       return [placed, charged(), brewing()];
     case 'queued':
       return [placed, charged()];
+    case 'heldCompleted':
+      return [
+        placed,
+        authorized(),
+        brewing(),
+        captured(),
+        ready(),
+        ev('OrderPickedUp', {}),
+        ev('OrderCompleted', {}),
+      ];
+    case 'heldFailed':
+      return [
+        placed,
+        authorized(),
+        brewing(),
+        discarded('brew_failed'),
+        voided(),
+        ev('OrderFailed', { reason: 'machine broken' }),
+      ];
+    case 'heldAbandoned':
+      return [
+        placed,
+        authorized(),
+        brewing(),
+        captured(),
+        ready(),
+        discarded('not_picked_up'),
+        ev('OrderAbandoned', {}),
+      ];
   }
 }
 
