@@ -30,12 +30,12 @@ describe('order summary', () => {
     expect(await getOrderSummary(db.pool, 'held')).toMatchObject({
       status: 'COMPLETED',
       refunded: { amount: 0, currency: 'USD' },
-      timestamps: { paid: minute(1), ready: minute(4) },
+      timestamps: { paidAt: minute(1), readyAt: minute(4) },
     });
     expect(await getOrderSummary(db.pool, 'voided')).toMatchObject({
       status: 'FAILED',
       refunded: { amount: 0, currency: 'USD' },
-      timestamps: { paid: minute(1), refunded: null },
+      timestamps: { paidAt: minute(1), refundedAt: null },
     });
   });
 
