@@ -55,6 +55,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     client,
     taskQueue: config.taskQueue,
     maxRemakes: config.maxRemakes,
+    ...(config.paymentGiveUpSeconds ? { paymentGiveUpSeconds: config.paymentGiveUpSeconds } : {}),
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
   });

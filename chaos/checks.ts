@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { reconcilePayments } from '../simulators/reconcilePayments';
 import { PATH_NAMES, type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
 import type { OrderRecord } from './driver';
 import { compareWithRebuild } from './rebuildCompare';
@@ -14,7 +15,7 @@ export interface Invariants {
   /** Acknowledged, but the log or the read model ended elsewhere than the path predicts. */
   wrongOutcome: number;
   duplicateEvents: number;
-  /** The same fact twice in one stream (two PaymentCharged, two "ready" notifications, ...). */
+  /** The same fact twice in one stream (two PaymentCaptured, two "ready" notifications, ...). */
   duplicateFacts: number;
   nonContiguousStreams: number;
   doubleCharges: number;
@@ -22,6 +23,10 @@ export interface Invariants {
   unexpectedCharges: number;
   missingRefunds: number;
   unexpectedRefunds: number;
+  /** Orders that ended with money held or taken they should not keep (`npm run payments -- reconcile`). */
+  strandedPayments: number;
+  /** Everything the reconciliation found, stranded or not (the gateway's books against the log). */
+  paymentDiscrepancies: number;
   readModelMismatches: number;
   readModelMismatchByTable: Record<string, number>;
   /** Orders that reached READY and whose customer did not get exactly one "ready" message. */
@@ -73,12 +78,23 @@ export async function checkInvariants(
     charged: string | null;
     refunded: string | null;
   }>(
-    `SELECT order_id,
-            count(*) FILTER (WHERE kind = 'charge') AS charges,
-            count(*) FILTER (WHERE kind = 'refund' AND reference IS NOT NULL AND amount > 0) AS refunds,
-            sum(amount) FILTER (WHERE kind = 'charge') AS charged,
-            sum(amount) FILTER (WHERE kind = 'refund') AS refunded
-     FROM gateway_charges GROUP BY order_id`,
+    // Money taken: captures (gateway_payments) and the charges of sagas from before (gateway_charges).
+    `SELECT order_id, sum(charges) AS charges, sum(refunds) AS refunds,
+            sum(charged) AS charged, sum(refunded) AS refunded
+     FROM (SELECT order_id,
+                  count(*) FILTER (WHERE kind = 'charge') AS charges,
+                  count(*) FILTER (WHERE kind = 'refund' AND reference IS NOT NULL AND amount > 0) AS refunds,
+                  sum(amount) FILTER (WHERE kind = 'charge') AS charged,
+                  sum(amount) FILTER (WHERE kind = 'refund') AS refunded
+           FROM gateway_charges GROUP BY order_id
+           UNION ALL
+           SELECT order_id,
+                  count(*) FILTER (WHERE status IN ('captured', 'refunded')),
+                  count(*) FILTER (WHERE status = 'refunded'),
+                  sum(amount) FILTER (WHERE status IN ('captured', 'refunded')),
+                  sum(amount) FILTER (WHERE status = 'refunded')
+           FROM gateway_payments GROUP BY order_id) books
+     GROUP BY order_id`,
   );
   const ledger = new Map(ledgerRows.map((row) => [row.order_id, row]));
 
@@ -124,10 +140,12 @@ export async function checkInvariants(
     const money = ledger.get(record.orderId);
     const charges = Number(money?.charges ?? 0);
     const refunds = Number(money?.refunds ?? 0);
-    const chargedEvents = types.filter((type) => type === 'PaymentCharged').length;
+    const chargedEvents = types.filter(
+      (type) => type === 'PaymentCharged' || type === 'PaymentCaptured',
+    ).length;
     if (charges > 1 || chargedEvents > 1) {
       doubleCharges += 1;
-      note(`double charge: ${where} (${charges} at the gateway, ${chargedEvents} PaymentCharged)`);
+      note(`double charge: ${where} (${charges} at the gateway, ${chargedEvents} PaymentCaptured/Charged)`);
     }
     if (path.charged && charges === 0 && logStatus === path.expected) {
       missingCharges += 1;
@@ -171,6 +189,9 @@ export async function checkInvariants(
        HAVING min(stream_version) <> 1 OR max(stream_version) <> count(*)
            OR count(DISTINCT stream_version) <> count(*)) s`,
   );
+  const payments = await reconcilePayments(pool);
+  for (const discrepancy of payments.discrepancies)
+    note(`payments: ${discrepancy.kind} ${discrepancy.orderId}: ${discrepancy.detail}`);
   const readModelMismatchByTable = await compareWithRebuild(pool);
   const readModelMismatches = Object.values(readModelMismatchByTable).reduce((sum, n) => sum + n, 0);
 
@@ -204,6 +225,8 @@ export async function checkInvariants(
     unexpectedCharges,
     missingRefunds,
     unexpectedRefunds,
+    strandedPayments: payments.strandedPayments,
+    paymentDiscrepancies: payments.discrepancies.length,
     readModelMismatches,
     readModelMismatchByTable,
     readyNotificationMismatches,

@@ -26,7 +26,14 @@ export interface ShopServiceOptions {
 function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.ProcessEnv {
   switch (name) {
     case 'worker':
-      return { GATEWAY_LEDGER: 'postgres', GATEWAY_SLOW_MS: '2000', GATEWAY_FLAKY_FAILURES: '2' };
+      // `tok_silent` answers after 60 s: after the saga's give-up (45 s, set on the API below).
+      return {
+        GATEWAY_LEDGER: 'postgres',
+        GATEWAY_SLOW_MS: '2000',
+        GATEWAY_FLAKY_FAILURES: '2',
+        GATEWAY_LATE_MS: '6000',
+        GATEWAY_SILENT_MS: '60000',
+      };
     case 'barista':
       return {
         COFFEE_BREW_SCALE: String(options.brewScale),
@@ -51,6 +58,7 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
         PORT: String(options.apiPort),
         LOG_LEVEL: 'warn',
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
+        ORDER_PAYMENT_GIVE_UP_SECONDS: '45',
         API_SHUTDOWN_GRACE_MS: '3000',
       };
   }

@@ -30,6 +30,8 @@ export const apiConfigSchema = z
     SHOP_SIMULATORS: z.stringbool().default(true),
     /** How many times a drink sent back is made again before the order fails and is refunded. */
     ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
+    /** How long a saga tries for the card's hold before it voids the key (unset: the saga's 5 min). */
+    ORDER_PAYMENT_GIVE_UP_SECONDS: positiveInt.optional(),
   })
   .transform((e) => ({
     host: e.HOST,
@@ -49,6 +51,7 @@ export const apiConfigSchema = z
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
     simulators: e.SHOP_SIMULATORS,
     maxRemakes: e.ORDER_MAX_REMAKES,
+    paymentGiveUpSeconds: e.ORDER_PAYMENT_GIVE_UP_SECONDS as number | undefined,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -10,7 +10,7 @@ export const ordersWorkerConfigSchema = z
     ...temporalKnobs,
     DATABASE_URL: postgresUrl,
     ORDERS_TASK_QUEUE: z.string().min(1).default(ORDERS_TASK_QUEUE),
-    /** Where the simulated gateway keeps its charges: `postgres` (table gateway_charges) or `memory`. */
+    /** Where the simulated gateway keeps its books: `postgres` (tables gateway_charges, gateway_payments) or `memory`. */
     GATEWAY_LEDGER: z.enum(['postgres', 'memory']).default('postgres'),
     /** `tok_flaky`: calls per key that fail before one succeeds. */
     GATEWAY_FLAKY_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.flakyFailures),
@@ -20,6 +20,10 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_REFUND_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.refundFailures),
     /** Added to every gateway call. */
     GATEWAY_LATENCY_MS: count(DEFAULT_PAYMENT_SIMULATOR.latencyMs),
+    /** `tok_late`: the authorization lands after the activity's attempt timed out. */
+    GATEWAY_LATE_MS: count(DEFAULT_PAYMENT_SIMULATOR.lateMs),
+    /** `tok_silent`: the authorization lands after the saga gave up (0: never). */
+    GATEWAY_SILENT_MS: count(DEFAULT_PAYMENT_SIMULATOR.silentMs ?? 0),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -32,6 +36,8 @@ export const ordersWorkerConfigSchema = z
       slowMs: e.GATEWAY_SLOW_MS,
       refundFailures: e.GATEWAY_REFUND_FAILURES,
       latencyMs: e.GATEWAY_LATENCY_MS,
+      lateMs: e.GATEWAY_LATE_MS,
+      silentMs: e.GATEWAY_SILENT_MS || null,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;

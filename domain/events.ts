@@ -30,7 +30,17 @@ export type OrderPlaced = Fact<
     pickupWindowSeconds: number;
   }
 >;
+/** Sagas before authorize/capture took the money at once; old streams still hold these. */
 export type PaymentCharged = Fact<'PaymentCharged', { amount: Money; chargeId: string }>;
+/** A hold on the card: the order is paid for, the money not yet taken. */
+export type PaymentAuthorized = Fact<'PaymentAuthorized', { amount: Money; authorizationId: string }>;
+/** The hold turned into money taken, when the drinks are ready. */
+export type PaymentCaptured = Fact<'PaymentCaptured', { amount: Money; captureId: string }>;
+/**
+ * The hold released (never charged). `amount` is what was held: zero when the authorization never
+ * landed, in which case the gateway refuses it if it arrives late.
+ */
+export type AuthorizationVoided = Fact<'AuthorizationVoided', { amount: Money; voidId: string }>;
 export type PaymentDeclined = Fact<'PaymentDeclined', { reason: string }>;
 export type OrderRejected = Fact<'OrderRejected', { reason: string }>;
 /** `remake` numbers a brew of drinks the customer sent back (1 = the first remake); absent on the first brew. */
@@ -47,7 +57,7 @@ export type DrinkRejected = Fact<
 export type WriteOffReason = 'brew_failed' | 'cancelled' | 'not_picked_up' | 'rejected';
 /** A write-off: drinks made (or being made) that nobody will drink. */
 export type DrinkDiscarded = Fact<'DrinkDiscarded', { drinks: number; reason: WriteOffReason }>;
-/** `refundId` is null and `amount` zero when there was no charge to refund (a recorded no-op). */
+/** Money taken given back. Old sagas recorded a no-op (`refundId` null, `amount` zero) when nothing was charged. */
 export type PaymentRefunded = Fact<'PaymentRefunded', { amount: Money; refundId: string | null }>;
 export type OrderFailed = Fact<'OrderFailed', { reason: string }>;
 export type OrderCancelled = Fact<'OrderCancelled', { reason: string }>;
@@ -58,6 +68,9 @@ export type CustomerNotified = Fact<'CustomerNotified', { message: 'ready' | 'ab
 export type OrderEvent =
   | OrderPlaced
   | PaymentCharged
+  | PaymentAuthorized
+  | PaymentCaptured
+  | AuthorizationVoided
   | PaymentDeclined
   | OrderRejected
   | BrewingStarted
@@ -77,6 +90,9 @@ export type OrderEventType = OrderEvent['type'];
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderPlaced',
   'PaymentCharged',
+  'PaymentAuthorized',
+  'PaymentCaptured',
+  'AuthorizationVoided',
   'PaymentDeclined',
   'OrderRejected',
   'BrewingStarted',

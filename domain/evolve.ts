@@ -12,7 +12,12 @@ export interface OrderState {
   paymentTokenLast4: string | null;
   pickupWindowSeconds: number | null;
   pickupDeadline: string | null;
+  /** Money taken: a capture, or an old saga's charge. */
   charge: { chargeId: string; amount: Money } | null;
+  /** The hold placed when the order was paid for. */
+  authorization: { authorizationId: string; amount: Money } | null;
+  /** The hold released (amount zero when none had landed). */
+  voided: { voidId: string; amount: Money } | null;
   /** Set by `PaymentRefunded`; amount zero and refundId null when there was nothing to refund. */
   refund: { refundId: string | null; amount: Money } | null;
   discarded: { drinks: number; reason: WriteOffReason } | null;
@@ -57,6 +62,8 @@ export const initialOrderState = (): OrderState => ({
   pickupWindowSeconds: null,
   pickupDeadline: null,
   charge: null,
+  authorization: null,
+  voided: null,
   refund: null,
   discarded: null,
   rejections: 0,
@@ -109,6 +116,17 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         charge: { chargeId: event.data.chargeId, amount: event.data.amount },
         timestamps: at('paidAt'),
       };
+    case 'PaymentAuthorized':
+      return {
+        ...next,
+        status: 'PAID',
+        authorization: { authorizationId: event.data.authorizationId, amount: event.data.amount },
+        timestamps: at('paidAt'),
+      };
+    case 'PaymentCaptured':
+      return { ...next, charge: { chargeId: event.data.captureId, amount: event.data.amount } };
+    case 'AuthorizationVoided':
+      return { ...next, voided: { voidId: event.data.voidId, amount: event.data.amount } };
     case 'PaymentDeclined':
       return { ...next, reason: event.data.reason, timestamps: at('declinedAt') };
     case 'OrderRejected':

@@ -13,6 +13,14 @@ export {
   postgresLedger,
 } from './gatewayLedger';
 export {
+  balanceOf,
+  memoryPaymentBook,
+  type PaymentBook,
+  type PaymentRecord,
+  type PaymentStatus,
+  postgresPaymentBook,
+} from './gatewayPayments';
+export {
   type ProviderSimulator,
   type SimulatedCall,
   type SimulatedDelivery,
@@ -22,5 +30,12 @@ export {
 export {
   createPaymentSimulator,
   DEFAULT_PAYMENT_SIMULATOR,
+  type PaymentSimulator,
   type PaymentSimulatorConfig,
+  SIMULATOR_TOKENS,
 } from './paymentGateway';
+export {
+  type PaymentDiscrepancy,
+  type PaymentReconciliation,
+  reconcilePayments,
+} from './reconcilePayments';

@@ -29,29 +29,40 @@ export interface SagaPath {
   expected: OrderStatus;
   /** The facts the saga appends, in order (the notifier may add `CustomerNotified` in between). */
   events: readonly EventType[];
-  /** The gateway took money (exactly once). */
+  /** The gateway took money (captured, or an old saga's charge), exactly once. */
   charged: boolean;
-  /** The money went back (exactly once). */
+  /** Money taken went back (exactly once). A hold released by a void was never taken: not a refund. */
   refunded: boolean;
 }
 
-const FIRST_BREW = ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady'] as const;
+/** Placed, paid for with a hold, brewed, the hold captured, ready. */
+const FIRST_BREW = [
+  'OrderPlaced',
+  'PaymentAuthorized',
+  'BrewingStarted',
+  'PaymentCaptured',
+  'OrderReady',
+] as const;
 /** A drink sent back: rejected, written off, brewed again, ready again. */
 const SENT_BACK = ['DrinkRejected', 'DrinkDiscarded', 'BrewingStarted', 'OrderReady'] as const;
 
-/** Placed, paid, brewed, picked up and completed. */
+/** Placed, paid for (a hold), brewed, captured, picked up and completed. */
 export const COMPLETED_EVENTS = [
-  'OrderPlaced',
-  'PaymentCharged',
-  'BrewingStarted',
-  'OrderReady',
+  ...FIRST_BREW,
   'OrderPickedUp',
   'OrderCompleted',
 ] as const satisfies readonly EventType[];
 
-/** Brewing undone: the drinks written off, then the charge refunded, then the end. */
+/** Brewing undone: the drinks written off, then the hold voided (never captured), then the end. */
 const undoneWhileBrewing = (end: 'OrderFailed' | 'OrderCancelled') =>
-  ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'DrinkDiscarded', 'PaymentRefunded', end] as const;
+  [
+    'OrderPlaced',
+    'PaymentAuthorized',
+    'BrewingStarted',
+    'DrinkDiscarded',
+    'AuthorizationVoided',
+    end,
+  ] as const;
 
 const completed = {
   expected: 'COMPLETED',
@@ -82,8 +93,8 @@ export const SAGA_PATHS = {
     script: 'none',
     expected: 'FAILED',
     events: undoneWhileBrewing('OrderFailed'),
-    charged: true,
-    refunded: true,
+    charged: false,
+    refunded: false,
   },
   // A slow machine making tea: long enough to cancel while it brews.
   cancelWhileBrewing: {
@@ -92,8 +103,8 @@ export const SAGA_PATHS = {
     script: 'cancelWhileBrewing',
     expected: 'CANCELLED',
     events: undoneWhileBrewing('OrderCancelled'),
-    charged: true,
-    refunded: true,
+    charged: false,
+    refunded: false,
   },
   cancelTooLate: { ...visa, script: 'cancelTooLate', ...completed },
   rejectedOnceThenPickedUp: {
@@ -102,7 +113,7 @@ export const SAGA_PATHS = {
     ...completed,
     events: [...FIRST_BREW, ...SENT_BACK, 'OrderPickedUp', 'OrderCompleted'],
   },
-  // With the default limit of two remakes: the third rejection fails the order and refunds it.
+  // With the default limit of two remakes: the third rejection fails the order and refunds the capture.
   rejectedBeyondLimit: {
     ...visa,
     script: 'rejectBeyondLimit',
@@ -119,19 +130,22 @@ export const SAGA_PATHS = {
     charged: true,
     refunded: true,
   },
+  // The card's authorization lands after the saga gave up: the saga voids the key, the gateway refuses it.
+  gatewaySlowerThanGiveUp: {
+    token: 'tok_silent',
+    line: {},
+    script: 'none',
+    expected: 'FAILED',
+    events: ['OrderPlaced', 'AuthorizationVoided', 'OrderFailed'],
+    charged: false,
+    refunded: false,
+  },
   // Reached by the pickup window running out (tests shorten it).
   abandoned: {
     ...visa,
     script: 'none',
     expected: 'ABANDONED',
-    events: [
-      'OrderPlaced',
-      'PaymentCharged',
-      'BrewingStarted',
-      'OrderReady',
-      'DrinkDiscarded',
-      'OrderAbandoned',
-    ],
+    events: [...FIRST_BREW, 'DrinkDiscarded', 'OrderAbandoned'],
     charged: true,
     refunded: false,
   },

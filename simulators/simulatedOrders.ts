@@ -6,22 +6,36 @@ import { COMPLETED_EVENTS, SAGA_PATHS } from './sagaPaths';
 
 type EventType = OrderEvent['type'];
 
+/** A saga from before authorize/capture: the card charged at once, and refunded when undone. */
+const CHARGED = ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady'] as const;
+const chargedThenUndone = (end: 'OrderFailed' | 'OrderCancelled') =>
+  ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'DrinkDiscarded', 'PaymentRefunded', end] as const;
+
 /**
  * Orders written straight to the log, without a saga, for projection specs and the rebuild
- * benchmark: each settled path's facts come from the saga-path catalogue (with the notifier's
- * `CustomerNotified` where it would add one); in-flight orders stop part-way.
+ * benchmark. The `held…` paths are today's sagas (a hold, captured when ready, voided when undone):
+ * their facts come from the saga-path catalogue. The others are sagas from before authorize/capture
+ * (a charge, refunded when undone), whose streams the read models must still fold; all with the
+ * notifier's `CustomerNotified` where it would add one; in-flight orders stop part-way.
  */
 const SIMULATED_EVENTS = {
-  completed: [...COMPLETED_EVENTS.slice(0, 4), 'CustomerNotified', ...COMPLETED_EVENTS.slice(4)],
+  completed: [...CHARGED, 'CustomerNotified', 'OrderPickedUp', 'OrderCompleted'],
   declined: SAGA_PATHS.declinedCard.events,
-  failed: SAGA_PATHS.machineBroken.events,
-  cancelledBrewing: SAGA_PATHS.cancelWhileBrewing.events,
+  failed: chargedThenUndone('OrderFailed'),
+  cancelledBrewing: chargedThenUndone('OrderCancelled'),
   // Cancelled while the charge was still being retried: a recorded no-op refund.
   cancelledUnpaid: ['OrderPlaced', 'PaymentRefunded', 'OrderCancelled'],
-  abandoned: [...SAGA_PATHS.abandoned.events, 'CustomerNotified'],
-  awaitingPickup: COMPLETED_EVENTS.slice(0, 4),
-  brewing: COMPLETED_EVENTS.slice(0, 3),
-  queued: COMPLETED_EVENTS.slice(0, 2),
+  abandoned: [...CHARGED, 'DrinkDiscarded', 'OrderAbandoned', 'CustomerNotified'],
+  awaitingPickup: CHARGED,
+  brewing: CHARGED.slice(0, 3),
+  queued: CHARGED.slice(0, 2),
+  heldCompleted: SAGA_PATHS.happy.events,
+  heldFailed: SAGA_PATHS.machineBroken.events,
+  heldCancelledBrewing: SAGA_PATHS.cancelWhileBrewing.events,
+  heldAbandoned: SAGA_PATHS.abandoned.events,
+  heldRejectedBeyondLimit: SAGA_PATHS.rejectedBeyondLimit.events,
+  heldAwaitingPickup: COMPLETED_EVENTS.slice(0, 5),
+  heldBrewing: COMPLETED_EVENTS.slice(0, 3),
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type SimulatedPath = keyof typeof SIMULATED_EVENTS;
@@ -66,18 +80,29 @@ export function sagaEvents({
   const when = () => new Date(at.getTime() + minute++ * MINUTE).toISOString();
   const types: readonly EventType[] = SIMULATED_EVENTS[path];
   const end = types.findLast((type) => type in DISCARD_REASONS) as keyof typeof DISCARD_REASONS;
-  const wasCharged = types.includes('PaymentCharged');
+  const wasCharged = types.includes('PaymentCharged') || types.includes('PaymentCaptured');
+  let rejections = 0;
+  let remakes = 0;
   const data = (type: EventType, previous: EventType | undefined): Record<string, unknown> => {
     switch (type) {
       case 'OrderPlaced':
         return { customer, items: lines, total, paymentTokenLast4: '4242', pickupWindowSeconds: 1800 };
       case 'PaymentCharged':
         return { amount: total, chargeId: `ch_${orderId}` };
+      case 'PaymentAuthorized':
+        return { amount: total, authorizationId: `au_${orderId}` };
+      case 'PaymentCaptured':
+        return { amount: total, captureId: `cp_${orderId}` };
+      case 'AuthorizationVoided':
+        return { amount: total, voidId: `vo_${orderId}` };
+      case 'DrinkRejected':
+        rejections += 1;
+        return { reason: 'not what I ordered', rejection: rejections, maxRemakes: 2, by: 'customer' };
       case 'PaymentDeclined':
       case 'OrderRejected':
         return { reason: 'card declined' };
       case 'BrewingStarted':
-        return { drinks };
+        return rejections > 0 ? { drinks, remake: ++remakes } : { drinks };
       case 'OrderReady':
         return { pickupDeadline: new Date(at.getTime() + 60 * MINUTE).toISOString() };
       case 'CustomerNotified':
@@ -87,7 +112,7 @@ export function sagaEvents({
         return { amount: { amount, currency: 'USD' }, refundId: amount ? `re_${orderId}` : null };
       }
       case 'DrinkDiscarded':
-        return { drinks, reason: DISCARD_REASONS[end] };
+        return { drinks, reason: previous === 'DrinkRejected' ? 'rejected' : DISCARD_REASONS[end] };
       case 'OrderFailed':
         return { reason: 'machine broken' };
       case 'OrderCancelled':

@@ -13,8 +13,11 @@ import {
   createPaymentSimulator,
   type GatewayLedger,
   memoryLedger,
+  memoryPaymentBook,
   migrateGatewayLedger,
+  type PaymentBook,
   postgresLedger,
+  postgresPaymentBook,
 } from '../simulators';
 import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
@@ -59,9 +62,11 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
   pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
   await migrateEventStore(pool);
   let ledger: GatewayLedger = memoryLedger();
+  let book: PaymentBook = memoryPaymentBook();
   if (config.ledger === 'postgres') {
     await migrateGatewayLedger(pool);
     ledger = postgresLedger(pool);
+    book = postgresPaymentBook(pool);
   }
   const store = createEventStore(pool);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -77,7 +82,7 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
       taskQueue: config.taskQueue,
       appendToStream: store.append,
       readStream: (streamId) => store.readStream(streamId),
-      paymentGateway: createPaymentSimulator(config.gateway, ledger),
+      paymentGateway: createPaymentSimulator(config.gateway, ledger, book),
     });
     return runWorker(worker, close);
   } catch (error) {

@@ -8,6 +8,7 @@ import {
   DISCARD,
   LOCAL_APPEND,
   LOCAL_APPENDS_BY_DEFAULT,
+  paymentOptions,
   REFUND,
 } from './activityOptions';
 import { BARISTA_TASK_QUEUE } from './contract';
@@ -24,6 +25,20 @@ export function shopActivities(order: OrderSagaInput) {
       : proxyActivities<OrderActivities>(APPEND);
   const { chargePayment } = proxyActivities<OrderActivities>({ ...CHARGE, summary: `charge ${about}` });
   const { refundPayment } = proxyActivities<OrderActivities>({ ...REFUND, summary: `refund ${about}` });
+  const payment = paymentOptions(order.paymentGiveUpSeconds);
+  const { authorizePayment } = proxyActivities<OrderActivities>({
+    ...payment.authorize,
+    summary: `authorize ${about}`,
+  });
+  const { capturePayment } = proxyActivities<OrderActivities>({
+    ...payment.settle,
+    summary: `capture ${about}`,
+  });
+  const { voidPayment } = proxyActivities<OrderActivities>({ ...payment.settle, summary: `void ${about}` });
+  const { refundCapture } = proxyActivities<OrderActivities>({
+    ...payment.settle,
+    summary: `refund ${about}`,
+  });
   const { brewDrinks } = proxyActivities<BaristaActivities>({
     ...BREW,
     ...barista,
@@ -34,7 +49,17 @@ export function shopActivities(order: OrderSagaInput) {
     ...barista,
     summary: `write off ${about}`,
   });
-  return { appendOrderEvents, chargePayment, refundPayment, brewDrinks, discardDrinks };
+  return {
+    appendOrderEvents,
+    chargePayment,
+    refundPayment,
+    authorizePayment,
+    capturePayment,
+    voidPayment,
+    refundCapture,
+    brewDrinks,
+    discardDrinks,
+  };
 }
 
 export type ShopActivities = ReturnType<typeof shopActivities>;

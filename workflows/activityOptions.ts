@@ -35,6 +35,36 @@ export const CHARGE: ActivityOptions = {
 
 export const REFUND: ActivityOptions = { startToCloseTimeout: '30s', retry: NEVER_GIVE_UP };
 
+/** How long the saga tries to get a card's hold before it gives up and voids the key. */
+export const PAYMENT_GIVE_UP_SECONDS = 300;
+
+/**
+ * The gateway calls of authorize/capture: each attempt is bounded (a fifth of the give-up, at most
+ * 30 s) and heartbeats, so a late answer is found by the next attempt, never left running unseen.
+ * `authorize` gives up after `giveUpSeconds` (then the saga voids by key); capture, void and refund
+ * must reach an answer, so they retry until they do. A decline or a refusal is final.
+ */
+export function paymentOptions(giveUpSeconds = PAYMENT_GIVE_UP_SECONDS) {
+  const attemptMs = Math.min(30_000, Math.round((giveUpSeconds * 1000) / 5));
+  const bounded = {
+    startToCloseTimeout: attemptMs,
+    heartbeatTimeout: Math.max(1_000, Math.round(attemptMs / 3)),
+  };
+  const final = [PAYMENT_FAILURES.declined, PAYMENT_FAILURES.refused];
+  const authorize: ActivityOptions = {
+    ...bounded,
+    scheduleToCloseTimeout: giveUpSeconds * 1000,
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      nonRetryableErrorTypes: final,
+    },
+  };
+  const settle: ActivityOptions = { ...bounded, retry: { ...NEVER_GIVE_UP, nonRetryableErrorTypes: final } };
+  return { authorize, settle };
+}
+
 /**
  * Brewing heartbeats per drink, so a dead barista is noticed in seconds and a cancel reaches the
  * machine; we wait for the machine to actually stop before writing the drinks off.

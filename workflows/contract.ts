@@ -8,7 +8,12 @@ export const BARISTA_TASK_QUEUE = 'barista';
 export const PAYMENT_FAILURES = {
   declined: 'CardDeclined',
   unavailable: 'GatewayUnavailable',
+  /** The key was voided (or nothing was authorized): nothing to capture or refund. */
+  refused: 'PaymentRefused',
 } as const;
+
+/** The saga's change from charge/refund to authorize/capture/void/refund (`patched()`): orders started before keep charging. */
+export const AUTHORIZE_CAPTURE_PATCH = 'payments-authorize-capture';
 
 /** ApplicationFailure types the barista activities throw when the machine fails. */
 export const MACHINE_FAILURES = { jammed: 'MachineJammed', broken: 'MachineBroken' } as const;

@@ -23,6 +23,8 @@ export interface OrderSagaInput extends PricedOrder {
   localAppends?: boolean;
   /** How many times a rejected drink is made again before the order fails (DEFAULT_MAX_REMAKES). */
   maxRemakes?: number;
+  /** How long to try for the card's hold before voiding it by key; 300 unless a test or a chaos run is in a hurry. */
+  paymentGiveUpSeconds?: number;
 }
 
 /** How a saga ended: the terminal status and where its last fact sits in the log. */
@@ -98,6 +100,8 @@ export const rejectUpdate = defineUpdate<RejectResult, [RejectRequest]>('reject'
 export type SagaStep =
   | 'placing'
   | 'charging'
+  | 'authorizing'
+  | 'capturing'
   | 'brewing'
   | 'awaiting_pickup'
   | 'remaking'

@@ -26,6 +26,8 @@ export interface TemporalCommandsOptions {
   cancelWaitMs?: number;
   /** Remakes per order before a rejected drink fails it; the saga's default when absent. */
   maxRemakes?: number;
+  /** The saga's give-up on the card's hold; the saga's default when absent. */
+  paymentGiveUpSeconds?: number;
   logger: Logger;
 }
 
@@ -86,6 +88,7 @@ export function temporalOrderCommands(
         ...order,
         ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
         ...(options.maxRemakes !== undefined ? { maxRemakes: options.maxRemakes } : {}),
+        ...(options.paymentGiveUpSeconds ? { paymentGiveUpSeconds: options.paymentGiveUpSeconds } : {}),
       };
       const call = guard(async () => {
         for (let attempt = 1; ; attempt += 1) {

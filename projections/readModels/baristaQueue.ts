@@ -79,6 +79,7 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
   if (!row) return null;
   switch (event.type) {
     case 'PaymentCharged':
+    case 'PaymentAuthorized':
       return { ...row, stage: 'queued', queued_position: logged.position, paid_at: at };
     case 'BrewingStarted':
       return { ...row, stage: 'brewing', brewing_started_at: at, remake: event.data.remake ?? 0 };
@@ -94,7 +95,15 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
 export const baristaQueue: ReadModel = {
   name: 'baristaQueue',
   tables: [BARISTA_QUEUE_TABLE],
-  handles: ['OrderPlaced', 'PaymentCharged', 'BrewingStarted', 'OrderReady', 'DrinkRejected', ...LEAVES],
+  handles: [
+    'OrderPlaced',
+    'PaymentCharged',
+    'PaymentAuthorized',
+    'BrewingStarted',
+    'OrderReady',
+    'DrinkRejected',
+    ...LEAVES,
+  ],
   projection({ suffix = '' } = {}) {
     const table = identifier(BARISTA_QUEUE_TABLE + suffix);
     return {

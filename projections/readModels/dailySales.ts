@@ -5,7 +5,7 @@ import type { LoggedEvent } from '../../eventstore/types';
 import { type Columns, dayOf, deleteRows, identifier, loadRows, storedOnes, upsertRows } from '../sql';
 import type { ReadModel } from '../types';
 
-/** One (UTC) day's takings in one currency. Revenue counts charges, refunds count refunds, both on their day. */
+/** One (UTC) day's takings in one currency. Revenue counts captures (and old charges), refunds count refunds, both on their day. */
 export interface DailySales {
   day: string;
   revenue: Money;
@@ -82,7 +82,8 @@ function fold(open: Map<string, OpenOrder | null>, deltas: Deltas, logged: Logge
     const drinks = items.map(({ drink, quantity }) => ({ drink, quantity }));
     open.set(orderId, { order_id: orderId, currency: total.currency, drinks });
     deltas.add(day, total.currency, 'placed', 1);
-  } else if (event.type === 'PaymentCharged') {
+  } else if (event.type === 'PaymentCharged' || event.type === 'PaymentCaptured') {
+    // Revenue is money taken: a capture (or an old saga's charge); a hold is not revenue, a void not a refund.
     deltas.add(day, event.data.amount.currency, 'revenue', event.data.amount.amount);
   } else if (event.type === 'PaymentRefunded') {
     if (event.data.amount.amount !== 0)
@@ -105,6 +106,7 @@ export const dailySales: ReadModel = {
   handles: [
     'OrderPlaced',
     'PaymentCharged',
+    'PaymentCaptured',
     'PaymentRefunded',
     ...(Object.keys(OUTCOMES) as OrderEventType[]),
   ],

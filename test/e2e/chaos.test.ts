@@ -75,17 +75,16 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
       [`order-${orderId}`],
     );
     expect(events.map((event) => event.type)).toEqual(
-      expect.arrayContaining(['DrinkDiscarded', 'PaymentRefunded', 'OrderCancelled']),
+      expect.arrayContaining(['DrinkDiscarded', 'AuthorizationVoided', 'OrderCancelled']),
     );
     expect(events.map((event) => event.type)).not.toContain('OrderFailed');
-    const { rows: money } = await pool.query<{ kind: string; amount: string }>(
-      'SELECT kind, amount FROM gateway_charges WHERE order_id = $1 ORDER BY kind',
+    const { rows: money } = await pool.query<{ status: string; amount: string; voided_held: string }>(
+      'SELECT status, amount, voided_held FROM gateway_payments WHERE order_id = $1',
       [orderId],
     );
-    // small tea: 2.50, charged once and refunded in full
-    expect(money.map((row) => [row.kind, Number(row.amount)])).toEqual([
-      ['charge', 250],
-      ['refund', 250],
+    // small tea: 2.50, held once and the hold released in full: never charged
+    expect(money.map((row) => [row.status, Number(row.amount), Number(row.voided_held)])).toEqual([
+      ['voided', 250, 250],
     ]);
   } finally {
     await pool.end();

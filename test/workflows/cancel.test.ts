@@ -9,10 +9,10 @@ import { keepHistory, useSagaHarness } from './sagaHarness';
 // A latte takes 3 s here: long enough to cancel one mid-brew.
 const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });
 
-/** A cancel mid-brew undoes both steps: the drinks are written off, then the charge refunded. */
+/** A cancel mid-brew undoes both steps: the drinks are written off, then the hold voided (never charged). */
 const CANCELLED_WHILE_BREWING = SAGA_PATHS.cancelWhileBrewing.events;
 
-test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
+test('cancelling while brewing stops the machine, writes the drinks off, voids the hold (no refund) and cancels the order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 3 }]);
   const { result, outcome, history, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -30,15 +30,17 @@ test('cancelling while brewing stops the machine, writes the drinks off, refunds
   expect(events.find((event) => event.type === 'DrinkDiscarded')!.data).toMatchObject({
     reason: 'cancelled',
   });
-  expect(status.compensationsRun).toEqual(['discardDrinks', 'refundPayment']);
+  expect(status.compensationsRun).toEqual(['discardDrinks', 'voidPayment']);
   // The brew activity itself was cancelled (and acknowledged it) before the write-off ran.
   expect(history.events!.some((event) => event.activityTaskCanceledEventAttributes)).toBe(true);
   expect(saga.machine.brewed()).toBeLessThan(3);
-  const ledger = await saga.gateway.ledger.entries(order.orderId);
-  expect(ledger.map((entry) => [entry.kind, entry.amount.amount])).toEqual([
-    ['charge', 1350],
-    ['refund', 1350],
+  expect(events.find((event) => event.type === 'AuthorizationVoided')!.data).toMatchObject({
+    amount: { amount: 1350, currency: 'USD' },
+  });
+  expect(await saga.gateway.book.payments(order.orderId)).toEqual([
+    expect.objectContaining({ status: 'voided', voidedHeld: 1350 }),
   ]);
+  expect(await saga.gateway.balance(order.orderId)).toEqual({ held: 0, taken: 0 });
 });
 
 test('a cancel after the drinks are ready is rejected by the validator, and the order completes', async () => {
@@ -58,7 +60,7 @@ test('a cancel after the drinks are ready is rejected by the validator, and the 
   expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });
 
-test('drinks not picked up within the window are written off without refund, in seconds of wall time', async () => {
+test('drinks not picked up within the window are written off: captured, no refund, in seconds of wall time', async () => {
   const order = saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
   const started = Date.now();
   const outcome = await saga.run(async () => {
@@ -80,10 +82,11 @@ test('drinks not picked up within the window are written off without refund, in 
   expect(events.find((event) => event.type === 'DrinkDiscarded')!.data).toMatchObject({
     reason: 'not_picked_up',
   });
-  expect((await saga.gateway.ledger.entries(order.orderId)).map((entry) => entry.kind)).toEqual(['charge']);
+  // The shop keeps the money of drinks nobody collected.
+  expect(await saga.gateway.balance(order.orderId)).toEqual({ held: 0, taken: order.total.amount });
 });
 
-test('a cancel during a slow charge lets the charge finish, then refunds it', async () => {
+test('a cancel during a slow authorization lets it finish, then voids the hold', async () => {
   const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -91,16 +94,17 @@ test('a cancel during a slow charge lets the charge finish, then refunds it', as
     return handle.result();
   });
   expect(outcome.status).toBe('CANCELLED');
-  // The slow charge was already under way: it is allowed to finish, then refunded.
+  // The slow authorization was already under way: it is allowed to finish, then voided.
   expect(await saga.eventTypes(order.orderId)).toEqual([
     'OrderPlaced',
-    'PaymentCharged',
-    'PaymentRefunded',
+    'PaymentAuthorized',
+    'AuthorizationVoided',
     'OrderCancelled',
   ]);
+  expect(await saga.gateway.balance(order.orderId)).toEqual({ held: 0, taken: 0 });
 });
 
-test('an operator cancelling the workflow itself gets the same undo: write-off, refund, OrderCancelled', async () => {
+test('an operator cancelling the workflow itself gets the same undo: write-off, void, OrderCancelled', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 2 }]);
   const error = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -116,7 +120,7 @@ test('an operator cancelling the workflow itself gets the same undo: write-off, 
   expect(events.at(-1)!.data).toMatchObject({ reason: 'cancelled by operator' });
 });
 
-test('an operator cancelling during a slow charge is a customer cancel too: the charge finishes, is refunded, nothing brews', async () => {
+test('an operator cancelling during a slow authorization is a customer cancel too: the hold lands, is voided, nothing brews', async () => {
   const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const brewedBefore = saga.machine.brewed();
   const error = await saga.run(async () => {
@@ -127,8 +131,8 @@ test('an operator cancelling during a slow charge is a customer cancel too: the 
   expect(error).toBeInstanceOf(WorkflowFailedError);
   expect(await saga.eventTypes(order.orderId)).toEqual([
     'OrderPlaced',
-    'PaymentCharged',
-    'PaymentRefunded',
+    'PaymentAuthorized',
+    'AuthorizationVoided',
     'OrderCancelled',
   ]);
   expect(saga.machine.brewed()).toBe(brewedBefore);

@@ -7,7 +7,7 @@ import { keepHistory, useSagaHarness } from './sagaHarness';
 
 const saga = useSagaHarness();
 
-test('an order is placed, paid, brewed, picked up and completed, each fact appended once in order', async () => {
+test('an order is placed, held, brewed, captured, picked up and completed, each fact appended once in order', async () => {
   const order = saga.order([{ drink: 'latte', quantity: 2 }]);
   const outcome = await saga.run(async () => {
     const { handle, placed } = await saga.start(order);
@@ -25,13 +25,13 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
       step: 'done',
       compensationsRun: [],
       compensationsPending: [],
-      version: 6,
+      version: 7,
     });
-    expect(status.attempts).toMatchObject({ chargePayment: 1, brewDrinks: 1 });
+    expect(status.attempts).toMatchObject({ authorizePayment: 1, brewDrinks: 1, capturePayment: 1 });
     return result;
   });
 
-  expect(outcome).toMatchObject({ orderId: order.orderId, status: 'COMPLETED', events: 6 });
+  expect(outcome).toMatchObject({ orderId: order.orderId, status: 'COMPLETED', events: 7 });
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.happy.events);
   expect(events.at(-1)!.position).toBe(outcome.lastPosition);
@@ -49,7 +49,11 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
     customer: 'Ana',
     total: { amount: 900, currency: 'USD' },
   });
-  expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
+  // One payment at the gateway, captured: the customer paid exactly the order's total.
+  expect(await saga.gateway.book.payments(order.orderId)).toEqual([
+    expect.objectContaining({ status: 'captured', amount: { amount: 900, currency: 'USD' } }),
+  ]);
+  expect(await saga.gateway.balance(order.orderId)).toEqual({ held: 0, taken: 900 });
 });
 
 test('with regular activities for appends (localAppends: false) the same facts are appended', async () => {

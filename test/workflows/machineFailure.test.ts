@@ -4,12 +4,12 @@ import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { waitFor } from '../support/waitFor';
 import { keepHistory, useSagaHarnesses } from './sagaHarness';
 
-// The second harness's gateway fails its refunds three times before one goes through.
+// The second harness's gateway fails its voids (and refunds) three times before one goes through.
 const [saga, stubbornGateway] = useSagaHarnesses({}, { gateway: { refundFailures: 3 } });
 
 const FAILED = SAGA_PATHS.machineBroken.events;
 
-test('a broken machine, after its retries, writes the drinks off, refunds the charge and fails the order', async () => {
+test('a broken machine, after its retries, writes the drinks off, voids the hold and fails the order', async () => {
   const order = saga.order([
     { drink: 'latte', quantity: 2 },
     { drink: 'tea', machine: 'broken' },
@@ -23,21 +23,18 @@ test('a broken machine, after its retries, writes the drinks off, refunds the ch
   expect(outcome.status).toBe('FAILED');
   expect(await saga.eventTypes(order.orderId)).toEqual(FAILED);
   expect(status).toMatchObject({
-    attempts: { chargePayment: 1, brewDrinks: 3, discardDrinks: 1, refundPayment: 1 },
-    compensationsRun: ['discardDrinks', 'refundPayment'],
+    attempts: { authorizePayment: 1, brewDrinks: 3, discardDrinks: 1, voidPayment: 1 },
+    compensationsRun: ['discardDrinks', 'voidPayment'],
     compensationsPending: [],
   });
   const events = await saga.store.readStream(`order-${order.orderId}`);
   const data = (type: string) => events.find((event) => event.type === type)!.data;
   expect(data('DrinkDiscarded')).toMatchObject({ drinks: 3, reason: 'brew_failed' });
-  expect(data('PaymentRefunded')).toMatchObject({ amount: { amount: 1180, currency: 'USD' } });
-  expect(data('PaymentRefunded').refundId).toMatch(/^re_/);
+  expect(data('AuthorizationVoided')).toMatchObject({ amount: { amount: 1180, currency: 'USD' } });
+  expect(data('AuthorizationVoided').voidId).toMatch(/^vo_/);
   expect(data('OrderFailed').reason).toMatch(/^coffee machine failed: boiler failure on tea/);
-  const ledger = await saga.gateway.ledger.entries(order.orderId);
-  expect(ledger.map((entry) => [entry.kind, entry.amount.amount])).toEqual([
-    ['charge', 1180],
-    ['refund', 1180],
-  ]);
+  // The customer was never charged: the hold was released.
+  expect(await saga.gateway.balance(order.orderId)).toEqual({ held: 0, taken: 0 });
 });
 
 test('a jammed machine clears after retries and the order completes', async () => {
@@ -54,19 +51,18 @@ test('a jammed machine clears after retries and the order completes', async () =
   expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });
 
-test('a refund that fails several times is retried until it succeeds, never swallowed', async () => {
+test('a void that fails several times is retried until it succeeds, never swallowed', async () => {
   const order = stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
   const status = await stubbornGateway.run(async () => {
     const { handle } = await stubbornGateway.start(order);
     await handle.result();
-    await keepHistory('refundRetried', handle);
+    await keepHistory('voidRetried', handle);
     return handle.query(statusQuery);
   });
-  expect(status).toMatchObject({ status: 'FAILED', attempts: { refundPayment: 4 } });
-  expect(stubbornGateway.gateway.calls(`order-${order.orderId}/refund`)).toBe(4);
+  expect(status).toMatchObject({ status: 'FAILED', attempts: { voidPayment: 4 } });
+  expect(stubbornGateway.gateway.calls(`order-${order.orderId}/authorize#void`)).toBe(4);
   expect(await stubbornGateway.eventTypes(order.orderId)).toEqual(FAILED);
-  const refunds = (await stubbornGateway.gateway.ledger.entries(order.orderId)).filter(
-    (e) => e.kind === 'refund',
-  );
-  expect(refunds).toEqual([expect.objectContaining({ amount: { amount: 470, currency: 'USD' } })]);
+  expect(await stubbornGateway.gateway.book.payments(order.orderId)).toEqual([
+    expect.objectContaining({ status: 'voided', voidedHeld: 470 }),
+  ]);
 });

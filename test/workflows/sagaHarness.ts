@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -56,8 +56,11 @@ export interface SagaHarness {
   machine: ReturnType<typeof createCoffeeMachineSimulator>;
   ordersQueue: string;
   baristaQueue: string;
-  /** Runs an orders worker and a barista worker while `fn` runs. */
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs an orders worker and a barista worker while `fn` runs. `deployed` swaps the saga's code (today's
+   * by default) for a worker that keeps no sticky cache, so the next worker takes its sagas over at once.
+   */
+  run<T>(fn: () => Promise<T>, deployed?: { workflowBundle: { code: string } }): Promise<T>;
   /** Starts a saga the way the API does (start, then the `placed` update). */
   start(order: OrderSagaInput): Promise<{ handle: WorkflowHandle<typeof orderSaga>; placed: PlacedResult }>;
   order(lines?: Partial<PlaceOrderLine>[], overrides?: Partial<OrderSagaInput>): OrderSagaInput;
@@ -82,14 +85,15 @@ export async function createSagaHarness(
   const machine = createCoffeeMachineSimulator({ ...FAST_MACHINE, ...config.machine });
   const ordersQueue = uniqueTaskQueue('orders');
   const baristaQueue = uniqueTaskQueue('barista');
-  const workers = async (): Promise<Worker[]> => [
+  const workers = async (deployed?: { workflowBundle: { code: string } }): Promise<Worker[]> => [
     await createOrdersWorker({
       connection,
       taskQueue: ordersQueue,
       appendToStream: store.append,
       readStream: (streamId) => store.readStream(streamId),
       paymentGateway: gateway,
-      workflowBundle: await orderWorkflowBundle(),
+      workflowBundle: deployed?.workflowBundle ?? (await orderWorkflowBundle()),
+      ...(deployed ? { tuning: { maxCachedWorkflows: 0 } } : {}),
     }),
     await createBaristaWorker({
       connection,
@@ -104,8 +108,8 @@ export async function createSagaHarness(
     machine,
     ordersQueue,
     baristaQueue,
-    async run(fn) {
-      const [orders, barista] = await workers();
+    async run(fn, deployed) {
+      const [orders, barista] = await workers(deployed);
       return orders!.runUntil(barista!.runUntil(fn));
     },
     async start(order) {
@@ -164,10 +168,18 @@ export function useSagaHarnesses<Configs extends SagaConfig[]>(
   return harnesses as { [Index in keyof Configs]: SagaHarness };
 }
 
+/**
+ * The saga version today's tests record: each version's histories live in their own folder and keep
+ * replaying after the next change (the top folder holds the charge/refund saga's).
+ */
+export const HISTORY_VERSION = 'authorizeCapture';
+
 /** Records a path's history for the replay test, only when asked to (RECORD_HISTORIES=1); else a no-op. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const file = new URL(`../histories/${name}.json`, import.meta.url);
+  const folder = new URL(`../histories/${HISTORY_VERSION}/`, import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  const file = new URL(`${name}.json`, folder);
   const history = await handle.fetchHistory();
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
 }

@@ -1,9 +1,10 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { DrinkDiscarded, PaymentCharged } from '../../domain';
+import type { DrinkDiscarded } from '../../domain';
 import type { OrderTicket } from '../ticket';
+import type { Paid } from './payment';
 
 /** Paid and handed to the baristas in one append (one round trip fewer on every order); registers the write-off first. */
-export async function startBrewing(t: OrderTicket, charged: PaymentCharged): Promise<void> {
+export async function startBrewing(t: OrderTicket, charged: Paid): Promise<void> {
   const { orderId, drinks, saga, journal } = t;
   t.compensations.add('discardDrinks', async () => {
     await journal.record([await writeOffDrinks(t, saga.unwinding ?? 'brew_failed')]);

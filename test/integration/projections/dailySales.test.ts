@@ -82,3 +82,19 @@ test('orders still open keep only what their outcome will need', async () => {
   const { rows } = await db.pool.query('SELECT order_id FROM daily_sales_open_orders');
   expect(rows).toEqual([{ order_id: 'open' }]);
 });
+
+test('revenue is money taken: captures and old charges count, a hold does not, and a void is not a refund', async () => {
+  await given(
+    { orderId: 'old', path: 'completed', at: monday(9), items: [line('latte', 1)] },
+    { orderId: 'new', path: 'heldCompleted', at: monday(10), items: [line('mocha', 1)] },
+    { orderId: 'kept', path: 'heldAbandoned', at: monday(11), items: [line('tea', 1)] },
+    { orderId: 'undone', path: 'heldFailed', at: monday(12), items: [line('espresso', 1)] },
+  );
+  const [monday_] = await getDailySales(db.pool);
+  expect(monday_).toMatchObject({
+    // old 450 charged + new 500 captured + kept 280 captured; undone 300 was only held, then voided
+    revenue: { amount: 1230, currency: 'USD' },
+    refunds: { amount: 0, currency: 'USD' },
+    orders: { placed: 4, completed: 2, failed: 1, abandoned: 1 },
+  });
+});

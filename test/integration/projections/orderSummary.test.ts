@@ -22,6 +22,23 @@ async function given(...orders: OrderSpec[]): Promise<void> {
 }
 
 describe('order summary', () => {
+  test('an authorize/capture order reads PAID once held, COMPLETED in the end; a voided one refunds nothing', async () => {
+    await given(
+      { orderId: 'held', path: 'heldCompleted', at, items: [line('mocha', 1)] },
+      { orderId: 'voided', path: 'heldFailed', at, items: [line('tea', 1)] },
+    );
+    expect(await getOrderSummary(db.pool, 'held')).toMatchObject({
+      status: 'COMPLETED',
+      refunded: { amount: 0, currency: 'USD' },
+      timestamps: { paidAt: minute(1), readyAt: minute(4) },
+    });
+    expect(await getOrderSummary(db.pool, 'voided')).toMatchObject({
+      status: 'FAILED',
+      refunded: { amount: 0, currency: 'USD' },
+      timestamps: { paidAt: minute(1), refundedAt: null },
+    });
+  });
+
   test('a picked-up order reads COMPLETED, with its items, total and every step timed', async () => {
     await given({ orderId: 'happy', path: 'completed', customer: 'Ana', at, items: [line('latte', 2)] });
     expect(await getOrderSummary(db.pool, 'happy')).toMatchObject({

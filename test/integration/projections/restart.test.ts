@@ -87,7 +87,7 @@ test('a Postgres restart while following live loses nothing and doubles nothing'
   const days = await getDailySales(pool);
   expect(days.reduce((sum, day) => sum + day.orders.placed, 0)).toBe(orders.length);
   const charged = await pool.query(
-    `SELECT coalesce(sum((data->'amount'->>'amount')::int), 0)::int AS revenue FROM events WHERE type = 'PaymentCharged'`,
+    `SELECT coalesce(sum((data->'amount'->>'amount')::int), 0)::int AS revenue FROM events WHERE type IN ('PaymentCharged', 'PaymentCaptured')`,
   );
   expect(days.reduce((sum, day) => sum + day.revenue.amount, 0)).toBe(charged.rows[0].revenue);
   expect(projector.runners.map((runner) => runner.state)).toEqual(['active', 'active', 'active']);

@@ -4,7 +4,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type PlaceOrderLine, placeOrder } from '../../../domain';
 import { createEventStore, migrateEventStore } from '../../../eventstore';
-import { createPaymentSimulator, migrateGatewayLedger, postgresLedger } from '../../../simulators';
+import {
+  createPaymentSimulator,
+  migrateGatewayLedger,
+  type PaymentSimulatorConfig,
+  postgresLedger,
+  postgresPaymentBook,
+} from '../../../simulators';
 import { createOrdersWorker } from '../../../workers/ordersWorker';
 import type { OrderSagaInput } from '../../../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
@@ -18,6 +24,7 @@ export async function devServerSaga() {
   await migrateGatewayLedger(db.pool);
   const store = createEventStore(db.pool);
   const ledger = postgresLedger(db.pool);
+  const book = postgresPaymentBook(db.pool);
   const address = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
@@ -25,26 +32,28 @@ export async function devServerSaga() {
   const ordersQueue = uniqueTaskQueue('orders');
   const baristaQueue = uniqueTaskQueue('barista');
   const customer = `Ana ${randomUUID().slice(0, 8)}`;
-  /** A fresh simulated gateway over the shared ledger, as a separate worker process would have. */
-  const gateway = () => createPaymentSimulator({}, ledger);
+  /** A fresh simulated gateway over the shared books, as a separate worker process would have. */
+  const gateway = (config: Partial<PaymentSimulatorConfig> = {}) =>
+    createPaymentSimulator(config, ledger, book);
   return {
     db,
     store,
     ledger,
+    book,
     client,
     nativeConnection,
     ordersQueue,
     baristaQueue,
     customer,
     gateway,
-    /** An orders worker with its own gateway client: only the ledger is shared, as in production. */
-    async ordersWorker() {
+    /** An orders worker with its own gateway client: only the books are shared, as in production. */
+    async ordersWorker(gatewayConfig: Partial<PaymentSimulatorConfig> = {}) {
       return createOrdersWorker({
         connection: nativeConnection,
         taskQueue: ordersQueue,
         appendToStream: store.append,
         readStream: (streamId) => store.readStream(streamId),
-        paymentGateway: gateway(),
+        paymentGateway: gateway(gatewayConfig),
         workflowBundle: await orderWorkflowBundle(),
       });
     },

@@ -131,3 +131,30 @@ describe('evolve', () => {
     expect(before).toEqual(snapshot);
   });
 });
+
+describe('authorize and capture', () => {
+  const authorized: OrderEvent = {
+    type: 'PaymentAuthorized',
+    data: { orderId, at: at(1), amount: usd(900), authorizationId: 'au_1' },
+  };
+  test('a hold makes the order PAID; the capture is the money taken', () => {
+    const held = given(placed, authorized);
+    expect(held).toMatchObject({ status: 'PAID', authorization: { amount: usd(900) }, charge: null });
+    const taken = when(given(placed, authorized, brewing), {
+      type: 'PaymentCaptured',
+      data: { orderId, at: at(4), amount: usd(900), captureId: 'cp_1' },
+    });
+    expect(taken).toMatchObject({ status: 'BREWING', charge: { chargeId: 'cp_1', amount: usd(900) } });
+  });
+  test('a void releases the hold: no charge, no refund', () => {
+    const voided = when(given(placed, authorized, brewing), {
+      type: 'AuthorizationVoided',
+      data: { orderId, at: at(3), amount: usd(900), voidId: 'vo_1' },
+    });
+    expect(voided).toMatchObject({
+      voided: { voidId: 'vo_1', amount: usd(900) },
+      charge: null,
+      refund: null,
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { CancellationScope } from '@temporalio/workflow';
+import type { PaymentInput } from '../../activities';
+import type { PaymentAuthorized } from '../../domain';
+import { isCardDeclined } from '../failures';
+import type { OrderTicket } from '../ticket';
+
+const paymentOf = ({ orderId, order, key }: OrderTicket): PaymentInput => ({
+  orderId,
+  token: order.paymentToken,
+  amount: order.total,
+  paymentKey: key('authorize'),
+});
+
+/**
+ * Puts a hold on the card. Money in flight is never abandoned: no cancel interrupts the call, and the
+ * void is registered whatever the outcome but a decline (an authorization that timed out may still
+ * land; voiding its key makes the gateway refuse it). Giving up ends in that void, never in "nothing happened".
+ */
+export async function authorizeCard(t: OrderTicket): Promise<PaymentAuthorized> {
+  const { orderId, saga, shop } = t;
+  saga.step = 'authorizing';
+  let hold: { authorizationId: string; amount: PaymentAuthorized['data']['amount'] };
+  try {
+    hold = saga.attempted(
+      'authorizePayment',
+      await CancellationScope.nonCancellable(() => shop.authorizePayment(paymentOf(t))),
+    );
+  } catch (error) {
+    if (!isCardDeclined(error)) registerVoid(t);
+    throw error;
+  }
+  registerVoid(t);
+  return {
+    type: 'PaymentAuthorized',
+    data: { orderId, at: t.at(), amount: hold.amount, authorizationId: hold.authorizationId },
+  };
+}
+
+/** The drinks are made: the hold becomes money taken, before the customer hears they are ready. */
+export async function capturePayment(t: OrderTicket): Promise<void> {
+  const { orderId, saga, shop, journal } = t;
+  saga.step = 'capturing';
+  const { captureId, amount } = saga.attempted(
+    'capturePayment',
+    await CancellationScope.nonCancellable(() => shop.capturePayment(paymentOf(t))),
+  );
+  await journal.record([{ type: 'PaymentCaptured', data: { orderId, at: t.at(), amount, captureId } }]);
+}
+
+/**
+ * Gives the customer's money back by key, whatever became of it: a hold is voided (and a late one
+ * refused), a capture refunded. Each outcome is the gateway's definitive answer, recorded as a fact.
+ */
+export async function returnPayment(t: OrderTicket): Promise<void> {
+  const { orderId, saga, shop, journal, at } = t;
+  const voided = saga.attempted('voidPayment', await shop.voidPayment(paymentOf(t)));
+  if (voided.outcome === 'voided') {
+    const { voidId, released: amount } = voided;
+    await journal.record([{ type: 'AuthorizationVoided', data: { orderId, at: at(), amount, voidId } }]);
+    return;
+  }
+  const { refundId, amount } = saga.attempted('refundCapture', await shop.refundCapture(paymentOf(t)));
+  await journal.record([{ type: 'PaymentRefunded', data: { orderId, at: at(), amount, refundId } }]);
+}
+
+const registerVoid = (t: OrderTicket): void => t.compensations.add('voidPayment', () => returnPayment(t));
