@@ -90,7 +90,7 @@ export const initialOrderState = (): OrderState => ({
  * a rebuild folds every event of the log through here.
  */
 export function evolve(state: OrderState, event: OrderEvent): OrderState {
-  const next: OrderState = { ...state };
+  const next = copyOf(state);
   next.orderId = event.data.orderId;
   next.version = state.version + 1;
   switch (event.type) {
@@ -160,6 +160,29 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     }
   }
 }
+
+/** A shallow copy, every field spelled out: one object shape for all states, cheaper than a spread. */
+const copyOf = (state: OrderState): OrderState => ({
+  orderId: state.orderId,
+  status: state.status,
+  customer: state.customer,
+  items: state.items,
+  total: state.total,
+  paymentTokenLast4: state.paymentTokenLast4,
+  pickupWindowSeconds: state.pickupWindowSeconds,
+  pickupDeadline: state.pickupDeadline,
+  charge: state.charge,
+  refund: state.refund,
+  discarded: state.discarded,
+  rejections: state.rejections,
+  remakes: state.remakes,
+  batchIds: state.batchIds,
+  reason: state.reason,
+  notified: state.notified,
+  notifications: state.notifications,
+  timestamps: state.timestamps,
+  version: state.version,
+});
 
 /** `next` (a fresh copy) with one more timestamp, in a fresh copy of its timestamps. */
 function stamped(next: OrderState, key: keyof OrderTimestamps, at: string): OrderState {
