@@ -60,27 +60,25 @@ interface Folding {
   place: RowPlace;
 }
 
-/** The order's state after one more event. An event for an order never placed is a poison event: it throws. */
+/**
+ * Folds one more event into an order's state (the page owns its foldings: edited in place). An
+ * event for an order never placed is a poison event: it throws.
+ */
 function fold(folding: Folding | undefined, logged: LoggedEvent): Folding {
   const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
-  let placedPosition = folding?.place.placedPosition;
   if (event.type === 'OrderPlaced') {
     const { customer, items, total } = event.data;
     if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
-    placedPosition = logged.position;
+    const place = { placedPosition: logged.position, lastPosition: logged.position, updatedAt: at };
+    return { state: evolve(folding?.state ?? initialOrderState(), event), place };
   }
-  if (placedPosition === undefined)
-    throw new Error(`${event.type} for order ${orderId}, which was never placed`);
-  return {
-    state: evolve(folding?.state ?? initialOrderState(), event),
-    place: {
-      placedPosition,
-      lastPosition: logged.position,
-      updatedAt: at,
-    },
-  };
+  if (folding === undefined) throw new Error(`${event.type} for order ${orderId}, which was never placed`);
+  folding.state = evolve(folding.state, event);
+  folding.place.lastPosition = logged.position;
+  folding.place.updatedAt = at;
+  return folding;
 }
 
 export const orderSummary: ReadModel = {

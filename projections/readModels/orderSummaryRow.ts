@@ -60,10 +60,15 @@ export interface RowPlace {
   updatedAt: string;
 }
 
-/** The row of a placed order's state: what `GET /orders/:id` answers, and what the next fold starts from. */
+/**
+ * The row of a placed order's state: what `GET /orders/:id` and `GET /orders` answer, and what
+ * the next fold starts from. Every column spelled out, in table order (one shape for all rows;
+ * the timestamps where TIMESTAMP_COLUMNS puts them).
+ */
 export function rowOf(state: OrderState, place: RowPlace): Row {
   const total = state.total!;
-  const row: Row = {
+  const t = state.timestamps;
+  return {
     order_id: state.orderId!,
     customer: state.customer,
     status: state.status,
@@ -74,6 +79,20 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
     notified: state.notified,
     reason: state.reason,
     pickup_deadline: state.pickupDeadline,
+    placed_at: t.placedAt,
+    paid_at: t.paidAt,
+    declined_at: t.declinedAt,
+    rejected_at: t.rejectedAt,
+    brewing_started_at: t.brewingAt,
+    ready_at: t.readyAt,
+    picked_up_at: t.pickedUpAt,
+    completed_at: t.completedAt,
+    discarded_at: t.discardedAt,
+    refunded_at: t.refundedAt,
+    failed_at: t.failedAt,
+    cancelled_at: t.cancelledAt,
+    abandoned_at: t.abandonedAt,
+    notified_at: t.notifiedAt,
     placed_position: place.placedPosition,
     last_position: place.lastPosition,
     version: state.version,
@@ -82,8 +101,6 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
     remakes: state.remakes,
     batch_ids: state.batchIds,
   };
-  for (const [key, column] of TIMESTAMPS) row[column] = state.timestamps[key];
-  return row;
 }
 
 /**
@@ -93,10 +110,11 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
  */
 export function stateOfRow(row: Row): OrderState {
   const currency = row.currency as string;
-  const timestamps = { ...initialOrderState().timestamps };
+  const initial = initialOrderState();
+  const timestamps = initial.timestamps;
   for (const [key, column] of TIMESTAMPS) timestamps[key] = row[column] as string | null;
   return {
-    ...initialOrderState(),
+    ...initial,
     orderId: row.order_id,
     status: row.status as OrderStatus,
     customer: row.customer as string,
