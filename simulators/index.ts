@@ -23,4 +23,5 @@ export {
   createPaymentSimulator,
   DEFAULT_PAYMENT_SIMULATOR,
   type PaymentSimulatorConfig,
+  SIMULATOR_TOKENS,
 } from './paymentGateway';

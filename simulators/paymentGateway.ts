@@ -19,6 +19,9 @@ export interface PaymentSimulatorConfig {
   latencyMs: number;
 }
 
+/** Test cards with a behaviour of their own; with the simulators off they are ordinary tokens (and the API refuses them). */
+export const SIMULATOR_TOKENS = ['tok_declined', 'tok_flaky', 'tok_slow', 'tok_unavailable'] as const;
+
 export const DEFAULT_PAYMENT_SIMULATOR: PaymentSimulatorConfig = {
   flakyFailures: 2,
   slowMs: 3_000,
