@@ -20,6 +20,8 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_REFUND_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.refundFailures),
     /** Added to every gateway call. */
     GATEWAY_LATENCY_MS: count(DEFAULT_PAYMENT_SIMULATOR.latencyMs),
+    /** The test cards (`tok_flaky`, `tok_declined`…) behave as named; false in production: every token pays. */
+    SHOP_SIMULATORS: z.stringbool().default(true),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -32,6 +34,7 @@ export const ordersWorkerConfigSchema = z
       slowMs: e.GATEWAY_SLOW_MS,
       refundFailures: e.GATEWAY_REFUND_FAILURES,
       latencyMs: e.GATEWAY_LATENCY_MS,
+      magicTokens: e.SHOP_SIMULATORS,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
@@ -51,6 +54,8 @@ export const baristaConfigSchema = z
     COFFEE_SLOW_FACTOR: positive(DEFAULT_COFFEE_MACHINE.slowFactor),
     /** Longest wait between heartbeats while a drink brews. */
     COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
+    /** A line's `machine` switch (jam, broken, slow) is honoured; false in production: ignored. */
+    SHOP_SIMULATORS: z.stringbool().default(true),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -62,6 +67,7 @@ export const baristaConfigSchema = z
       jamFailures: e.COFFEE_JAM_FAILURES,
       slowFactor: e.COFFEE_SLOW_FACTOR,
       tickMs: e.COFFEE_TICK_MS,
+      switches: e.SHOP_SIMULATORS,
     },
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;

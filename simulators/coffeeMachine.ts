@@ -12,6 +12,8 @@ export interface CoffeeMachineConfig {
   slowFactor: number;
   /** Longest wait between progress reports while a drink brews. */
   tickMs: number;
+  /** A line's `machine` switch (jam, broken, slow) is honoured; off (SHOP_SIMULATORS=false), ignored. */
+  switches: boolean;
 }
 
 export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
@@ -19,6 +21,7 @@ export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
   jamFailures: 2,
   slowFactor: 4,
   tickMs: 1_000,
+  switches: true,
 };
 
 /** A deterministic machine: brew time from the menu, failures from the line's `machine` switch. */
@@ -30,8 +33,10 @@ export function createCoffeeMachineSimulator(
   const discards = new Map<string, number>();
   let brewed = 0;
 
+  const switchOf = (line: OrderLine) => (settings.switches ? line.machine : undefined);
+
   async function brewOne(line: OrderLine, signal: AbortSignal, onTick: () => void): Promise<void> {
-    const factor = line.machine === 'slow' ? settings.slowFactor : 1;
+    const factor = switchOf(line) === 'slow' ? settings.slowFactor : 1;
     let remaining = brewSecondsOf(line.drink) * 1000 * settings.brewScale * factor;
     while (remaining > 0) {
       const step = Math.min(remaining, settings.tickMs);
@@ -53,9 +58,9 @@ export function createCoffeeMachineSimulator(
       let made = 0;
       progress(made, of);
       for (const line of request.items) {
-        if (line.machine === 'jam' && call <= settings.jamFailures)
+        if (switchOf(line) === 'jam' && call <= settings.jamFailures)
           throw new MachineJammedError(`grinder jammed on ${line.drink} (try ${call})`);
-        if (line.machine === 'broken') throw new MachineBrokenError(`boiler failure on ${line.drink}`);
+        if (switchOf(line) === 'broken') throw new MachineBrokenError(`boiler failure on ${line.drink}`);
         for (let i = 0; i < line.quantity; i += 1) {
           await brewOne(line, signal, () => progress(made, of));
           made += 1;

@@ -17,6 +17,8 @@ export interface PaymentSimulatorConfig {
   refundFailures: number;
   /** Added to every call. */
   latencyMs: number;
+  /** The test cards behave as named; off (SHOP_SIMULATORS=false), every token simply pays. */
+  magicTokens: boolean;
 }
 
 /** Test cards with a behaviour of their own; with the simulators off they are ordinary tokens (and the API refuses them). */
@@ -27,6 +29,7 @@ export const DEFAULT_PAYMENT_SIMULATOR: PaymentSimulatorConfig = {
   slowMs: 3_000,
   refundFailures: 0,
   latencyMs: 0,
+  magicTokens: true,
 };
 
 /**
@@ -53,9 +56,10 @@ export function createPaymentSimulator(
     async charge(request) {
       const call = count(request.idempotencyKey);
       await pause(settings.latencyMs);
-      if (request.token === 'tok_declined') throw new CardDeclinedError('card declined by issuer');
-      if (request.token === 'tok_unavailable') throw new GatewayUnavailableError('gateway unreachable');
-      if (request.token === 'tok_slow') await pause(settings.slowMs);
+      const token = settings.magicTokens ? request.token : 'tok_plain';
+      if (token === 'tok_declined') throw new CardDeclinedError('card declined by issuer');
+      if (token === 'tok_unavailable') throw new GatewayUnavailableError('gateway unreachable');
+      if (token === 'tok_slow') await pause(settings.slowMs);
       const charge = () =>
         ledger.record({
           idempotencyKey: request.idempotencyKey,
@@ -64,7 +68,7 @@ export function createPaymentSimulator(
           amount: request.amount,
           reference: referenceFor('ch', request.idempotencyKey),
         });
-      if (request.token === 'tok_flaky' && call <= settings.flakyFailures) {
+      if (token === 'tok_flaky' && call <= settings.flakyFailures) {
         // The worst case first: money taken, answer lost. Only the idempotency key saves us.
         if (call === 1) await charge();
         throw new GatewayUnavailableError(`gateway unavailable (call ${call})`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { COMPLETED_ORDER_EVENTS } from '../support/orderPaths';
-import { call, order, waitForStatus } from './http';
+import { bearer, call, order, placeOrder, waitForStatus } from './http';
 import { type ShopSystem, startShop } from './system';
 
 let shop: ShopSystem;
@@ -10,12 +10,14 @@ beforeAll(async () => {
 afterAll(() => shop?.stop());
 
 const place = async (body: unknown, headers: Record<string, string> = {}) => {
-  const answer = await call(shop.url, 'POST', '/orders', body, headers);
+  const answer = await placeOrder(shop.url, body, headers);
   expect(answer.status, JSON.stringify(answer.body)).toBe(202);
   return answer;
 };
 const eventTypes = async (orderId: string) =>
-  (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body.events.map((e: { type: string }) => e.type);
+  (await call(shop.url, 'GET', `/orders/${orderId}/events`, undefined, shop.staff)).body.events.map(
+    (e: { type: string }) => e.type,
+  );
 
 describe('every saga path, driven through HTTP', () => {
   test('happy path: placed, paid, brewed, ready, picked up, completed', async () => {
@@ -24,76 +26,89 @@ describe('every saga path, driven through HTTP', () => {
     expect(placed.headers.get('location')).toBe(`/orders/${orderId}`);
 
     // read-your-writes: the order is there as soon as its projection reached OrderPlaced
-    const fresh = await call(shop.url, 'GET', `/orders/${orderId}?minPosition=${position}`);
+    const fresh = await call(
+      shop.url,
+      'GET',
+      `/orders/${orderId}?minPosition=${position}`,
+      undefined,
+      shop.staff,
+    );
     expect(fresh.status).toBe(200);
     expect(fresh.body).toMatchObject({ orderId, customer: 'Ana', total: { amount: 900, currency: 'USD' } });
 
-    await waitForStatus(shop.url, orderId, 'READY');
+    await waitForStatus(shop.url, orderId, 'READY', 20_000, shop.staff);
     // too late to cancel once the drink is ready, while the saga still waits for the customer
-    const tooLate = await call(shop.url, 'POST', `/orders/${orderId}/cancel`);
+    const tooLate = await call(shop.url, 'POST', `/orders/${orderId}/cancel`, undefined, shop.staff);
     expect(tooLate.status).toBe(409);
     expect(tooLate.body).toMatchObject({ orderId, currentStatus: 'READY' });
-    const picked = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+    const picked = await call(shop.url, 'POST', `/orders/${orderId}/pickup`, undefined, shop.staff);
     expect(picked.status).toBe(200);
-    await waitForStatus(shop.url, orderId, 'COMPLETED');
+    await waitForStatus(shop.url, orderId, 'COMPLETED', 20_000, shop.staff);
     expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(COMPLETED_ORDER_EVENTS));
     // picking up twice is harmless
-    expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`)).status).toBe(200);
+    expect((await call(shop.url, 'POST', `/orders/${orderId}/pickup`, undefined, shop.staff)).status).toBe(
+      200,
+    );
     // and after the saga has finished
-    const late = await call(shop.url, 'POST', `/orders/${orderId}/cancel`);
+    const late = await call(shop.url, 'POST', `/orders/${orderId}/cancel`, undefined, shop.staff);
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toMatch(/problem\+json/);
 
-    const saga = await call(shop.url, 'GET', `/orders/${orderId}/saga`);
+    const saga = await call(shop.url, 'GET', `/orders/${orderId}/saga`, undefined, shop.staff);
     expect(saga.status).toBe(200);
     expect(saga.body.links.webUi).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/order-${orderId}`);
   });
 
   test('a declined card rejects the order', async () => {
     const { orderId } = (await place(order({ payment: { token: 'tok_declined' } }))).body;
-    const rejected = await waitForStatus(shop.url, orderId, 'REJECTED');
+    const rejected = await waitForStatus(shop.url, orderId, 'REJECTED', 20_000, shop.staff);
     expect(rejected.reason).toBeTruthy();
     expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(['PaymentDeclined', 'OrderRejected']));
   });
 
   test('a flaky card is retried and charged exactly once', async () => {
     const { orderId } = (await place(order({ payment: { token: 'tok_flaky' } }))).body;
-    await waitForStatus(shop.url, orderId, 'READY');
+    await waitForStatus(shop.url, orderId, 'READY', 20_000, shop.staff);
     expect((await eventTypes(orderId)).filter((t: string) => t === 'PaymentCharged')).toHaveLength(1);
   });
 
   test('a jammed machine is retried and the drink still comes out', async () => {
     const { orderId } = (await place(order({}, { machine: 'jam' }))).body;
-    await waitForStatus(shop.url, orderId, 'READY');
+    await waitForStatus(shop.url, orderId, 'READY', 20_000, shop.staff);
   });
 
   test('a broken machine fails the order: the drink is written off and the payment refunded', async () => {
     const { orderId } = (await place(order({}, { machine: 'broken' }))).body;
-    await waitForStatus(shop.url, orderId, 'FAILED');
+    await waitForStatus(shop.url, orderId, 'FAILED', 20_000, shop.staff);
     expect(await eventTypes(orderId)).toEqual(
       expect.arrayContaining(['PaymentCharged', 'PaymentRefunded', 'OrderFailed']),
     );
   });
 
   test('cancelling before the drink is ready refunds; picking up before it is ready is refused', async () => {
-    const { orderId } = (await place(order({ payment: { token: 'tok_slow' } }))).body;
-    const early = await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+    const { orderId, orderToken } = (await place(order({ payment: { token: 'tok_slow' } }))).body;
+    const early = await call(shop.url, 'POST', `/orders/${orderId}/pickup`, undefined, shop.staff);
     expect(early.status).toBe(409);
-    const cancelled = await call(shop.url, 'POST', `/orders/${orderId}/cancel`, {
-      reason: 'changed my mind',
-    });
+    // the customer cancels with the token their order came with
+    const cancelled = await call(
+      shop.url,
+      'POST',
+      `/orders/${orderId}/cancel`,
+      { reason: 'changed my mind' },
+      bearer(orderToken),
+    );
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.orderId).toBe(orderId);
-    await waitForStatus(shop.url, orderId, 'CANCELLED');
+    await waitForStatus(shop.url, orderId, 'CANCELLED', 20_000, shop.staff);
     expect(await eventTypes(orderId)).toEqual(expect.arrayContaining(['PaymentRefunded', 'OrderCancelled']));
   });
 
   test('a drink nobody picks up in time is written off, without a refund', async () => {
     const hurried = await shop.startAnotherApi({ pickupWindowSeconds: 1 });
-    const answer = await call(hurried.url, 'POST', '/orders', order({ customer: 'Gus' }));
+    const answer = await placeOrder(hurried.url, order({ customer: 'Gus' }));
     expect(answer.status).toBe(202);
     const { orderId } = answer.body;
-    await waitForStatus(shop.url, orderId, 'ABANDONED');
+    await waitForStatus(shop.url, orderId, 'ABANDONED', 20_000, shop.staff);
     const types = await eventTypes(orderId);
     expect(types).toEqual(expect.arrayContaining(['DrinkDiscarded', 'OrderAbandoned']));
     expect(types).not.toContain('PaymentRefunded');
@@ -110,7 +125,7 @@ describe('every saga path, driven through HTTP', () => {
       ['POST', `/orders/${id}/cancel`],
       ['POST', `/orders/${id}/pickup`],
     ] as const) {
-      const answer = await call(shop.url, method, path);
+      const answer = await call(shop.url, method, path, undefined, shop.staff);
       expect(answer.status, `${method} ${path}`).toBe(404);
       expect(answer.headers.get('content-type'), `${method} ${path}`).toMatch(/problem\+json/);
     }
