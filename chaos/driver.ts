@@ -97,7 +97,12 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
     while (Date.now() < deadline) {
-      const outcome = await http.call('GET', `/orders/${record.orderId}`, undefined, bearer(record.orderToken));
+      const outcome = await http.call(
+        'GET',
+        `/orders/${record.orderId}`,
+        undefined,
+        bearer(record.orderToken),
+      );
       if (outcome.kind === 'answer' && outcome.status === 200) {
         last = String(outcome.body?.status);
         if (wanted.includes(last) && Number(outcome.body?.remakes ?? 0) >= remakes) return last;
