@@ -167,6 +167,18 @@ test('every route × every caller answers as documented; a refused command write
       forbiddenEvent: 'OrderPickedUp',
       call: post((id) => `/orders/${id}/pickup`),
     },
+    {
+      route: 'POST /orders/:id/reject',
+      // the customer sends their own drink back; so may the barista at the counter
+      expected: expect7(401, 202, 404, 202, 202, 401, 401),
+      freshOrder: async () => {
+        const placed = await place();
+        await waitForStatus(shop.url, placed.orderId, 'READY', 20_000, shop.staff);
+        return placed;
+      },
+      forbiddenEvent: 'DrinkRejected',
+      call: post((id) => `/orders/${id}/reject`, { reason: 'permission table' }),
+    },
   ];
 
   const table: string[] = [
