@@ -49,12 +49,15 @@ export function lastEventId(req: Request): number {
   return Number.isSafeInteger(parsed) ? parsed : 0;
 }
 
+/** How long a stream may stay over its buffer bound before its reader counts as slow. */
+const SLOW_READER_GRACE_MS = 1_000;
+
 export interface EventStreamOptions {
   heartbeatMs: number;
   registry: OpenStreams;
   /** Who counts against the per-client cap (the client's address). */
   client: string;
-  /** A reader this far behind (bytes not yet taken by its socket) is dropped: it resumes by Last-Event-ID. */
+  /** A reader staying this far behind (bytes its socket has not taken) is dropped; it resumes by Last-Event-ID. */
   maxBufferedBytes: number;
   onSlowReader: () => void;
   onClose: () => void;
@@ -69,15 +72,23 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
   let closed = false;
-  // Backpressure: what the socket has not taken stays in memory, so past the bound the reader goes.
+  // Backpressure: what the socket has not taken stays in memory. A reader that stays behind by more
+  // than the bound for a while (a burst may, for a moment), or falls far behind, is dropped.
+  let behindSince: number | undefined;
   const write = (text: string) => {
     if (closed) return;
-    res.write(text);
-    if (res.writableLength > options.maxBufferedBytes) {
-      options.onSlowReader();
-      stream.close();
-      res.destroy();
+    const buffered = res.writableLength;
+    if (buffered <= options.maxBufferedBytes) behindSince = undefined;
+    else {
+      behindSince ??= Date.now();
+      if (buffered > 4 * options.maxBufferedBytes || Date.now() - behindSince > SLOW_READER_GRACE_MS) {
+        options.onSlowReader();
+        stream.close();
+        res.destroy();
+        return;
+      }
     }
+    res.write(text);
   };
   const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
   heartbeat.unref();

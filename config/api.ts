@@ -57,7 +57,7 @@ export const apiConfigSchema = z
     /** Open Server-Sent Events streams: in total and per client; over either, 429. */
     API_SSE_MAX_STREAMS: positiveInt.default(1_000),
     API_SSE_MAX_STREAMS_PER_CLIENT: positiveInt.default(10),
-    /** A stream whose unsent bytes exceed this is a slow reader: it is dropped (it resumes by Last-Event-ID). */
+    /** A stream whose unsent bytes stay above this (1 s, or 4× at once) is a slow reader: dropped, it resumes by Last-Event-ID. */
     API_SSE_MAX_BUFFERED_BYTES: positiveInt.default(256 * 1024),
     API_PG_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     API_PG_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
