@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type { ApiConfig } from '../config/api';
+import {
+  createStaffVerifier,
+  hashOrderToken,
+  installAuth,
+  publicAccess,
+  registerSecuritySchemes,
+  withoutAccessToken,
+} from './auth';
+import { corsFor } from './cors';
+import { createRateLimiters, installRateLimiters } from './limits';
 import type { Logger } from './logger';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
@@ -37,16 +48,45 @@ export interface ApiApp {
 }
 
 const boardDir = fileURLToPath(new URL('./board/', import.meta.url));
+
+// The board and the customer page load only their own scripts and styles; nobody may frame them.
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'form-action': ["'self'"],
+      // Plain HTTP on a laptop or inside compose must keep working.
+      'upgrade-insecure-requests': null,
+    },
+  },
+  frameguard: { action: 'deny' },
+});
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** Builds the Express app without listening: tests drive it with fakes, bin/api.ts with adapters. */
 export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const metrics = createMetrics(() => ports.health.projectionLag());
   const registry = new OpenAPIRegistry();
+  registerSecuritySchemes(registry);
   const router = express.Router();
-  const streams = new OpenStreams();
+  const streams = new OpenStreams({ total: config.sseMaxStreams, perClient: config.sseMaxStreamsPerClient });
+  const limiters = createRateLimiters(config.rateLimits);
+  installRateLimiters(app, limiters);
+  const staff = createStaffVerifier(config.auth);
+  installAuth(app, {
+    verifyStaff: (jwt) => staff.verify(jwt),
+    orderOfToken: (token) => ports.orderTokens.orderOf(hashOrderToken(token)),
+    failureLimiter: limiters.authFailures,
+  });
 
   // Correlation id and latency. Label sets repeat (method × route × status): resolve each histogram child once.
   const latencyByLabels = new Map<string, { observe(seconds: number): void }>();
@@ -69,6 +109,8 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     type: ['application/json', 'application/*+json'],
   });
   const countOrderOutcome = countOrderOutcomes(metrics);
+  app.use(securityHeaders);
+  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins));
   // One layer in front of the routes, not four: every layer costs each request a dispatch.
   app.use((req: Request, res: Response, next: NextFunction) => {
     inFlight += 1;
@@ -90,7 +132,14 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
         ? { correlationId: context.requestId, orderId: context.orderId }
         : { correlationId: context.requestId };
       logger.info(
-        { ...ids, method: req.method, path: req.originalUrl, route, status, ms: seconds * 1000 },
+        {
+          ...ids,
+          method: req.method,
+          path: withoutAccessToken(req.originalUrl),
+          route,
+          status,
+          ms: seconds * 1000,
+        },
         'request completed',
       );
     });
@@ -125,6 +174,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       operationId: 'openApi',
       summary: 'This OpenAPI 3.1 document',
       tags: ['operations'],
+      access: publicAccess,
       responses: {
         200: {
           description: 'OpenAPI 3.1',
@@ -143,6 +193,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       operationId: 'board',
       summary: "The order board: today's orders in columns by status, live over /orders/stream",
       tags: ['board'],
+      access: publicAccess,
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } } },
     },
     (_input, _req, res) => {

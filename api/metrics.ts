@@ -9,6 +9,8 @@ export interface ApiMetrics {
   orders: Counter<'outcome'>;
   commands: Counter<'command' | 'outcome'>;
   sseClients: Gauge<'stream'>;
+  /** Streams refused over the caps, and slow readers dropped. */
+  sseRefused: Counter<'reason'>;
 }
 
 /** One registry per app, so tests and several apps in one process never share counters. */
@@ -40,6 +42,12 @@ export function createMetrics(projectionLag: () => Promise<number>): ApiMetrics 
     labelNames: ['stream'] as const,
     registers: [registry],
   });
+  const sseRefused = new Counter({
+    name: 'brew_sse_refused_total',
+    help: 'Server-Sent Event streams refused (over a cap) or dropped (slow reader), by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'brew_projection_lag_events',
     help: 'log positions the slowest projection is behind the head of the log (-1: unknown)',
@@ -52,5 +60,5 @@ export function createMetrics(projectionLag: () => Promise<number>): ApiMetrics 
       }
     },
   });
-  return { registry, httpDuration, orders, commands, sseClients };
+  return { registry, httpDuration, orders, commands, sseClients, sseRefused };
 }

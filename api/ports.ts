@@ -157,12 +157,22 @@ export type IdempotencyClaim =
   | { outcome: 'claimed' }
   | { outcome: 'existing'; requestHash: string; orderId: string; response: StoredResponse | null };
 
-/** Idempotency-Key → (request hash, order id, response). */
+/** Idempotency-Key → (request hash, order id, response); the order's token hash goes in with the claim. */
 export interface IdempotencyStore {
-  claim(key: string, requestHash: string, orderId: string): Promise<IdempotencyClaim>;
+  /** The first claim of a key wins: it records the key and the SHA-256 of the order's token together. */
+  claim(key: string, requestHash: string, orderId: string, orderTokenHash: Buffer): Promise<IdempotencyClaim>;
+  /** The answer to replay (it never holds the order token: a replay derives it again). */
   complete(key: string, response: StoredResponse): Promise<void>;
   /** Frees a claim whose order never started, so the client may retry. */
   release(key: string): Promise<void>;
+  /** Forgets keys older than this many hours; how many went. */
+  prune(olderThanHours: number): Promise<number>;
+}
+
+/** Order tokens, by hash: the only way a customer's bearer token is checked. */
+export interface OrderTokens {
+  /** The order this token hash belongs to, or null. */
+  orderOf(tokenHash: Buffer): Promise<string | null>;
 }
 
 export interface ApiPorts {
@@ -171,4 +181,5 @@ export interface ApiPorts {
   changes: OrderChanges;
   health: Health;
   idempotency: IdempotencyStore;
+  orderTokens: OrderTokens;
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isConnectionError } from '../postgres';
+import { isConnectionError, isStatementTimeout } from '../postgres';
+import { Forbidden, Unauthenticated, withoutAccessToken } from './auth';
 import {
   CommandRefused,
   DependencyUnavailable,
@@ -33,7 +34,7 @@ export function sendProblem(
   const requestId = currentRequestId() ?? (res.locals.requestId as string | undefined);
   const body: ProblemDetails = {
     ...problem,
-    instance: problem.instance ?? res.req.originalUrl,
+    instance: problem.instance ?? withoutAccessToken(res.req.originalUrl),
     ...(requestId ? { correlationId: requestId } : {}),
   };
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -74,6 +75,17 @@ export function toProblem(error: unknown): ProblemDetails {
       orderId: error.orderId,
     };
   }
+  if (error instanceof Unauthenticated) {
+    return {
+      type: problemType(error.reason === 'missing' ? 'unauthenticated' : 'invalid-token'),
+      title: error.reason === 'missing' ? 'Authentication required' : 'The token is not valid',
+      status: 401,
+      detail: error.message,
+    };
+  }
+  if (error instanceof Forbidden) {
+    return { type: problemType('forbidden'), title: 'Not allowed', status: 403, detail: error.message };
+  }
   if (error instanceof CommandRefused) {
     return {
       type: problemType('command-refused'),
@@ -99,6 +111,14 @@ export function toProblem(error: unknown): ProblemDetails {
       title: `${error.dependency} is unavailable`,
       status: 503,
       detail: error.message,
+    };
+  }
+  if (isStatementTimeout(error)) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: 'Postgres did not answer in time',
+      status: 503,
+      detail: 'a statement ran past its timeout; try again shortly',
     };
   }
   if (isConnectionError(error)) {
@@ -155,7 +175,7 @@ export function problemMiddleware(logger: Logger) {
       res.end();
       return;
     }
-    sendProblem(res, problem);
+    sendProblem(res, problem, problem.status === 503 ? { 'Retry-After': '1' } : {});
   };
 }
 

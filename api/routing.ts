@@ -1,6 +1,9 @@
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { accessResponses, guardFor, type RouteAccess, securityOf } from './auth';
+import { limitedBy } from './limits';
+import { Problem } from './schemas';
 import { parseRequestPart } from './validation';
 
 /** A JSON answer; a handler that streams or sets headers itself returns nothing. */
@@ -21,6 +24,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   operationId: string;
   summary: string;
   tags: string[];
+  /** Who may call it (api/auth): checked before the handler runs, and documented. */
+  access: RouteAccess;
+  /** A per-client rate limit (api/limits.ts) in front of it. */
+  rateLimit?: 'orders' | 'commands';
   params?: P;
   query?: Q;
   body?: B;
@@ -75,30 +82,50 @@ export function defineRoute<
           }
         : {}),
     },
-    responses: spec.responses,
+    security: securityOf(spec.access),
+    responses: {
+      ...accessResponses(spec.access),
+      ...(spec.rateLimit
+        ? {
+            429: {
+              description: 'too many requests from this client (`Retry-After`, `RateLimit` headers)',
+              content: { 'application/problem+json': { schema: Problem } },
+            },
+          }
+        : {}),
+      ...spec.responses,
+    },
   });
+  const doors: RequestHandler[] = [];
+  if (spec.rateLimit) doors.push(limitedBy(spec.rateLimit));
+  const guard = guardFor(spec.access);
+  if (guard) doors.push(guard);
 
   // Most requests carry no query string: its parse is the same every time, so it is done once.
   const noQuery = spec.query ? spec.query.safeParse({}) : undefined;
-  router[spec.method](expressPath(spec.path), async (req: Request, res: Response, next: NextFunction) => {
-    const params = spec.params ? parseRequestPart(spec.params, req.params, 'path') : {};
-    let query: unknown = {};
-    if (spec.query)
-      query =
-        noQuery?.success && !req.url.includes('?')
-          ? { ...noQuery.data }
-          : parseRequestPart(spec.query, { ...req.query }, 'query');
-    let body: unknown;
-    if (spec.body) {
-      const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
-      body = parseRequestPart(spec.body, raw, 'body');
-    }
-    const reply = await handler({ params, query, body } as RouteInput<P, Q, B>, req, res);
-    if (!reply) return;
-    if (res.headersSent) return next();
-    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    if (reply.json !== undefined) res.status(reply.status).type('json').send(reply.json);
-    else if (reply.body === undefined) res.status(reply.status).end();
-    else res.status(reply.status).json(reply.body);
-  });
+  router[spec.method](
+    expressPath(spec.path),
+    ...doors,
+    async (req: Request, res: Response, next: NextFunction) => {
+      const params = spec.params ? parseRequestPart(spec.params, req.params, 'path') : {};
+      let query: unknown = {};
+      if (spec.query)
+        query =
+          noQuery?.success && !req.url.includes('?')
+            ? { ...noQuery.data }
+            : parseRequestPart(spec.query, { ...req.query }, 'query');
+      let body: unknown;
+      if (spec.body) {
+        const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
+        body = parseRequestPart(spec.body, raw, 'body');
+      }
+      const reply = await handler({ params, query, body } as RouteInput<P, Q, B>, req, res);
+      if (!reply) return;
+      if (res.headersSent) return next();
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      if (reply.json !== undefined) res.status(reply.status).type('json').send(reply.json);
+      else if (reply.body === undefined) res.status(reply.status).end();
+      else res.status(reply.status).json(reply.body);
+    },
+  );
 }

@@ -1,9 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import type pg from 'pg';
 import type { ApiConfig } from '../config/api';
-import { migrateApi, postgresIdempotencyStore } from './adapters/idempotencyStore';
+import { createPool } from '../postgres';
+import {
+  migrateApi,
+  postgresIdempotencyStore,
+  postgresOrderTokens,
+  pruneKeysPeriodically,
+} from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
@@ -30,7 +36,7 @@ export interface StartApiOptions {
 /** Wires the real adapters (Postgres, Temporal) into the app and listens. */
 export async function startApi({ config, ...options }: StartApiOptions): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'api' });
+  const pool = createPool(config.databaseUrl, 'api', config.postgres);
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
   // Postgres may come up after us (compose): keep trying in the background; /readyz says 503 meanwhile.
   let stopped = false;
@@ -59,11 +65,13 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
   });
+  const idempotency = postgresIdempotencyStore(pool, () => migrated);
   const ports: ApiPorts = {
     commands,
     queries,
     changes,
-    idempotency: postgresIdempotencyStore(pool, () => migrated),
+    idempotency,
+    orderTokens: postgresOrderTokens(pool),
     health: {
       postgres: async () => {
         await pool.query('SELECT 1');
@@ -80,6 +88,11 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     ports,
     logger,
   });
+  const stopPruning = pruneKeysPeriodically(
+    idempotency,
+    { retentionHours: config.idempotency.retentionHours, everyMs: config.idempotency.pruneEveryMs },
+    logger,
+  );
   const server = api.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -94,6 +107,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     stopping ??= (async () => {
       logger.info('api stopping');
       stopped = true;
+      stopPruning();
       const closed = closeServer(server);
       api.closeStreams();
       server.closeIdleConnections();

@@ -30,13 +30,26 @@ export function fieldIssues(error: z.ZodError, location: Location): FieldIssue[]
   return issues;
 }
 
-/** Parses one part of a request or throws InvalidRequest (400) with every field that is wrong. */
+/**
+ * Parses one part of a request or throws InvalidRequest (400) with every field that is wrong.
+ * A single named value (a header) is reported under its `name`, and missing when absent.
+ */
 export function parseRequestPart<S extends z.ZodType>(
   schema: S,
   value: unknown,
   location: Location,
+  name?: string,
 ): z.infer<S> {
+  if (name && value === undefined)
+    throw new InvalidRequest(`the ${name} ${location} is required`, [
+      { location, pointer: name, message: `the ${name} ${location} is required`, code: 'missing' },
+    ]);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new InvalidRequest(`the request ${location} is invalid`, fieldIssues(result.error, location));
+  const issues = fieldIssues(result.error, location);
+  if (!name) throw new InvalidRequest(`the request ${location} is invalid`, issues);
+  throw new InvalidRequest(
+    `the ${name} ${location} is invalid`,
+    issues.map((issue) => ({ ...issue, pointer: name })),
+  );
 }

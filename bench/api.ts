@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ async function fixedRate(url: string, body: string, rate: number, seconds: numbe
         try {
           const response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
             body,
           });
           await response.arrayBuffer();
@@ -159,6 +160,8 @@ try {
       temporalAddress: temporal.address,
       taskQueue: 'bench-api-orders',
       logLevel: LOG_LEVEL as 'info',
+      // One load generator, one client address: the per-client limit would refuse the load itself.
+      rateLimits: { ...apiConfig().rateLimits, orders: 1_000_000, commands: 1_000_000 },
     }),
     logger,
     baristaTaskQueue: 'bench-api-barista',
@@ -173,14 +176,18 @@ try {
   const placed = (await (
     await fetch(`${api.url}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body: orderBody,
     })
-  ).json()) as { orderId: string; position: number };
+  ).json()) as { orderId: string; position: number; orderToken: string };
+  // The customer reads their order with the token it came with (the bare app gets the same header).
+  const authorization = `Bearer ${placed.orderToken}`;
   const orderUrl = `${api.url}/orders/${placed.orderId}`;
   let order: unknown;
   for (let tries = 0; tries < 200; tries += 1) {
-    const body = (await (await fetch(`${orderUrl}?minPosition=${placed.position}`)).json()) as {
+    const body = (await (
+      await fetch(`${orderUrl}?minPosition=${placed.position}`, { headers: { authorization } })
+    ).json()) as {
       status: string;
     };
     order = body;
@@ -201,9 +208,10 @@ try {
   const bareUrl = `http://127.0.0.1:${barePort}/orders/${placed.orderId}`;
 
   // Interleaved rounds, so background load drifting during the run weighs on both sides alike.
-  const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS)];
-  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', bareUrl]); // warm-up
-  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', orderUrl]);
+  const withToken = ['-H', `authorization=${authorization}`];
+  const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS), ...withToken];
+  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...withToken, bareUrl]); // warm-up
+  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...withToken, orderUrl]);
   const bareRounds: CannonResult[] = [];
   const apiRounds: CannonResult[] = [];
   for (let round = 0; round < READ_ROUNDS; round += 1) {

@@ -2,8 +2,10 @@
 // DATABASE_URL) and the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS),
 // then every process as its own child, exactly as they would run in production.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureLocalAuth, mintStaffToken, type StaffRole } from '../api/auth';
+import { loadApiConfig } from '../config/api';
 import { loadDevConfig } from '../config/dev';
 import { configOrExit } from '../config/read';
 import { startEmbeddedPostgres } from '../embedded/postgres';
@@ -41,8 +43,11 @@ async function main(): Promise<void> {
     temporalUiUrl = temporal.uiUrl;
     say(`Temporal dev server on ${temporal.address}`);
   }
+  const auth = await ensureLocalAuth(join(config.dataDir, 'auth'));
   const env = {
     ...process.env,
+    API_TOKEN_SECRET: process.env.API_TOKEN_SECRET || auth.tokenSecret,
+    AUTH_JWKS_FILE: process.env.AUTH_JWKS_FILE || auth.jwksFile,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_URL: temporalUiUrl,
@@ -54,7 +59,25 @@ async function main(): Promise<void> {
   say(
     `Notifier   http://127.0.0.1:${config.notifierMetricsPort}/metrics (sent, retried, dead letters, breaker)`,
   );
+  await printStaffTokens(auth.signingKeyFile, env);
   say('Ctrl-C stops everything.');
+}
+
+/** Ready-made staff tokens for the local signing key, printed and kept in .data/dev-credentials.json. */
+async function printStaffTokens(signingKeyFile: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // The issuer and audience the API will check, as it reads them itself.
+  const { issuer, audience } = loadApiConfig(env).auth;
+  const mint = (subject: string, roles: StaffRole[]) =>
+    mintStaffToken(signingKeyFile, { subject, roles, issuer, audience, expiresInSeconds: 7 * 24 * 3600 });
+  const credentials = {
+    barista: await mint('dev-barista', ['barista']),
+    manager: await mint('dev-manager', ['manager']),
+  };
+  const file = join(config.dataDir, 'dev-credentials.json');
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  say(`Staff tokens (valid 7 days; also in ${file}):`);
+  say(`  barista  ${credentials.barista}`);
+  say(`  manager  ${credentials.manager}`);
 }
 
 function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {

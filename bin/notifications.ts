@@ -5,13 +5,13 @@
 //   npm run notifications -- faults '<json>'          tell a running simulator to misbehave, e.g. '{"downForMs":30000}'
 // Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL (default: the simulator `npm start` runs on
 // NOTIFICATION_SIMULATOR_PORT, 4010).
-import pg from 'pg';
 import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
 import { createEventStore } from '../eventstore';
 import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
 import { createHttpProvider } from '../notifications/httpProvider';
 import { migrateNotifications } from '../notifications/migrate';
+import { createPool } from '../postgres';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startProviderSimulator } from '../simulators/notificationProvider';
 
@@ -38,7 +38,7 @@ async function main(args: string[]): Promise<number | undefined> {
     console.log(`${providerUrl}: ${response.status} ${await response.text()}`);
     return response.ok ? 0 : 1;
   }
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  const pool = createPool(config.databaseUrl, 'cli', { max: 2 });
   try {
     await migrateNotifications(pool);
     if (command === 'dead-letters') {

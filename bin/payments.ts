@@ -2,10 +2,10 @@
 // (orders, gateway payments, discrepancies, strandedPayments); exits 1 on any discrepancy.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { loadCliConfig } from '../config/cli';
 import { InvalidConfig } from '../config/read';
 import { migrateEventStore } from '../eventstore';
+import { createPool } from '../postgres';
 import { migrateGatewayLedger, reconcilePayments } from '../simulators';
 
 const USAGE = 'usage: npm run payments -- reconcile';
@@ -23,7 +23,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     console.error(`payments: ${error.message}`);
     return 2;
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = createPool(databaseUrl, 'cli', { max: 2 });
   try {
     await migrateEventStore(pool);
     await migrateGatewayLedger(pool);

@@ -2,10 +2,10 @@
 //   status              each projection's position, lag and state
 //   rebuild <name|all>  replay the log into fresh tables and swap them in (no downtime)
 //   retry <name>        clear a failed projection's error so it tries its poison event again
-import pg from 'pg';
 import { loadCliConfig } from '../config/cli';
 import { configOrExit } from '../config/read';
 import { migrateEventStore } from '../eventstore';
+import { createPool } from '../postgres';
 import {
   getProjectionStatus,
   migrateProjections,
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(command === 'status' || !command ? USAGE : `${USAGE}\nread models: ${known.join(', ')}`);
     return 2;
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  const pool = createPool(databaseUrl, 'cli');
   try {
     await migrateEventStore(pool);
     await migrateProjections(pool);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
 import { DEFAULT_MAX_REMAKES } from '../workflows/contract';
@@ -14,6 +15,8 @@ export interface OrderRecord {
   /** A 202 came back: from here on the system owes this order its outcome. */
   acknowledged: boolean;
   orderId: string | null;
+  /** The bearer token the 202 carried: the customer's key to their own order. */
+  orderToken: string | null;
   /** POSTs it took (the same key every time). */
   postAttempts: number;
   /** Anything that went off script (a 409 where 202 was due, a status never seen, ...). */
@@ -27,6 +30,8 @@ export interface DriverOptions {
   rate: number;
   random: Random;
   runId: string;
+  /** A barista's JWT: pick-ups are staff work. */
+  staffToken: string;
   /** How long one order may take to be acknowledged, or to show a status its script waits for. */
   patienceMs: number;
   log: (line: string) => void;
@@ -39,6 +44,9 @@ export interface DriverResult {
   /** When the last order was placed (the load phase). */
   loadMs: number;
 }
+
+const bearer = (token: string | null): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
 
 const customerOf = (index: number) => `Chaos Customer ${index}`;
 const TERMINAL = new Set(['REJECTED', 'COMPLETED', 'FAILED', 'CANCELLED', 'ABANDONED']);
@@ -66,6 +74,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         const orderId = String(outcome.body?.orderId);
         if (record.orderId && record.orderId !== orderId) idempotencyViolations += 1;
         record.orderId = orderId;
+        record.orderToken = String(outcome.body?.orderToken);
         record.acknowledged = true;
         return;
       }
@@ -88,7 +97,12 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
     while (Date.now() < deadline) {
-      const outcome = await http.call('GET', `/orders/${record.orderId}`);
+      const outcome = await http.call(
+        'GET',
+        `/orders/${record.orderId}`,
+        undefined,
+        bearer(record.orderToken),
+      );
       if (outcome.kind === 'answer' && outcome.status === 200) {
         last = String(outcome.body?.status);
         if (wanted.includes(last) && Number(outcome.body?.remakes ?? 0) >= remakes) return last;
@@ -116,7 +130,9 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
           : action === 'reject'
             ? { reason: 'chaos customer wanted it hotter' }
             : undefined;
-      const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body);
+      // The customer cancels and sends back with their order's token; a barista hands the drink over.
+      const token = action === 'pickup' ? options.staffToken : record.orderToken;
+      const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body, bearer(token));
       if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
       await backoff(attempt);
     }
@@ -177,10 +193,11 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const record: OrderRecord = {
       index,
       path,
-      idempotencyKey: `chaos-${options.runId}-${index}`,
+      idempotencyKey: `chaos-${options.runId}-${randomBytes(16).toString('hex')}`,
       customer,
       acknowledged: false,
       orderId: null,
+      orderToken: null,
       postAttempts: 0,
       notes: [],
     };

@@ -97,6 +97,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         rate: options.rate,
         random: seededRandom(options.seed),
         runId,
+        staffToken: system.staffToken,
         patienceMs: 180_000,
         log,
       }),

@@ -20,6 +20,9 @@ export interface ShopServiceOptions {
   simulatorPort: number;
   pickupWindowSeconds: number;
   brewScale: number;
+  /** API_TOKEN_SECRET and AUTH_JWKS_FILE: order tokens and staff JWTs the driver can present. */
+  tokenSecret: string;
+  jwksFile: string;
 }
 
 /** Fault-friendly settings per process: short waits, a slow and flaky gateway, a jamming machine. */
@@ -60,6 +63,11 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
         ORDER_PAYMENT_GIVE_UP_SECONDS: '45',
         API_SHUTDOWN_GRACE_MS: '3000',
+        API_TOKEN_SECRET: options.tokenSecret,
+        AUTH_JWKS_FILE: options.jwksFile,
+        // One driver, one client address: the per-client limits would throttle the load itself.
+        API_RATE_ORDERS: '1000000',
+        API_RATE_COMMANDS: '1000000',
       };
   }
 }

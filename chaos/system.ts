@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureLocalAuth, mintStaffToken } from '../api/auth';
+import { apiConfig } from '../config/api';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../embedded/postgres';
 import { canConnect, temporalBinary } from '../embedded/temporal';
 import { orderSearchAttributes } from '../workflows/searchAttributes';
@@ -22,6 +24,8 @@ export interface SystemSettings {
 
 export interface RunningSystem {
   apiUrl: string;
+  /** A barista's JWT the API accepts (signed with this run's own key). */
+  staffToken: string;
   databaseUrl: string;
   temporalAddress: string;
   simulatorUrl: string;
@@ -110,6 +114,14 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
     await supervisor.start(temporal);
     settings.log(`Temporal dev server on ${temporalAddress}`);
 
+    const auth = await ensureLocalAuth(join(work, 'auth'));
+    const { issuer, audience } = apiConfig().auth;
+    const staffToken = await mintStaffToken(auth.signingKeyFile, {
+      subject: 'chaos-barista',
+      roles: ['barista'],
+      issuer,
+      audience,
+    });
     const apiPort = await freePort();
     const simulatorPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -122,6 +134,8 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
         apiPort,
         simulatorUrl,
         simulatorPort,
+        tokenSecret: auth.tokenSecret,
+        jwksFile: auth.jwksFile,
         ...settings,
       }).map((definition) => [definition.name, definition]),
     );
@@ -138,6 +152,7 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
 
     return {
       apiUrl,
+      staffToken,
       databaseUrl,
       temporalAddress,
       simulatorUrl,

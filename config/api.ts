@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
@@ -26,12 +27,45 @@ export const apiConfigSchema = z
     API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
     ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
-    /** The payment gateway and coffee machine are simulators: the customer page offers their test cards. */
+    /**
+     * The payment gateway and coffee machine are simulators: the customer page offers their test cards,
+     * and orders may carry their switches (`machine`, `tok_flaky`…). Off, those are refused with 400.
+     */
     SHOP_SIMULATORS: z.stringbool().default(true),
     /** How many times a drink sent back is made again before the order fails and is refunded. */
     ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
     /** How long a saga tries for the card's hold before it voids the key (unset: the saga's 5 min). */
     ORDER_PAYMENT_GIVE_UP_SECONDS: positiveInt.optional(),
+    /** Order tokens are derived from this secret (≥ 32 characters); `npm start` creates one under .data/. */
+    API_TOKEN_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)'),
+    /** Staff JWTs: the identity provider's JWKS URL (any OIDC provider)… */
+    AUTH_JWKS_URL: z.url().optional(),
+    /** …or a local JWKS file (`npm start` writes one beside its signing key). */
+    AUTH_JWKS_FILE: z.string().min(1).optional(),
+    AUTH_ISSUER: z.string().min(1).default('brew-saga-dev'),
+    AUTH_AUDIENCE: z.string().min(1).default('brew-saga-api'),
+    /** Where a staff JWT lists its roles (`barista`, `manager`); a dotted path for nested claims. */
+    AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+    /** Idempotency keys are kept this long (at least a day), then pruned by the API itself. */
+    API_IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().min(24).default(24),
+    API_IDEMPOTENCY_PRUNE_EVERY_MS: positiveInt.default(3_600_000),
+    /** Rate limits per client and window: orders placed, commands, failed authentications. */
+    API_RATE_WINDOW_MS: positiveInt.default(60_000),
+    API_RATE_ORDERS: positiveInt.default(60),
+    API_RATE_COMMANDS: positiveInt.default(120),
+    API_RATE_AUTH_FAILURES: positiveInt.default(30),
+    /** Open Server-Sent Events streams: in total and per client; over either, 429. */
+    API_SSE_MAX_STREAMS: positiveInt.default(1_000),
+    API_SSE_MAX_STREAMS_PER_CLIENT: positiveInt.default(10),
+    /** A stream whose unsent bytes stay above this (1 s, or 4× at once) is a slow reader: dropped, it resumes by Last-Event-ID. */
+    API_SSE_MAX_BUFFERED_BYTES: positiveInt.default(256 * 1024),
+    API_PG_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+    API_PG_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
+    API_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Origins allowed to call from a browser (comma-separated); none by default: no CORS at all. */
+    API_CORS_ORIGINS: z.string().default(''),
+    /** Express `trust proxy` behind a load balancer (a hop count, `true`, or addresses), so limits count clients. */
+    API_TRUST_PROXY: z.string().optional(),
   })
   .transform((e) => ({
     host: e.HOST,
@@ -52,14 +86,53 @@ export const apiConfigSchema = z
     simulators: e.SHOP_SIMULATORS,
     maxRemakes: e.ORDER_MAX_REMAKES,
     paymentGiveUpSeconds: e.ORDER_PAYMENT_GIVE_UP_SECONDS as number | undefined,
+    tokenSecret: e.API_TOKEN_SECRET,
+    auth: {
+      jwksUrl: e.AUTH_JWKS_URL as string | undefined,
+      jwksFile: e.AUTH_JWKS_FILE as string | undefined,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      rolesClaim: e.AUTH_ROLES_CLAIM,
+    },
+    idempotency: {
+      retentionHours: e.API_IDEMPOTENCY_RETENTION_HOURS,
+      pruneEveryMs: e.API_IDEMPOTENCY_PRUNE_EVERY_MS,
+    },
+    rateLimits: {
+      windowMs: e.API_RATE_WINDOW_MS,
+      orders: e.API_RATE_ORDERS,
+      commands: e.API_RATE_COMMANDS,
+      authFailures: e.API_RATE_AUTH_FAILURES,
+    },
+    sseMaxStreams: e.API_SSE_MAX_STREAMS,
+    sseMaxStreamsPerClient: e.API_SSE_MAX_STREAMS_PER_CLIENT,
+    sseMaxBufferedBytes: e.API_SSE_MAX_BUFFERED_BYTES,
+    postgres: {
+      connectionTimeoutMillis: e.API_PG_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.API_PG_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.API_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    corsOrigins: e.API_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    trustProxy: trustProxy(e.API_TRUST_PROXY),
   }));
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 
 export const loadApiConfig = configLoader(apiConfigSchema);
 
-/** Defaults for tests and embedded runs, overridden field by field. */
-export const apiConfig = (overrides: Partial<ApiConfig> = {}): ApiConfig => ({
-  ...loadApiConfig({}),
-  ...overrides,
-});
+// One per process, so every API a test starts derives the same order tokens.
+let testTokenSecret: string | undefined;
+
+/** Defaults for tests, overridden field by field; the token secret is random per process. */
+export const apiConfig = (overrides: Partial<ApiConfig> = {}): ApiConfig => {
+  testTokenSecret ??= randomBytes(32).toString('base64url');
+  return { ...loadApiConfig({ API_TOKEN_SECRET: testTokenSecret }), ...overrides };
+};

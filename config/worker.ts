@@ -24,6 +24,8 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_LATE_MS: count(DEFAULT_PAYMENT_SIMULATOR.lateMs),
     /** `tok_silent`: the authorization lands after the saga gave up (0: never). */
     GATEWAY_SILENT_MS: count(DEFAULT_PAYMENT_SIMULATOR.silentMs ?? 0),
+    /** The test cards (`tok_flaky`, `tok_declined`…) behave as named; false in production: every token pays. */
+    SHOP_SIMULATORS: z.stringbool().default(true),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -38,6 +40,7 @@ export const ordersWorkerConfigSchema = z
       latencyMs: e.GATEWAY_LATENCY_MS,
       lateMs: e.GATEWAY_LATE_MS,
       silentMs: e.GATEWAY_SILENT_MS || null,
+      magicTokens: e.SHOP_SIMULATORS,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
@@ -63,6 +66,8 @@ export const baristaConfigSchema = z
     COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
     /** Each cup after the first in a batch adds this share of one cup's brew time. */
     COFFEE_BATCH_CUP_FACTOR: z.coerce.number().min(0).max(1).default(DEFAULT_COFFEE_MACHINE.batchCupFactor),
+    /** A line's `machine` switch (jam, broken, slow) is honoured; false in production: ignored. */
+    SHOP_SIMULATORS: z.stringbool().default(true),
   })
   .transform((e) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -79,6 +84,7 @@ export const baristaConfigSchema = z
       slowFactor: e.COFFEE_SLOW_FACTOR,
       tickMs: e.COFFEE_TICK_MS,
       batchCupFactor: e.COFFEE_BATCH_CUP_FACTOR,
+      switches: e.SHOP_SIMULATORS,
     },
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;

@@ -25,8 +25,8 @@ export const PlaceOrderLine = z.strictObject({
 });
 export type PlaceOrderLine = z.infer<typeof PlaceOrderLine>;
 
-/** The command over a line schema: the API passes its documented copy of `PlaceOrderLine`. */
-export const placeOrderOf = <Line extends typeof PlaceOrderLine>(line: Line) =>
+/** The command over a line schema: the API passes its documented copy of `PlaceOrderLine` (or one without `machine`). */
+export const placeOrderOf = <Line extends z.ZodType<Omit<PlaceOrderLine, 'machine'>>>(line: Line) =>
   z.strictObject({
     customer: z.string().trim().min(1).max(ORDER_LIMITS.customerMaxLength),
     items: z.array(line).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),

@@ -2,10 +2,11 @@
 // refunded) from the log, through a flaky provider. One active instance across processes; standbys wait.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { createPool } from '../postgres';
 import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
 import { createHttpProvider } from './httpProvider';
 import { type NotificationMetrics, notificationMetrics } from './metrics';
@@ -36,7 +37,7 @@ export async function startNotifier(
   const log =
     deps.log ?? pino({ level: config.logLevel, base: { process: 'notifier', instance: config.instanceId } });
   const metrics = deps.metrics ?? notificationMetrics;
-  const pool = deps.pool ?? new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = deps.pool ?? createPool(config.databaseUrl, 'notifier');
   const stops: Array<() => Promise<void>> = [];
   if (!deps.pool) {
     // An idle connection dropped by Postgres must not crash the process: the reactor reconnects.

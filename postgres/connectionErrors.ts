@@ -28,3 +28,8 @@ export function isRetryableTransaction(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: unknown };
   return code === '40001' || code === '40P01';
 }
+
+/** Postgres cancelled the statement: it ran past `statement_timeout` (or was cancelled by an admin). */
+export function isStatementTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '57014';
+}

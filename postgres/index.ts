@@ -1,6 +1,7 @@
 // Postgres plumbing shared by several folders: migrations, telling an outage from a bug, and the
 // deterministic ids and canonical JSON that make retries idempotent. Knows no coffee.
 export { canonicalJson } from './canonicalJson';
-export { isConnectionError, isRetryableTransaction } from './connectionErrors';
+export { isConnectionError, isRetryableTransaction, isStatementTimeout } from './connectionErrors';
 export { type AppliedMigration, type MigrationScope, runMigrations } from './migrate';
 export { type NameBasedUuidOptions, nameBasedUuid } from './nameBasedUuid';
+export { connectionOptions, createPool, type PoolLimits, type PoolRole } from './pool';

@@ -19,6 +19,8 @@ export interface CoffeeMachineConfig {
   tickMs: number;
   /** Each cup after the first in a batch adds this share of one cup's time: 0.25 makes 4 lattes in 1.75 lattes' time. */
   batchCupFactor: number;
+  /** A line's `machine` switch (jam, broken, slow) is honoured; off (SHOP_SIMULATORS=false), ignored. */
+  switches: boolean;
 }
 
 export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
@@ -27,6 +29,7 @@ export const DEFAULT_COFFEE_MACHINE: CoffeeMachineConfig = {
   slowFactor: 4,
   tickMs: 1_000,
   batchCupFactor: 0.25,
+  switches: true,
 };
 
 /** A batch the machine started, and when it finished (or stopped, every cup pulled). */
@@ -46,6 +49,8 @@ export function createCoffeeMachineSimulator(
   let brewed = 0;
   const runs: MachineRun[] = [];
 
+  const switchOf = (line: OrderLine) => (settings.switches ? line.machine : undefined);
+
   async function brewFor(ms: number, signal: AbortSignal, onTick: () => void): Promise<void> {
     let remaining = ms;
     while (remaining > 0) {
@@ -58,7 +63,7 @@ export function createCoffeeMachineSimulator(
   }
 
   async function brewOne(line: OrderLine, signal: AbortSignal, onTick: () => void): Promise<void> {
-    const factor = line.machine === 'slow' ? settings.slowFactor : 1;
+    const factor = switchOf(line) === 'slow' ? settings.slowFactor : 1;
     await brewFor(brewSecondsOf(line.drink) * 1000 * settings.brewScale * factor, signal, onTick);
   }
 
@@ -93,9 +98,9 @@ export function createCoffeeMachineSimulator(
       let made = 0;
       progress(made, of);
       for (const line of request.items) {
-        if (line.machine === 'jam' && call <= settings.jamFailures)
+        if (switchOf(line) === 'jam' && call <= settings.jamFailures)
           throw new MachineJammedError(`grinder jammed on ${line.drink} (try ${call})`);
-        if (line.machine === 'broken') throw new MachineBrokenError(`boiler failure on ${line.drink}`);
+        if (switchOf(line) === 'broken') throw new MachineBrokenError(`boiler failure on ${line.drink}`);
         for (let i = 0; i < line.quantity; i += 1) {
           await brewOne(line, signal, () => progress(made, of));
           made += 1;

@@ -25,6 +25,8 @@ export interface PaymentSimulatorConfig {
   latencyMs: number;
   /** How often a caller waiting for a processing payment asks again. */
   pollMs: number;
+  /** The test cards behave as named; off (SHOP_SIMULATORS=false), every token simply pays. */
+  magicTokens: boolean;
 }
 
 export const DEFAULT_PAYMENT_SIMULATOR: PaymentSimulatorConfig = {
@@ -35,9 +37,13 @@ export const DEFAULT_PAYMENT_SIMULATOR: PaymentSimulatorConfig = {
   refundFailures: 0,
   latencyMs: 0,
   pollMs: 100,
+  magicTokens: true,
 };
 
-/** The simulated gateway's tokens: every money path reachable from the REST API. */
+/**
+ * The simulated gateway's tokens: every money path reachable from the REST API. With the simulators
+ * off (SHOP_SIMULATORS=false) they are ordinary tokens (and the API refuses them).
+ */
 export const SIMULATOR_TOKENS = {
   declined: 'tok_declined',
   flaky: 'tok_flaky',
@@ -47,6 +53,11 @@ export const SIMULATOR_TOKENS = {
   twice: 'tok_twice',
   silent: 'tok_silent',
 } as const;
+
+/** The token as the simulator treats it: with the test cards off, every token simply pays. */
+export function effectiveToken(settings: Pick<PaymentSimulatorConfig, 'magicTokens'>, token: string): string {
+  return settings.magicTokens ? token : 'tok_plain';
+}
 
 export type PaymentSimulator = PaymentGateway & {
   ledger: GatewayLedger;
@@ -87,10 +98,10 @@ export function createPaymentSimulator(
     async charge(request, signal) {
       const call = count(request.idempotencyKey);
       await pause(settings.latencyMs, signal);
-      if (request.token === SIMULATOR_TOKENS.declined) throw new CardDeclinedError('card declined by issuer');
-      if (request.token === SIMULATOR_TOKENS.unavailable)
-        throw new GatewayUnavailableError('gateway unreachable');
-      if (request.token === SIMULATOR_TOKENS.slow) await pause(settings.slowMs, signal);
+      const token = effectiveToken(settings, request.token);
+      if (token === SIMULATOR_TOKENS.declined) throw new CardDeclinedError('card declined by issuer');
+      if (token === SIMULATOR_TOKENS.unavailable) throw new GatewayUnavailableError('gateway unreachable');
+      if (token === SIMULATOR_TOKENS.slow) await pause(settings.slowMs, signal);
       const charge = () =>
         ledger.record({
           idempotencyKey: request.idempotencyKey,
@@ -99,7 +110,7 @@ export function createPaymentSimulator(
           amount: request.amount,
           reference: referenceFor('ch', request.idempotencyKey),
         });
-      if (request.token === SIMULATOR_TOKENS.flaky && call <= settings.flakyFailures) {
+      if (token === SIMULATOR_TOKENS.flaky && call <= settings.flakyFailures) {
         // The worst case first: money taken, answer lost. Only the idempotency key saves us.
         if (call === 1) await charge();
         throw new GatewayUnavailableError(`gateway unavailable (call ${call})`);

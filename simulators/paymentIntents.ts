@@ -6,7 +6,7 @@ import {
   type PaymentRequest,
 } from '../activities/paymentGateway';
 import { balanceOf, type PaymentBook, type PaymentRecord } from './gatewayPayments';
-import { type PaymentSimulatorConfig, SIMULATOR_TOKENS } from './paymentGateway';
+import { effectiveToken, type PaymentSimulatorConfig, SIMULATOR_TOKENS } from './paymentGateway';
 import { referenceFor } from './reference';
 
 interface Tools {
@@ -34,7 +34,7 @@ export function createPaymentIntents(
   const deliver = async <T>(request: PaymentRequest, call: () => Promise<T>, signal?: AbortSignal) => {
     count(request.paymentKey);
     await pause(settings.latencyMs, signal);
-    if (request.token !== SIMULATOR_TOKENS.twice) return call();
+    if (effectiveToken(settings, request.token) !== SIMULATOR_TOKENS.twice) return call();
     const [first, second] = [call(), call()];
     second.catch(() => {});
     return first;
@@ -52,10 +52,10 @@ export function createPaymentIntents(
         request,
         async () => {
           // `tok_unavailable`: the authorization never reaches the gateway (a void, later, does).
-          if (request.token === SIMULATOR_TOKENS.unavailable)
+          if (effectiveToken(settings, request.token) === SIMULATOR_TOKENS.unavailable)
             throw new GatewayUnavailableError('gateway unreachable');
           const calls = count(`${request.paymentKey}#authorize`);
-          const delay = answerDelay(request.token);
+          const delay = answerDelay(effectiveToken(settings, request.token));
           await book.change(
             request.paymentKey,
             (current) =>
@@ -65,13 +65,19 @@ export function createPaymentIntents(
                 amount: request.amount,
                 status: 'processing',
                 settlesAtMs: delay === null ? null : Date.now() + delay,
-                settlesAs: request.token === SIMULATOR_TOKENS.declined ? 'declined' : 'authorized',
+                settlesAs:
+                  effectiveToken(settings, request.token) === SIMULATOR_TOKENS.declined
+                    ? 'declined'
+                    : 'authorized',
                 voidedHeld: null,
                 voidedWhileProcessing: false,
               },
           );
           const record = (await answered(request.paymentKey, signal))!;
-          if (request.token === SIMULATOR_TOKENS.flaky && calls <= settings.flakyFailures)
+          if (
+            effectiveToken(settings, request.token) === SIMULATOR_TOKENS.flaky &&
+            calls <= settings.flakyFailures
+          )
             throw new GatewayUnavailableError(`answer lost (call ${calls})`);
           if (record.status === 'declined') throw new CardDeclinedError('card declined by issuer');
           if (record.status === 'voided')

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import pg from 'pg';
 import {
   type AppendToStream,
   createOrderActivities,
@@ -9,6 +8,7 @@ import {
 } from '../activities';
 import type { OrdersWorkerConfig } from '../config/worker';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { createPool } from '../postgres';
 import {
   createPaymentSimulator,
   type GatewayLedger,
@@ -57,7 +57,7 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
 
 /** The `orders` worker process's composition: Postgres, the gateway simulator, Temporal. */
 export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<RunningWorker> {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+  const pool = createPool(config.databaseUrl, 'worker');
   // An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
   pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
   await migrateEventStore(pool);

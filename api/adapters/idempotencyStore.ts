@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { runMigrations } from '../../postgres';
+import { sameHash } from '../auth';
 import { DependencyUnavailable } from '../errors';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../ports';
+import type { Logger } from '../logger';
+import type { IdempotencyClaim, IdempotencyStore, OrderTokens, StoredResponse } from '../ports';
 
 /** The API's own tables (scope `api` in schema_migrations). */
 export const migrateApi = (pool: pg.Pool) =>
@@ -16,12 +18,19 @@ interface KeyRow {
 /** Idempotency keys in Postgres: the first insert wins, every later request reads what it stored. */
 export function postgresIdempotencyStore(pool: pg.Pool, migrated: () => boolean): IdempotencyStore {
   return {
-    async claim(key, requestHash, orderId): Promise<IdempotencyClaim> {
+    async claim(key, requestHash, orderId, orderTokenHash): Promise<IdempotencyClaim> {
       if (!migrated()) throw new DependencyUnavailable('Postgres', 'the idempotency table is not ready yet');
+      // One statement: the order's token exists exactly when its key was claimed.
       const inserted = await pool.query(
-        `INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [key, requestHash, orderId],
+        `WITH claimed AS (
+           INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ($1, $2, $3)
+           ON CONFLICT (key) DO NOTHING RETURNING order_id
+         ), token AS (
+           INSERT INTO order_tokens (order_id, token_hash) SELECT order_id, $4 FROM claimed
+           ON CONFLICT DO NOTHING
+         )
+         SELECT order_id FROM claimed`,
+        [key, requestHash, orderId, orderTokenHash],
       );
       if (inserted.rowCount === 1) return { outcome: 'claimed' };
       const { rows } = await pool.query<KeyRow>(
@@ -30,7 +39,7 @@ export function postgresIdempotencyStore(pool: pg.Pool, migrated: () => boolean)
       );
       const row = rows[0];
       // Released between our insert and read: treat as ours on the next try.
-      if (!row) return this.claim(key, requestHash, orderId);
+      if (!row) return this.claim(key, requestHash, orderId, orderTokenHash);
       return {
         outcome: 'existing',
         requestHash: row.request_hash,
@@ -47,5 +56,43 @@ export function postgresIdempotencyStore(pool: pg.Pool, migrated: () => boolean)
     async release(key) {
       await pool.query('DELETE FROM idempotency_keys WHERE key = $1 AND response IS NULL', [key]);
     },
+    async prune(olderThanHours) {
+      const { rowCount } = await pool.query(
+        `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1::float8 * 3600)`,
+        [olderThanHours],
+      );
+      return rowCount ?? 0;
+    },
   };
+}
+
+/** Order tokens by hash (order_tokens, written with the key's claim). */
+export function postgresOrderTokens(pool: pg.Pool): OrderTokens {
+  return {
+    async orderOf(tokenHash) {
+      const { rows } = await pool.query<{ order_id: string; token_hash: Buffer }>(
+        'SELECT order_id, token_hash FROM order_tokens WHERE token_hash = $1',
+        [tokenHash],
+      );
+      const row = rows[0];
+      return row && sameHash(row.token_hash, tokenHash) ? row.order_id : null;
+    },
+  };
+}
+
+/** Prunes keys past their retention now and every `everyMs`; a replay after that places a new order. */
+export function pruneKeysPeriodically(
+  store: IdempotencyStore,
+  options: { retentionHours: number; everyMs: number },
+  logger: Logger,
+): () => void {
+  const prune = () =>
+    store.prune(options.retentionHours).then(
+      (pruned) => pruned > 0 && logger.info({ pruned }, 'idempotency keys pruned'),
+      (error: unknown) => logger.warn({ err: error }, 'cannot prune idempotency keys; trying again later'),
+    );
+  const timer = setInterval(prune, options.everyMs);
+  timer.unref();
+  void prune();
+  return () => clearInterval(timer);
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { connectionOptions } from '../../postgres';
 import { ORDER_CHANGED_CHANNEL, parseOrderChanged } from '../../projections';
 import type { Logger } from '../logger';
 import type { OrderChangeNotice, OrderChanges } from '../ports';
@@ -21,7 +22,10 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
 
   const connect = async () => {
     if (closed) return;
-    const next = new pg.Client({ connectionString, application_name: `api:order-changes:${process.pid}` });
+    const next = new pg.Client({
+      ...connectionOptions(connectionString, 'api'),
+      application_name: `api:order-changes:${process.pid}`,
+    });
     next.on('notification', (message) => {
       if (!message.payload) return;
       const notice = parseOrderChanged(message.payload);

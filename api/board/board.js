@@ -1,4 +1,6 @@
 // The order board: today's orders in columns by status, moved live by /orders/stream (SSE).
+// Staff sign in with a bearer token (barista or manager); it lives in this tab's sessionStorage only.
+const TOKEN_KEY = 'brew-saga:staff-token';
 const COLUMN_OF = {
   PLACED: 'PLACED',
   PAID: 'PAID',
@@ -29,10 +31,13 @@ function showProblem(text) {
 }
 
 async function command(orderId, action, body) {
+  const headers = { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` };
   const response = await fetch(`/orders/${encodeURIComponent(orderId)}/${action}`, {
     method: 'POST',
-    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
+  if (response.status === 401) return signOut('Your token was refused: sign in again.');
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     showProblem(problem.detail || problem.title || `${action} failed (${response.status})`);
@@ -111,12 +116,52 @@ function render(order) {
   }
 }
 
-const stream = new EventSource('/orders/stream');
 const connection = document.getElementById('connection');
-stream.addEventListener('open', () => {
-  connection.textContent = 'live';
+const signInForm = document.getElementById('sign-in');
+const signOutButton = document.getElementById('sign-out');
+let stream;
+
+/** An EventSource cannot tell a refused token from a network error: ask a plain request. */
+async function tokenAccepted(token) {
+  const response = await fetch('/barista/queue', { headers: { authorization: `Bearer ${token}` } });
+  return response.ok;
+}
+
+function signOut(problem) {
+  stream?.close();
+  sessionStorage.removeItem(TOKEN_KEY);
+  connection.textContent = 'signed out';
+  signInForm.hidden = false;
+  signOutButton.hidden = true;
+  if (problem) showProblem(problem);
+}
+
+async function connect() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return signOut();
+  connection.textContent = 'connecting…';
+  if (!(await tokenAccepted(token))) return signOut('That token is not a barista or manager token.');
+  signInForm.hidden = true;
+  signOutButton.hidden = false;
+  stream?.close();
+  stream = new EventSource(`/orders/stream?access_token=${encodeURIComponent(token)}`);
+  stream.addEventListener('open', () => {
+    connection.textContent = 'live';
+  });
+  stream.addEventListener('error', async () => {
+    connection.textContent = 'reconnecting…';
+    // An expired token makes the browser retry forever: stop and ask for a new one.
+    if (!(await tokenAccepted(token).catch(() => true))) signOut('Your token has expired: sign in again.');
+  });
+  stream.addEventListener('order', (message) => render(JSON.parse(message.data)));
+}
+
+signInForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = document.getElementById('staff-token');
+  sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  input.value = '';
+  void connect();
 });
-stream.addEventListener('error', () => {
-  connection.textContent = 'reconnecting…';
-});
-stream.addEventListener('order', (message) => render(JSON.parse(message.data)));
+signOutButton.addEventListener('click', () => signOut());
+void connect();

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { publicAccess } from '../auth';
 import { defineRoute } from '../routing';
 import { z } from '../zod';
 import { jsonResponse, type RouteContext } from './context';
@@ -26,6 +27,7 @@ export function customerPageRoutes({ router, registry, config }: RouteContext): 
       operationId: 'customerPage',
       summary: 'The customer page: menu, cart, place an order and follow it live',
       tags: ['shop'],
+      access: publicAccess,
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } } },
     },
     (_input, _req, res) => {
@@ -44,6 +46,7 @@ export function customerPageRoutes({ router, registry, config }: RouteContext): 
       operationId: 'getShopConfig',
       summary: "What the customer page needs to know about this deployment (e.g. whether it's simulated)",
       tags: ['shop'],
+      access: publicAccess,
       responses: { 200: jsonResponse(ShopConfig, 'the page’s settings') },
     },
     () => ({ status: 200, body: shopConfig }),

@@ -1,3 +1,4 @@
+import { publicAccess, staffAccess } from '../auth';
 import { defineRoute } from '../routing';
 import { Health, Readiness } from '../schemas';
 import { z } from '../zod';
@@ -22,7 +23,7 @@ async function check<T>(
 }
 
 /** Liveness, readiness, metrics: what an orchestrator and Prometheus ask. */
-export function operationsRoutes({ router, registry, ports, config, metrics }: RouteContext): void {
+export function operationsRoutes({ router, registry, ports, config, metrics, logger }: RouteContext): void {
   defineRoute(
     router,
     registry,
@@ -32,6 +33,7 @@ export function operationsRoutes({ router, registry, ports, config, metrics }: R
       operationId: 'healthz',
       summary: 'Liveness: the process answers',
       tags: ['operations'],
+      access: publicAccess,
       responses: { 200: jsonResponse(Health, 'alive') },
     },
     () => ({ status: 200, body: { status: 'ok' } }),
@@ -44,11 +46,13 @@ export function operationsRoutes({ router, registry, ports, config, metrics }: R
       method: 'get',
       path: '/readyz',
       operationId: 'readyz',
-      summary: 'Readiness: Postgres and Temporal answer and the projections are not too far behind',
+      summary:
+        'Readiness: Postgres and Temporal answer and the projections are not too far behind (status only; details in the log)',
       tags: ['operations'],
+      access: publicAccess,
       responses: {
         200: jsonResponse(Readiness, 'ready'),
-        503: jsonResponse(Readiness, 'not ready: see which check failed'),
+        503: jsonResponse(Readiness, 'not ready (the log says which check failed)'),
       },
     },
     async () => {
@@ -64,16 +68,13 @@ export function operationsRoutes({ router, registry, ports, config, metrics }: R
         max: config.maxProjectionLag,
         ...(lag.ok ? (lagOk ? {} : { error: 'projections are behind' }) : { error: lag.error }),
       };
-      const strip = (c: { ok: boolean; error?: string }) =>
-        c.ok ? { ok: true } : { ok: false, error: c.error };
       const ready = postgres.ok && temporal.ok && lagOk;
-      return {
-        status: ready ? 200 : 503,
-        body: {
-          status: ready ? 'ready' : 'not_ready',
-          checks: { postgres: strip(postgres), temporal: strip(temporal), projectionLag },
-        },
-      };
+      // The answer is public: which dependency failed, and why, goes to the log only.
+      if (!ready) {
+        const failed = (c: { ok: boolean; error?: string }) => (c.ok ? undefined : c.error);
+        logger.warn({ postgres: failed(postgres), temporal: failed(temporal), projectionLag }, 'not ready');
+      }
+      return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready' } };
     },
   );
 
@@ -84,8 +85,10 @@ export function operationsRoutes({ router, registry, ports, config, metrics }: R
       method: 'get',
       path: '/metrics',
       operationId: 'metrics',
-      summary: 'Prometheus metrics (HTTP latency by route and status, orders by outcome, projection lag)',
+      summary:
+        'Prometheus metrics (HTTP latency by route and status, orders by outcome, projection lag); manager only',
       tags: ['operations'],
+      access: staffAccess(['manager']),
       responses: {
         200: {
           description: 'Prometheus text exposition format',

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { orderAccess, publicAccess, staffAccess } from '../auth';
 import { CommandRefused, OrderNotFound } from '../errors';
 import type { ApiMetrics, OrderOutcome } from '../metrics';
 import { defineRoute } from '../routing';
@@ -8,7 +9,7 @@ import {
   IdempotencyKey,
   OrderAccepted,
   OrderIdParams,
-  PlaceOrderRequest,
+  placeOrderRequest,
   RejectAccepted,
   RejectRequest,
 } from '../schemas';
@@ -58,35 +59,38 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
       operationId: 'placeOrder',
       summary: 'Place an order: starts its saga, answers once OrderPlaced is durable',
       tags,
-      body: PlaceOrderRequest,
-      headers: z.object({ 'idempotency-key': IdempotencyKey.optional() }),
+      access: publicAccess,
+      rateLimit: 'orders',
+      body: placeOrderRequest(config.simulators),
+      headers: z.object({ 'idempotency-key': IdempotencyKey }),
       responses: {
         202: jsonResponse(
           OrderAccepted,
           'the order is placed; its saga runs',
           z.object({ Location: z.string() }),
         ),
-        400: problemResponse('invalid request (field details in `errors`)'),
+        400: problemResponse('invalid request, or no Idempotency-Key (field details in `errors`)'),
         413: problemResponse('body too large'),
         415: problemResponse('compressed or non-UTF-8 body'),
         422: problemResponse('Idempotency-Key already used with another body'),
       },
     },
     async ({ body }, req, res) => {
-      const rawKey = req.get('idempotency-key');
-      const key = rawKey === undefined ? undefined : parseRequestPart(IdempotencyKey, rawKey, 'header');
-      const { response, replayed } = await placeOrder(
-        { ...ports, pickupWindowSeconds: config.pickupWindowSeconds },
+      const key = parseRequestPart(IdempotencyKey, req.get('idempotency-key'), 'header', 'Idempotency-Key');
+      const { response, orderToken, replayed } = await placeOrder(
+        { ...ports, tokenSecret: config.tokenSecret, pickupWindowSeconds: config.pickupWindowSeconds },
         body,
         key,
         String(res.locals.requestId),
       );
       return {
         status: response.status,
-        body: response.body,
+        body: { ...response.body, orderToken },
         headers: {
           ...(response.location ? { Location: response.location } : {}),
           ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+          // The answer carries a bearer token: no cache may keep it.
+          'Cache-Control': 'no-store',
         },
       };
     },
@@ -101,6 +105,8 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
       operationId: 'cancelOrder',
       summary: 'Cancel an order before its drink is ready (refund is the compensation)',
       tags,
+      access: orderAccess(['barista']),
+      rateLimit: 'commands',
       params: OrderIdParams,
       body: CancelRequest,
       bodyOptional: true,
@@ -131,6 +137,8 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
       operationId: 'pickUpOrder',
       summary: 'The customer picked the drink up',
       tags,
+      access: staffAccess(['barista']),
+      rateLimit: 'commands',
       params: OrderIdParams,
       responses: {
         200: jsonResponse(CommandAccepted, 'picked up'),
@@ -155,6 +163,8 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
       operationId: 'rejectDrink',
       summary: 'Send the ready drinks back: written off and made again, at most the remake limit',
       tags,
+      access: orderAccess(['barista']),
+      rateLimit: 'commands',
       params: OrderIdParams,
       body: RejectRequest,
       responses: {

@@ -1,3 +1,4 @@
+import { orderAccess, staffAccess } from '../auth';
 import { OrderNotFound } from '../errors';
 import { withLinks } from '../links';
 import type { OrderView } from '../ports';
@@ -43,6 +44,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       operationId: 'listOrders',
       summary: 'List orders, newest first, filtered by status and customer, with cursor pagination',
       tags,
+      access: staffAccess(['barista']),
       query: ListOrdersQuery,
       responses: { 200: jsonResponse(OrderPage, 'a page of orders'), 400: problemResponse('invalid query') },
     },
@@ -75,6 +77,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       operationId: 'getOrder',
       summary: 'The order read model; `?minPosition=` waits for it, `?asOf=` folds the log up to then',
       tags,
+      access: orderAccess(['barista']),
       params: OrderIdParams,
       query: GetOrderQuery,
       responses: {
@@ -125,6 +128,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       operationId: 'getOrderEvents',
       summary: "The order's event history (audit trail), oldest first",
       tags,
+      access: orderAccess(['barista']),
       params: OrderIdParams,
       responses: { 200: jsonResponse(OrderEvents, 'the events'), 404: problemResponse('no such order') },
     },
@@ -145,6 +149,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       operationId: 'getOrderSaga',
       summary: "The saga's live state (workflow query) and its page in Temporal's Web UI",
       tags,
+      access: orderAccess(['barista']),
       params: OrderIdParams,
       responses: { 200: jsonResponse(SagaView, 'the saga'), 404: problemResponse('no such order') },
     },

@@ -1,3 +1,4 @@
+import { publicAccess, staffAccess } from '../auth';
 import { menuView } from '../menu';
 import { defineRoute } from '../routing';
 import { BaristaQueue, DailySales, DailySalesQuery, Menu } from '../schemas';
@@ -15,6 +16,7 @@ export function shopRoutes({ router, registry, ports }: RouteContext): void {
       operationId: 'getMenu',
       summary: 'Drinks, sizes and prices (integer minor units); the only prices an order uses',
       tags: ['shop'],
+      access: publicAccess,
       responses: { 200: jsonResponse(Menu, 'the menu') },
     },
     () => ({ status: 200, body: menu }),
@@ -29,6 +31,7 @@ export function shopRoutes({ router, registry, ports }: RouteContext): void {
       operationId: 'getBaristaQueue',
       summary: 'What to make next and what awaits pickup (read model)',
       tags: ['shop'],
+      access: staffAccess(['barista']),
       responses: { 200: jsonResponse(BaristaQueue, 'the barista queue') },
     },
     async () => ({ status: 200, body: await ports.queries.baristaQueue() }),
@@ -43,6 +46,7 @@ export function shopRoutes({ router, registry, ports }: RouteContext): void {
       operationId: 'getDailySales',
       summary: 'Revenue, refunds and counts per drink for one day (read model)',
       tags: ['shop'],
+      access: staffAccess(['manager']),
       query: DailySalesQuery,
       responses: { 200: jsonResponse(DailySales, 'the day’s sales'), 400: problemResponse('invalid day') },
     },

@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
+import { orderAccess, staffAccess } from '../auth';
 import { OrderNotFound } from '../errors';
 import { withLinks } from '../links';
 import type { OrderView } from '../ports';
+import { problemType, sendProblem } from '../problem';
 import { tagOrder } from '../requestContext';
 import { defineRoute } from '../routing';
 import { OrderChange, OrderIdParams } from '../schemas';
@@ -28,6 +30,14 @@ const lastEventIdHeader = z.object({
     .openapi({ description: 'the last `id:` received: the stream resumes right after that log position' }),
 });
 
+// EventSource cannot set headers: a stream takes its bearer token from the query string too.
+const streamQuery = z.strictObject({
+  access_token: z
+    .string()
+    .optional()
+    .openapi({ description: 'the bearer token, for clients that cannot send `Authorization` (EventSource)' }),
+});
+
 /** Server-Sent Events: one order's changes (resumable from the log), and all orders for the board. */
 export function streamRoutes({
   router,
@@ -43,19 +53,48 @@ export function streamRoutes({
   registry.register('OrderChange', OrderChange);
 
   // The caller pumps once the stream it returns is assigned: a pump writes to that stream.
-  /** A client's stream, pumped on every poll; closing it stops the poll and the change notices. */
+  /**
+   * A client's stream, pumped on every poll; closing it stops the poll and the change notices.
+   * Over the caps (in total, per client) it answers 429 instead and returns undefined.
+   */
   const openPolledStream = (
     req: Request,
     res: Response,
     name: 'board' | 'order',
     pump: () => void,
     unsubscribe: () => void,
-  ): EventStream => {
+  ): EventStream | undefined => {
+    const client = req.ip ?? 'unknown';
+    const refusal = streams.refusal(client);
+    if (refusal) {
+      unsubscribe();
+      metrics.sseRefused.inc({ reason: refusal });
+      sendProblem(
+        res,
+        {
+          type: problemType('too-many-streams'),
+          title: 'Too many open streams',
+          status: 429,
+          detail:
+            refusal === 'total'
+              ? 'the server has as many open streams as it serves; try again shortly'
+              : 'this client has as many open streams as it may; close one first',
+        },
+        { 'Retry-After': '5' },
+      );
+      return undefined;
+    }
     const poll = setInterval(pump, config.ssePollMs);
     metrics.sseClients.inc({ stream: name });
     return openEventStream(req, res, {
       heartbeatMs: config.sseHeartbeatMs,
       registry: streams,
+      client,
+      maxBufferedBytes: config.sseMaxBufferedBytes,
+      onSlowReader: () => {
+        metrics.sseRefused.inc({ reason: 'slow_reader' });
+        logger.warn({ stream: name, client }, 'slow SSE reader dropped');
+      },
       onClose: () => {
         unsubscribe();
         clearInterval(poll);
@@ -73,8 +112,13 @@ export function streamRoutes({
       operationId: 'streamAllOrders',
       summary: "Server-Sent Events: every order's read model as it changes (the board's feed)",
       tags: ['orders', 'board'],
+      access: staffAccess(['barista'], { allowQueryToken: true }),
       headers: lastEventIdHeader,
-      responses: { 200: eventStream('Order', '`event: order` per changed order') },
+      query: streamQuery,
+      responses: {
+        200: eventStream('Order', '`event: order` per changed order'),
+        429: problemResponse('too many open streams (in total or from this client; `Retry-After`)'),
+      },
     },
     async (_input, req, res) => {
       const sent = new Map<string, number>();
@@ -84,7 +128,7 @@ export function streamRoutes({
           .sort((a, b) => a.position - b.position);
         for (const order of fresh) {
           sent.set(order.orderId, order.position);
-          stream.send(order.position, 'order', withLinks(order));
+          stream?.send(order.position, 'order', withLinks(order));
         }
       };
       const onError = (error: unknown) => logger.warn({ err: error }, 'board stream read failed');
@@ -95,7 +139,7 @@ export function streamRoutes({
         queries.getOrder(orderId).then((order) => order && send([order]), onError);
       });
       const stream = openPolledStream(req, res, 'board', pump, unsubscribe);
-      pump();
+      if (stream) pump();
       return undefined;
     },
   );
@@ -109,11 +153,14 @@ export function streamRoutes({
       operationId: 'streamOrder',
       summary: 'Server-Sent Events: every change of one order, from its event log; Last-Event-ID resumes',
       tags: ['orders'],
+      access: orderAccess(['barista'], { allowQueryToken: true }),
       params: OrderIdParams,
+      query: streamQuery,
       headers: lastEventIdHeader,
       responses: {
         200: eventStream('OrderChange', '`event: change` per event of the order'),
         404: problemResponse('no such order'),
+        429: problemResponse('too many open streams (in total or from this client; `Retry-After`)'),
       },
     },
     async ({ params }, req, res) => {
@@ -132,7 +179,7 @@ export function streamRoutes({
             if (change.position <= after) continue;
             after = change.position;
             // The order in its one shape, links included, as GET /orders/:id answers it.
-            stream.send(change.position, 'change', {
+            stream?.send(change.position, 'change', {
               ...change,
               order: change.order && withLinks(change.order),
             });
@@ -144,7 +191,7 @@ export function streamRoutes({
         if (notice.orderId === params.id) pump();
       });
       const stream = openPolledStream(req, res, 'order', pump, unsubscribe);
-      pump();
+      if (stream) pump();
       return undefined;
     },
   );

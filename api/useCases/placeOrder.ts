@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { placeOrder as pricedOrder } from '../../domain/placeOrder';
 import type { PlaceOrder } from '../../domain/placeOrderCommand';
-import { canonicalJson, nameBasedUuid } from '../../postgres';
+import { canonicalJson } from '../../postgres';
+import { hashOrderToken, orderTokenFor } from '../auth';
 import { IdempotencyKeyReused, OrderSagaFinished } from '../errors';
 import { orderLinks } from '../links';
 import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from '../ports';
@@ -11,16 +12,11 @@ import { tagOrder } from '../requestContext';
 export const requestHash = (request: PlaceOrder): string =>
   createHash('sha256').update(canonicalJson(request)).digest('hex');
 
-/**
- * The order id a key stands for: the workflow id `order-<orderId>` then dedupes concurrent
- * requests in Temporal itself, even before the key's row is visible to them.
- */
-export const orderIdForKey = (key: string): string =>
-  nameBasedUuid(`brew-saga:idempotency-key:${key}`, { hash: 'sha256' });
-
 export interface PlaceOrderDeps {
   commands: OrderCommands;
   idempotency: IdempotencyStore;
+  /** Order tokens are derived from it (API_TOKEN_SECRET). */
+  tokenSecret: string;
   /** Finds `OrderPlaced` of an order whose saga already finished (a retry after a lost answer). */
   queries?: Pick<OrderQueries, 'orderEvents'>;
   /** How long a ready drink waits for its customer; the domain's default when absent. */
@@ -28,31 +24,35 @@ export interface PlaceOrderDeps {
 }
 
 export interface PlaceOrderAnswer {
+  /** What was stored for replays: without the order token. */
   response: StoredResponse;
+  /** The customer's bearer token for this order, derived again on every replay. */
+  orderToken: string;
   replayed: boolean;
 }
 
 /**
- * POST /orders with a checked PlaceOrder: dedupe by Idempotency-Key, price it, start the saga,
- * answer once OrderPlaced is durable.
+ * POST /orders with a checked PlaceOrder: claim the Idempotency-Key (the first claim names the order
+ * and records its token's hash), price it, start the saga, answer once OrderPlaced is durable.
+ * The order id is new per claim, so a key used again after it was pruned places a new order.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
   request: PlaceOrder,
-  idempotencyKey: string | undefined,
+  idempotencyKey: string,
   correlationId: string,
 ): Promise<PlaceOrderAnswer> {
-  let orderId = idempotencyKey ? orderIdForKey(idempotencyKey) : randomUUID();
-  if (idempotencyKey) {
-    const hash = requestHash(request);
-    const claim = await deps.idempotency.claim(idempotencyKey, hash, orderId);
-    if (claim.outcome === 'existing') {
-      tagOrder(claim.orderId);
-      if (claim.requestHash !== hash) throw new IdempotencyKeyReused(claim.orderId);
-      if (claim.response) return { response: claim.response, replayed: true };
-      // The first request with this key is still in flight (or died): starting again joins its saga.
-      orderId = claim.orderId;
-    }
+  const tokenOf = (orderId: string) => orderTokenFor(deps.tokenSecret, orderId, idempotencyKey);
+  const hash = requestHash(request);
+  let orderId: string = randomUUID();
+  const claim = await deps.idempotency.claim(idempotencyKey, hash, orderId, hashOrderToken(tokenOf(orderId)));
+  if (claim.outcome === 'existing') {
+    tagOrder(claim.orderId);
+    if (claim.requestHash !== hash) throw new IdempotencyKeyReused(claim.orderId);
+    if (claim.response)
+      return { response: claim.response, orderToken: tokenOf(claim.orderId), replayed: true };
+    // The first request with this key is still in flight (or died): starting again joins its saga.
+    orderId = claim.orderId;
   }
   tagOrder(orderId);
   const order = pricedOrder(request, {
@@ -69,8 +69,8 @@ export async function placeOrder(
     location: links.self,
     body: { orderId: placed.orderId, status: placed.status, position: placed.position, links },
   };
-  if (idempotencyKey) await deps.idempotency.complete(idempotencyKey, response);
-  return { response, replayed: false };
+  await deps.idempotency.complete(idempotencyKey, response);
+  return { response, orderToken: tokenOf(orderId), replayed: false };
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SAGA_PATHS } from '../../simulators/sagaPaths';
-import { call, order } from './http';
+import { call, order, placeOrder } from './http';
 import { type ShopSystem, startShop } from './system';
 
 let shop: ShopSystem;
@@ -26,16 +26,29 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-test('an order appears on the board and moves to READY without a reload; the pick-up button finishes it', async () => {
+test('a barista signs in; an order appears on the board and moves to READY without a reload; the pick-up button finishes it', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
   const loads: string[] = [];
   page.on('load', () => loads.push(page.url()));
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
   await page.goto(`${shop.url}/board`);
+  expect(await page.locator('#connection').textContent()).toBe('signed out');
+
+  // a token that is not a staff token is refused, and the board says so
+  await page.getByLabel('Staff token').fill(shop.tokens.expired);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#toast', { hasText: 'not a barista or manager token' }).waitFor();
+  expect(await page.locator('#connection').textContent()).toBe('signed out');
+
+  await page.getByLabel('Staff token').fill(shop.tokens.barista);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#connection', { hasText: 'live' }).waitFor();
 
-  const { orderId } = (
-    await call(shop.url, 'POST', '/orders', order({ customer: 'Bo', payment: { token: 'tok_slow' } }))
-  ).body;
+  const { orderId } = (await placeOrder(shop.url, order({ customer: 'Bo', payment: { token: 'tok_slow' } })))
+    .body;
   const card = page.locator(`#order-${orderId}`);
   await card.waitFor({ timeout: 10_000 });
   expect(await card.getAttribute('data-status')).toMatch(/PLACED|PAID|BREWING/);
@@ -49,12 +62,18 @@ test('an order appears on the board and moves to READY without a reload; the pic
   expect(loads).toHaveLength(1);
 
   // cancel from the board: a slow card leaves time to cancel before anything is brewed
-  const second = (
-    await call(shop.url, 'POST', '/orders', order({ customer: 'Cy', payment: { token: 'tok_slow' } }))
-  ).body;
+  const second = (await placeOrder(shop.url, order({ customer: 'Cy', payment: { token: 'tok_slow' } }))).body;
   await page.locator(`#order-${second.orderId} button[data-action="cancel"]`).click();
   await page.locator(`section[data-column="STOPPED"] #order-${second.orderId}`).waitFor({ timeout: 20_000 });
   expect(await page.locator(`#order-${second.orderId}`).getAttribute('data-status')).toBe('CANCELLED');
+  // the CSP the API sends let the board do all of that
+  expect(blocked).toEqual([]);
+
+  // the token lives in this tab only: a reload keeps the board signed in
+  await page.reload();
+  await page.locator('#connection', { hasText: 'live' }).waitFor();
+  await page.locator('#sign-out').click();
+  expect(await page.locator('#connection').textContent()).toBe('signed out');
   await page.close();
 });
 
@@ -62,8 +81,10 @@ test('a drink sent back from the board is remade: the card returns to READY with
   const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
   page.on('dialog', (dialog) => void dialog.accept('asked for oat milk'));
   await page.goto(`${shop.url}/board`);
+  await page.getByLabel('Staff token').fill(shop.tokens.barista);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#connection', { hasText: 'live' }).waitFor();
-  const { orderId } = (await call(shop.url, 'POST', '/orders', order({ customer: 'Di' }))).body;
+  const { orderId } = (await placeOrder(shop.url, order({ customer: 'Di' }))).body;
   const card = page.locator(`#order-${orderId}`);
   await page.locator(`section[data-column="READY"] #order-${orderId}`).waitFor({ timeout: 20_000 });
   await card.locator('button[data-action="reject"]').click();
@@ -73,7 +94,7 @@ test('a drink sent back from the board is remade: the card returns to READY with
   expect(await card.locator('.batch').count()).toBeLessThanOrEqual(1);
   mkdirSync('test-output', { recursive: true });
   await page.screenshot({ path: 'test-output/board-remake.png', fullPage: true });
-  const events = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body.events
+  const events = (await call(shop.url, 'GET', `/orders/${orderId}/events`, undefined, shop.staff)).body.events
     .map((event: { type: string }) => event.type)
     .filter((type: string) => type !== 'CustomerNotified');
   expect(events).toEqual(SAGA_PATHS.rejectedOnceThenPickedUp.events.slice(0, -2));

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { malformedOrders } from '../unit/api/malformedRequests';
-import { call, order } from './http';
+import { call, order, placeOrder } from './http';
 import { type ShopSystem, startShop } from './system';
 
 // The API's edge under random abuse, over raw TCP so nothing is sanitised on the way: malformed
@@ -214,6 +214,6 @@ test('random abuse at the edge: never a 5xx, never an order, the API stays up', 
   expect(answered).toBeGreaterThan(800);
   // And the API is alive and well: it still takes a real order.
   expect((await call(shop.url, 'GET', '/healthz')).status).toBe(200);
-  const placed = await call(shop.url, 'POST', '/orders', valid(), { 'idempotency-key': 'fuzz-after' });
+  const placed = await placeOrder(shop.url, valid());
   expect(placed.status).toBe(202);
 });

@@ -1,4 +1,5 @@
 /** A small HTTP client for driving the shop as a user does. */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { waitFor } from '../support/waitFor';
 
@@ -33,6 +34,12 @@ export async function call(
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
+/** POST /orders with a fresh Idempotency-Key (required); the body holds `orderId` and `orderToken`. */
+export const placeOrder = (base: string, body: unknown = order(), headers: Record<string, string> = {}) =>
+  call(base, 'POST', '/orders', body, { 'idempotency-key': randomUUID(), ...headers });
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
 export const order = (overrides: Json = {}, line: Json = {}) => ({
   customer: 'Ana',
   items: [{ drink: 'latte', size: 'medium', quantity: 1, ...line }],
@@ -46,11 +53,12 @@ export async function waitForStatus(
   orderId: string,
   statuses: string | string[],
   timeoutMs = 20_000,
+  headers: Record<string, string> = {},
 ): Promise<Json> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
   return waitFor(
     async () => {
-      const answer = await call(base, 'GET', `/orders/${orderId}`);
+      const answer = await call(base, 'GET', `/orders/${orderId}`, undefined, headers);
       expect(answer.status === 200 && wanted.includes(answer.body.status), JSON.stringify(answer.body)).toBe(
         true,
       );
@@ -70,14 +78,14 @@ export interface SseEvent {
 export async function readEvents(
   url: string,
   until: (events: SseEvent[]) => boolean,
-  options: { lastEventId?: string; timeoutMs?: number } = {},
+  options: { lastEventId?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<{ events: SseEvent[]; comments: string[]; status: number }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 20_000);
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const response = await fetch(url, {
-    headers: options.lastEventId ? { 'last-event-id': options.lastEventId } : {},
+    headers: { ...options.headers, ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}) },
     signal: controller.signal,
   });
   if (response.status !== 200 || !response.body) {

@@ -15,6 +15,7 @@ import {
 import { createBaristaWorker } from '../../workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { authConfig, bearer, type StaffTokens, staffTokens } from '../support/staffTokens';
 import { uniqueTaskQueue } from '../support/temporal';
 
 /** Fast simulators: a latte brews in ~120 ms; `tok_slow` takes 1.5 s, long enough to cancel during it. */
@@ -26,6 +27,10 @@ export interface ShopSystem {
   db: TestDatabase;
   api: RunningApi;
   logFile: string;
+  /** Staff tokens the APIs accept (and an expired and a role-less one). */
+  tokens: StaffTokens;
+  /** `Authorization` for a manager, who may call every staff route. */
+  staff: Record<string, string>;
   /** Another API on the same system, e.g. with a short pickup window. */
   startAnotherApi(options: {
     pickupWindowSeconds?: number;
@@ -76,6 +81,8 @@ export async function startShop(name: string): Promise<ShopSystem> {
   const sink = createWriteStream(logFile);
   const logger = createLogger('info', sink);
   const apis: RunningApi[] = [];
+  const auth = await authConfig();
+  const tokens = await staffTokens();
   const startAnotherApi: ShopSystem['startAnotherApi'] = async (options) => {
     const api = await startApi({
       config: apiConfig({
@@ -86,6 +93,10 @@ export async function startShop(name: string): Promise<ShopSystem> {
         temporalUiUrl: 'http://127.0.0.1:8233',
         ssePollMs: 500,
         sseHeartbeatMs: 1_000,
+        // Only the tests about limits meet them.
+        rateLimits: { windowMs: 60_000, orders: 100_000, commands: 100_000, authFailures: 100_000 },
+        sseMaxStreamsPerClient: 1_000,
+        ...auth,
         ...options.config,
       }),
       logger,
@@ -102,6 +113,8 @@ export async function startShop(name: string): Promise<ShopSystem> {
     db,
     api,
     logFile,
+    tokens,
+    staff: bearer(tokens.manager),
     startAnotherApi,
     logs: () => readFileSync(logFile, 'utf8'),
     async stop() {

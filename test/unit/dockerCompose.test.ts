@@ -14,6 +14,7 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
       image?: string;
       environment?: Record<string, string>;
       deploy?: { replicas?: number };
+      ports?: string[];
     }
   >;
 };
@@ -64,6 +65,20 @@ describe('docker-compose.yml', () => {
     const folders = topFoldersImportedBy(SHOP_PROCESSES.map((process) => process.entry));
     expect(folders).toContain('postgres');
     for (const folder of folders) expect(dockerfile).toContain(`COPY ${folder} ./${folder}`);
+  });
+
+  test('exposes only what users need: the API to all, the Web UI to localhost, the Temporal frontend to nobody', () => {
+    expect(compose.services.temporal?.ports).toBeUndefined();
+    expect(compose.services['temporal-ui']?.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(compose.services.api?.environment?.HOST).toBe('0.0.0.0');
+    const published = Object.entries(compose.services).filter(([, service]) => service.ports);
+    expect(published.map(([name]) => name).sort()).toEqual(['api', 'temporal-ui']);
+  });
+
+  test('production settings: simulator switches off everywhere, the token secret required', () => {
+    for (const { name } of SHOP_PROCESSES)
+      expect(compose.services[name]?.environment?.SHOP_SIMULATORS, name).toBe('false');
+    expect(compose.services.api?.environment?.API_TOKEN_SECRET).toMatch(/^\$\{API_TOKEN_SECRET:\?/);
   });
 
   test('registers the search attributes the workflow upserts', () => {

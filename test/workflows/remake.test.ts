@@ -11,6 +11,7 @@ import { apiConfig } from '../../config/api';
 import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { isNotReadyToReject } from '../../workflows/client';
 import { pickUpSignal, rejectUpdate, statusQuery } from '../../workflows/definitions';
+import { authConfig, bearer, mintTestToken } from '../support/staffTokens';
 import { waitFor } from '../support/waitFor';
 import { createFakeShop } from '../unit/api/fakes';
 import { createSagaHarness, keepHistory, type SagaHarness, startSagaTimeSkipping } from './sagaHarness';
@@ -162,14 +163,15 @@ test('drinks not READY cannot be sent back: the validator refuses, and the API a
   const logger = createLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() }));
   const fakes = createFakeShop().ports;
   const commands = temporalOrderCommands({ client: env.client, taskQueue: saga.ordersQueue, logger });
-  const api = createApp({ config: apiConfig(), ports: { ...fakes, commands }, logger });
+  const api = createApp({ config: apiConfig(await authConfig()), ports: { ...fakes, commands }, logger });
+  const barista = bearer(await mintTestToken(['barista']));
   const server = api.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const reject = (orderId: string, body: unknown = { reason: 'wrong drink' }) =>
+  const reject = (orderId: string, body: unknown = { reason: 'wrong drink' }, credentials = barista) =>
     fetch(`${url}/orders/${orderId}/reject`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...credentials },
       body: JSON.stringify(body),
     });
   // Tea takes 3.6 s here: time to try while it brews.
@@ -183,6 +185,8 @@ test('drinks not READY cannot be sent back: the validator refuses, and the API a
         .catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(isNotReadyToReject(refused)).toBe(true);
+      // nobody's drink to send back without the order's token or a barista's
+      expect((await reject(order.orderId, undefined, {})).status).toBe(401);
       const early = await reject(order.orderId);
       expect(early.status).toBe(409);
       expect(await early.json()).toMatchObject({ status: 409, orderId: order.orderId });

@@ -49,6 +49,8 @@ export function createFakeShop() {
   const listeners = new Set<(notice: OrderChangeNotice) => void>();
   const keys = new Map<string, { requestHash: string; orderId: string; response: StoredResponse | null }>();
   const health = { postgres: true, temporal: true, lag: 0 };
+  /** Order token hash (hex) → order id. */
+  const tokens = new Map<string, string>();
 
   const record = (orderId: string, type: string, status: OrderStatus) => {
     head += 1;
@@ -191,10 +193,11 @@ export function createFakeShop() {
       },
     },
     idempotency: {
-      async claim(key, requestHash, orderId): Promise<IdempotencyClaim> {
+      async claim(key, requestHash, orderId, orderTokenHash): Promise<IdempotencyClaim> {
         const existing = keys.get(key);
         if (existing) return { outcome: 'existing', ...existing };
         keys.set(key, { requestHash, orderId, response: null });
+        tokens.set(orderTokenHash.toString('hex'), orderId);
         return { outcome: 'claimed' };
       },
       async complete(key, response) {
@@ -204,12 +207,23 @@ export function createFakeShop() {
       async release(key) {
         keys.delete(key);
       },
+      async prune() {
+        const pruned = keys.size;
+        keys.clear();
+        return pruned;
+      },
+    },
+    orderTokens: {
+      async orderOf(tokenHash) {
+        return tokens.get(tokenHash.toString('hex')) ?? null;
+      },
     },
   };
 
   return {
     ports,
     orders,
+    keys,
     placedCalls,
     health,
     /** Moves an order along its saga, as the workers would. */

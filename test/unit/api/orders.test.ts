@@ -1,6 +1,6 @@
 import { get as httpGet } from 'node:http';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { json, postJson, startTestApi, type TestApi, validOrder } from './harness';
+import { json, placeOrder, postJson, startTestApi, type TestApi } from './harness';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -8,8 +8,10 @@ beforeEach(async () => {
 });
 afterEach(() => api.close());
 
-const place = async () => (await json(await postJson(`${api.url}/orders`, validOrder()))).orderId as string;
-const get = (path: string) => fetch(`${api.url}${path}`);
+const place = async () => (await json(await placeOrder(api))).orderId as string;
+// A manager may read everything; the permission table lives in test/e2e/permissions.test.ts.
+const get = (path: string) => fetch(`${api.url}${path}`, { headers: api.staff });
+const post = (path: string, body?: unknown) => postJson(`${api.url}${path}`, body, api.staff);
 
 test('GET /orders/:id answers the read model with links; ?minPosition= beyond reach is 503 with Retry-After', async () => {
   const orderId = await place();
@@ -25,10 +27,14 @@ test('GET /orders/:id answers the read model with links; ?minPosition= beyond re
 // HTTP request stands in for a cache revalidating.
 const revalidate = (path: string, etag: string) =>
   new Promise<{ status: number; etag: string | undefined }>((resolve, reject) => {
-    const request = httpGet(`${api.url}${path}`, { headers: { 'if-none-match': etag } }, (response) => {
-      response.resume();
-      resolve({ status: response.statusCode!, etag: response.headers.etag });
-    });
+    const request = httpGet(
+      `${api.url}${path}`,
+      { headers: { 'if-none-match': etag, ...api.staff } },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode!, etag: response.headers.etag });
+      },
+    );
     request.on('error', reject);
   });
 
@@ -86,23 +92,21 @@ test('GET /orders pages with a cursor and filters by status and customer', async
 
 test('cancel: 202, then 409 once too late; pickup: 409 until ready, then 200; 404 for strangers', async () => {
   const orderId = await place();
-  expect((await postJson(`${api.url}/orders/${orderId}/pickup`, undefined)).status).toBe(409);
-  const cancelled = await fetch(`${api.url}/orders/${orderId}/cancel`, { method: 'POST' });
+  expect((await post(`/orders/${orderId}/pickup`)).status).toBe(409);
+  const cancelled = await post(`/orders/${orderId}/cancel`);
   expect(cancelled.status).toBe(202);
   expect(await json(cancelled)).toMatchObject({ orderId, status: 'CANCELLED' });
 
   const other = await place();
   api.shop.advance(other, 'OrderReady', 'READY');
-  const late = await postJson(`${api.url}/orders/${other}/cancel`, { reason: 'too slow' });
+  const late = await post(`/orders/${other}/cancel`, { reason: 'too slow' });
   expect(late.status).toBe(409);
   expect(await json(late)).toMatchObject({ status: 409, currentStatus: 'READY', orderId: other });
-  expect((await fetch(`${api.url}/orders/${other}/pickup`, { method: 'POST' })).status).toBe(200);
+  expect((await post(`/orders/${other}/pickup`)).status).toBe(200);
 
-  expect((await fetch(`${api.url}/orders/nobody/cancel`, { method: 'POST' })).status).toBe(404);
-  expect((await fetch(`${api.url}/orders/nobody/pickup`, { method: 'POST' })).status).toBe(404);
-  expect(
-    (await postJson(`${api.url}/orders/${orderId}/cancel`, { reason: 'x', refund: 'double' })).status,
-  ).toBe(400);
+  expect((await post('/orders/nobody/cancel')).status).toBe(404);
+  expect((await post('/orders/nobody/pickup')).status).toBe(404);
+  expect((await post(`/orders/${orderId}/cancel`, { reason: 'x', refund: 'double' })).status).toBe(400);
 });
 
 test('the saga view links to the Web UI', async () => {
@@ -120,7 +124,10 @@ test('an order stream replays its changes, pushes new ones, and resumes after La
   const orderId = await place();
   api.shop.advance(orderId, 'PaymentCharged', 'PAID');
   const controller = new AbortController();
-  const response = await fetch(`${api.url}/orders/${orderId}/stream`, { signal: controller.signal });
+  const response = await fetch(`${api.url}/orders/${orderId}/stream`, {
+    headers: api.staff,
+    signal: controller.signal,
+  });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = response.body!.getReader();
   let text = '';
@@ -137,7 +144,7 @@ test('an order stream replays its changes, pushes new ones, and resumes after La
   api.shop.advance(orderId, 'OrderReady', 'READY');
   const resumed = new AbortController();
   const again = await fetch(`${api.url}/orders/${orderId}/stream`, {
-    headers: { 'last-event-id': '3' },
+    headers: { 'last-event-id': '3', ...api.staff },
     signal: resumed.signal,
   });
   const { value } = await again.body!.getReader().read();

@@ -12,6 +12,7 @@ test.each([
   ['a connection exception', withCode('08006')],
   ['pg losing its connection', new Error('Connection terminated unexpectedly')],
   ['pg timing out on connect', new Error('timeout exceeded when trying to connect')],
+  ['a statement cancelled at statement_timeout', withCode('57014')],
 ])('%s is a 503 dependency-unavailable, not a 500', (_, error) => {
   expect(toProblem(error)).toMatchObject({
     type: 'urn:brew-saga:problem:dependency-unavailable',

@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { hashOrderToken, orderTokenFor } from '../../../api/auth';
 import { OrderSagaFinished } from '../../../api/errors';
 import type { OrderCommands } from '../../../api/ports';
 import { cancelOrder } from '../../../api/useCases/cancelOrder';
-import { orderIdForKey, placeOrder, requestHash } from '../../../api/useCases/placeOrder';
+import { placeOrder, requestHash } from '../../../api/useCases/placeOrder';
 import { placeOrder as pricedOrder } from '../../../domain/placeOrder';
 import type { PlaceOrder } from '../../../domain/placeOrderCommand';
 import { createFakeShop } from './fakes';
 
+const SECRET = 'a-test-secret-of-at-least-32-characters';
 const command: PlaceOrder = {
   customer: 'Ana',
   items: [{ drink: 'latte', size: 'medium', quantity: 2, machine: 'jam' }],
@@ -16,7 +19,12 @@ const command: PlaceOrder = {
 describe('placing an order', () => {
   test('given a checked command, when placed, then the saga gets it priced from the menu', async () => {
     const shop = createFakeShop();
-    await placeOrder({ ...shop.ports, pickupWindowSeconds: 90 }, command, undefined, 'req-1');
+    await placeOrder(
+      { ...shop.ports, tokenSecret: SECRET, pickupWindowSeconds: 90 },
+      command,
+      randomUUID(),
+      'req-1',
+    );
     expect(shop.placedCalls).toEqual([
       {
         orderId: expect.any(String),
@@ -40,10 +48,11 @@ describe('placing an order', () => {
 
   test('given a key whose answer was lost and whose saga has finished, when retried, then the answer comes from the log', async () => {
     const shop = createFakeShop();
-    const key = 'lost-answer';
-    const orderId = orderIdForKey(key);
+    const key = randomUUID();
+    const orderId = randomUUID();
+    const token = orderTokenFor(SECRET, orderId, key);
     // The first request placed the order, then its API process died before storing the answer.
-    await shop.ports.idempotency.claim(key, requestHash(command), orderId);
+    await shop.ports.idempotency.claim(key, requestHash(command), orderId, hashOrderToken(token));
     const first = pricedOrder(command, { orderId, now: '2026-01-01T08:00:00.000Z' });
     const { position } = await shop.ports.commands.placeOrder(first, 'req-0');
     shop.advance(orderId, 'OrderCompleted', 'COMPLETED');
@@ -54,15 +63,18 @@ describe('placing an order', () => {
       },
     };
 
-    const retried = await placeOrder({ ...shop.ports, commands }, command, key, 'req-1');
+    const retried = await placeOrder({ ...shop.ports, commands, tokenSecret: SECRET }, command, key, 'req-1');
     expect(retried.replayed).toBe(false);
+    expect(retried.orderToken).toBe(token);
     expect(retried.response).toMatchObject({
       status: 202,
       location: `/orders/${orderId}`,
       body: { orderId, status: 'PLACED', position },
     });
-    const again = await placeOrder({ ...shop.ports, commands }, command, key, 'req-2');
-    expect(again).toEqual({ response: retried.response, replayed: true });
+    const again = await placeOrder({ ...shop.ports, commands, tokenSecret: SECRET }, command, key, 'req-2');
+    expect(again).toEqual({ response: retried.response, orderToken: token, replayed: true });
+    // what is kept for replays never holds the token
+    expect(JSON.stringify(retried.response)).not.toContain(token);
   });
 
   test('given an order the log does not know, when its saga is said finished, then the error stands', async () => {
@@ -73,9 +85,9 @@ describe('placing an order', () => {
         throw new OrderSagaFinished(order.orderId);
       },
     };
-    await expect(placeOrder({ ...shop.ports, commands }, command, 'k', 'req-1')).rejects.toBeInstanceOf(
-      OrderSagaFinished,
-    );
+    await expect(
+      placeOrder({ ...shop.ports, commands, tokenSecret: SECRET }, command, randomUUID(), 'req-1'),
+    ).rejects.toBeInstanceOf(OrderSagaFinished);
   });
 });
 
