@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { isConnectionError } from './connectionErrors';
 
 // Hand-written on purpose: postgres-migrations and node-pg-migrate keep one folder per table,
 // while eventstore/, projections/, notifications/, api/ and simulators/ each own a folder (a scope) in one table.
@@ -33,7 +34,7 @@ export async function runMigrations(
   { scope, dir }: MigrationScope,
 ): Promise<AppliedMigration[]> {
   const files = await readMigrationFiles(scope, typeof dir === 'string' ? dir : fileURLToPath(dir));
-  const client = await pool.connect();
+  const client = await connectPatiently(pool);
   let broken: Error | undefined;
   try {
     // Session lock: the second process waits here, then finds everything applied.
@@ -104,4 +105,20 @@ async function readMigrationFiles(scope: string, dir: string): Promise<Migration
     files.push({ scope, version, name: match[2]!, sql, checksum });
   }
   return files.sort((a, b) => a.version - b.version);
+}
+
+/**
+ * A process started while Postgres restarts waits for it (up to a minute) instead of exiting:
+ * its supervisor would only start it again, later.
+ */
+async function connectPatiently(pool: pg.Pool, patienceMs = 60_000): Promise<pg.PoolClient> {
+  const deadline = Date.now() + patienceMs;
+  for (let pause = 200; ; pause = Math.min(pause * 2, 2_000)) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -42,8 +43,9 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
   const pool = new pg.Pool({ connectionString: system.databaseUrl, max: 2 });
   try {
     const http = new ChaosHttp(system.apiUrl);
+    let customer: Record<string, string> = {};
     const statusOf = async (orderId: string) => {
-      const answer = await http.call('GET', `/orders/${orderId}`);
+      const answer = await http.call('GET', `/orders/${orderId}`, undefined, customer);
       return answer.kind === 'answer' && answer.status === 200 ? String(answer.body.status) : null;
     };
     const until = (orderId: string, wanted: string[]) =>
@@ -59,12 +61,13 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
       items: [{ drink: 'tea', size: 'small', quantity: 1, machine: 'slow' }],
       payment: { token: 'tok_visa_4242' },
     };
-    const placed = await http.call('POST', '/orders', body, { 'idempotency-key': 'drill-dead-baristas' });
+    const placed = await http.call('POST', '/orders', body, { 'idempotency-key': randomUUID() });
     expect(placed.kind === 'answer' && placed.status).toBe(202);
+    customer = { authorization: `Bearer ${(placed as { body: { orderToken: string } }).body.orderToken}` };
     const { orderId } = (placed as { body: { orderId: string } }).body;
     expect(await until(orderId, ['BREWING'])).toBe('BREWING');
     for (const barista of SERVICES.baristas) await system.supervisor.kill(barista);
-    const cancel = await http.call('POST', `/orders/${orderId}/cancel`, { reason: 'drill' });
+    const cancel = await http.call('POST', `/orders/${orderId}/cancel`, { reason: 'drill' }, customer);
     expect(cancel.kind === 'answer' && cancel.status).toBe(202);
     await sleep(2_000); // the scenario: no barista at all for a while, the cancel pending
     for (const barista of SERVICES.baristas)
