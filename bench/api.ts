@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +89,7 @@ async function fixedRate(url: string, body: string, rate: number, seconds: numbe
         try {
           const response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
             body,
           });
           await response.arrayBuffer();
@@ -158,6 +159,8 @@ try {
       temporalAddress: temporal.address,
       taskQueue: 'bench-api-orders',
       logLevel: LOG_LEVEL as 'info',
+      // One client, many orders: the limits are not what this measures.
+      rateLimits: { windowMs: 60_000, orders: 1_000_000, commands: 1_000_000, authFailures: 1_000_000 },
     }),
     logger,
     baristaTaskQueue: 'bench-api-barista',
@@ -172,14 +175,18 @@ try {
   const placed = (await (
     await fetch(`${api.url}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body: orderBody,
     })
-  ).json()) as { orderId: string; position: number };
+  ).json()) as { orderId: string; position: number; orderToken: string };
+  // The customer reads their order with its token, as the customer page does.
+  const asCustomer = { authorization: `Bearer ${placed.orderToken}` };
   const orderUrl = `${api.url}/orders/${placed.orderId}`;
   let order: unknown;
   for (let tries = 0; tries < 200; tries += 1) {
-    const body = (await (await fetch(`${orderUrl}?minPosition=${placed.position}`)).json()) as {
+    const body = (await (
+      await fetch(`${orderUrl}?minPosition=${placed.position}`, { headers: asCustomer })
+    ).json()) as {
       status: string;
     };
     order = body;
@@ -201,13 +208,14 @@ try {
 
   // Interleaved rounds, so background load drifting during the run weighs on both sides alike.
   const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS)];
+  const withToken = ['-H', `authorization=${asCustomer.authorization}`];
   await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', bareUrl]); // warm-up
-  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', orderUrl]);
+  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...withToken, orderUrl]);
   const bareRounds: CannonResult[] = [];
   const apiRounds: CannonResult[] = [];
   for (let round = 0; round < READ_ROUNDS; round += 1) {
     bareRounds.push(await cannon([...readArgs, bareUrl]));
-    apiRounds.push(await cannon([...readArgs, orderUrl]));
+    apiRounds.push(await cannon([...readArgs, ...withToken, orderUrl]));
   }
   const bareRead = combine(bareRounds);
   const apiRead = combine(apiRounds);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nameBasedUuid } from '../postgres';
 import type { ChaosHttp } from './http';
 import { assignPaths, orderBody, type PathName, SAGA_PATHS, type SagaPath } from './paths';
 import type { Random } from './random';
@@ -12,6 +13,8 @@ export interface OrderRecord {
   /** A 202 came back: from here on the system owes this order its outcome. */
   acknowledged: boolean;
   orderId: string | null;
+  /** The customer's bearer token for this order, from the 202: reads and cancels go with it. */
+  orderToken: string | null;
   /** POSTs it took (the same key every time). */
   postAttempts: number;
   /** Anything that went off script (a 409 where 202 was due, a status never seen, ...). */
@@ -37,6 +40,8 @@ export interface DriverResult {
   /** When the last order was placed (the load phase). */
   loadMs: number;
 }
+
+const asCustomer = (record: OrderRecord) => ({ authorization: `Bearer ${record.orderToken}` });
 
 const customerOf = (index: number) => `Chaos Customer ${index}`;
 const TERMINAL = new Set(['REJECTED', 'COMPLETED', 'FAILED', 'CANCELLED', 'ABANDONED']);
@@ -64,6 +69,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         const orderId = String(outcome.body?.orderId);
         if (record.orderId && record.orderId !== orderId) idempotencyViolations += 1;
         record.orderId = orderId;
+        record.orderToken = String(outcome.body?.orderToken);
         record.acknowledged = true;
         return;
       }
@@ -83,7 +89,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
     while (Date.now() < deadline) {
-      const outcome = await http.call('GET', `/orders/${record.orderId}`);
+      const outcome = await http.call('GET', `/orders/${record.orderId}`, undefined, asCustomer(record));
       if (outcome.kind === 'answer' && outcome.status === 200) {
         last = String(outcome.body?.status);
         if (wanted.includes(last)) return last;
@@ -103,7 +109,13 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const deadline = Date.now() + options.patienceMs;
     for (let attempt = 1; Date.now() < deadline; attempt += 1) {
       const body = action === 'cancel' ? { reason: 'chaos customer changed their mind' } : undefined;
-      const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body);
+      // The customer cancels with the order's token; the barista (the default staff token) picks up.
+      const outcome = await http.call(
+        'POST',
+        `/orders/${record.orderId}/${action}`,
+        body,
+        action === 'cancel' ? asCustomer(record) : {},
+      );
       if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
       await backoff(attempt);
     }
@@ -152,10 +164,12 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     const record: OrderRecord = {
       index,
       path,
-      idempotencyKey: `chaos-${options.runId}-${index}`,
+      // A UUID (the API wants ≥ 128 bits), the same for every retry of this order.
+      idempotencyKey: nameBasedUuid(`chaos-${options.runId}-${index}`),
       customer,
       acknowledged: false,
       orderId: null,
+      orderToken: null,
       postAttempts: 0,
       notes: [],
     };

@@ -12,6 +12,8 @@ export const SERVICES = {
 } as const;
 
 export interface ShopServiceOptions {
+  /** The API's order token secret and the staff key it trusts. */
+  auth: { tokenSecret: string; jwksFile: string };
   databaseUrl: string;
   temporalAddress: string;
   apiUrl: string;
@@ -52,6 +54,12 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
         LOG_LEVEL: 'warn',
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
         API_SHUTDOWN_GRACE_MS: '3000',
+        API_TOKEN_SECRET: options.auth.tokenSecret,
+        AUTH_JWKS_FILE: options.auth.jwksFile,
+        // One driver, one address, thousands of orders: the limits are not what chaos tests.
+        API_RATE_ORDERS: '1000000',
+        API_RATE_COMMANDS: '1000000',
+        API_RATE_AUTH_FAILURES: '1000000',
       };
   }
 }

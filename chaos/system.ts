@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureLocalAuth, mintStaffToken } from '../api/auth';
+import { apiConfig } from '../config/api';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../embedded/postgres';
 import { canConnect, temporalBinary } from '../embedded/temporal';
 import { orderSearchAttributes } from '../workflows/searchAttributes';
@@ -22,6 +24,8 @@ export interface SystemSettings {
 
 export interface RunningSystem {
   apiUrl: string;
+  /** A manager's token for the API (the local signing key, as `npm start` makes one). */
+  staffToken: string;
   databaseUrl: string;
   temporalAddress: string;
   simulatorUrl: string;
@@ -114,8 +118,17 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
     const simulatorPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+    const auth = await ensureLocalAuth(join(work, 'auth'));
+    const { issuer, audience } = apiConfig().auth;
+    const staffToken = await mintStaffToken(auth.signingKeyFile, {
+      subject: 'chaos-staff',
+      roles: ['manager'],
+      issuer,
+      audience,
+    });
     const definitions = new Map(
       shopServices({
+        auth,
         databaseUrl,
         temporalAddress,
         apiUrl,
@@ -138,6 +151,7 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
 
     return {
       apiUrl,
+      staffToken,
       databaseUrl,
       temporalAddress,
       simulatorUrl,

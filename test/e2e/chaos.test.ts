@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -40,7 +41,7 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
   });
   const pool = new pg.Pool({ connectionString: system.databaseUrl, max: 2 });
   try {
-    const http = new ChaosHttp(system.apiUrl);
+    const http = new ChaosHttp(system.apiUrl, { authorization: `Bearer ${system.staffToken}` });
     const statusOf = async (orderId: string) => {
       const answer = await http.call('GET', `/orders/${orderId}`);
       return answer.kind === 'answer' && answer.status === 200 ? String(answer.body.status) : null;
@@ -58,7 +59,7 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
       items: [{ drink: 'tea', size: 'small', quantity: 1, machine: 'slow' }],
       payment: { token: 'tok_visa_4242' },
     };
-    const placed = await http.call('POST', '/orders', body, { 'idempotency-key': 'drill-dead-baristas' });
+    const placed = await http.call('POST', '/orders', body, { 'idempotency-key': randomUUID() });
     expect(placed.kind === 'answer' && placed.status).toBe(202);
     const { orderId } = (placed as { body: { orderId: string } }).body;
     expect(await until(orderId, ['BREWING'])).toBe('BREWING');
