@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { ApiConfig } from '../config/api';
 import {
   createStaffVerifier,
@@ -28,6 +27,7 @@ import { orderRoutes } from './routes/orders';
 import { shopRoutes } from './routes/shop';
 import { streamRoutes } from './routes/streams';
 import { defineRoute } from './routing';
+import { securityHeaders } from './securityHeaders';
 import { OpenStreams } from './sse';
 import { z } from './zod';
 
@@ -49,24 +49,6 @@ export interface ApiApp {
 
 const boardDir = fileURLToPath(new URL('./board/', import.meta.url));
 
-// The board and the customer page load only their own scripts and styles; nobody may frame them.
-const securityHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: true,
-    directives: {
-      'default-src': ["'self'"],
-      'script-src': ["'self'"],
-      'style-src': ["'self'"],
-      'img-src': ["'self'", 'data:'],
-      'connect-src': ["'self'"],
-      'frame-ancestors': ["'none'"],
-      'form-action': ["'self'"],
-      // Plain HTTP on a laptop or inside compose must keep working.
-      'upgrade-insecure-requests': null,
-    },
-  },
-  frameguard: { action: 'deny' },
-});
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** Builds the Express app without listening: tests drive it with fakes, bin/api.ts with adapters. */

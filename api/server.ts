@@ -4,14 +4,10 @@ import { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
 import type { ApiConfig } from '../config/api';
 import { createPool } from '../postgres';
-import {
-  migrateApi,
-  postgresIdempotencyStore,
-  postgresOrderTokens,
-  pruneKeysPeriodically,
-} from './adapters/idempotencyStore';
+import { migrateApi, postgresIdempotencyStore, pruneKeysPeriodically } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
+import { cacheOrderTokens, postgresOrderTokens } from './adapters/orderTokens';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
 import { type ApiApp, createApp } from './app';
@@ -71,7 +67,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     queries,
     changes,
     idempotency,
-    orderTokens: postgresOrderTokens(pool),
+    orderTokens: cacheOrderTokens(postgresOrderTokens(pool)),
     health: {
       postgres: async () => {
         await pool.query('SELECT 1');

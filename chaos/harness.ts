@@ -83,7 +83,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log,
   });
   try {
-    const http = new ChaosHttp(system.apiUrl);
+    const http = new ChaosHttp(system.apiUrl, { authorization: `Bearer ${system.staffToken}` });
     const loadMs = (options.orders * 1_000) / options.rate;
     const plan = planFaults(options.faults, loadMs, seededRandom(options.seed ^ 0x5eed));
     const loadStarted = Date.now();

@@ -42,6 +42,8 @@ export class ChaosHttp {
 
   constructor(
     private readonly baseUrl: string,
+    /** Sent unless a call brings its own (the driver's staff token). */
+    private readonly defaultHeaders: Record<string, string> = {},
     private readonly timeoutMs = 30_000,
   ) {}
 
@@ -72,7 +74,11 @@ export class ChaosHttp {
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        headers: {
+          ...this.defaultHeaders,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

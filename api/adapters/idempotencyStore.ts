@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { runMigrations } from '../../postgres';
-import { sameHash } from '../auth';
 import { DependencyUnavailable } from '../errors';
 import type { Logger } from '../logger';
-import type { IdempotencyClaim, IdempotencyStore, OrderTokens, StoredResponse } from '../ports';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../ports';
 
 /** The API's own tables (scope `api` in schema_migrations). */
 export const migrateApi = (pool: pg.Pool) =>
@@ -62,20 +61,6 @@ export function postgresIdempotencyStore(pool: pg.Pool, migrated: () => boolean)
         [olderThanHours],
       );
       return rowCount ?? 0;
-    },
-  };
-}
-
-/** Order tokens by hash (order_tokens, written with the key's claim). */
-export function postgresOrderTokens(pool: pg.Pool): OrderTokens {
-  return {
-    async orderOf(tokenHash) {
-      const { rows } = await pool.query<{ order_id: string; token_hash: Buffer }>(
-        'SELECT order_id, token_hash FROM order_tokens WHERE token_hash = $1',
-        [tokenHash],
-      );
-      const row = rows[0];
-      return row && sameHash(row.token_hash, tokenHash) ? row.order_id : null;
     },
   };
 }

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  migrateApi,
-  postgresIdempotencyStore,
-  postgresOrderTokens,
-} from '../../../api/adapters/idempotencyStore';
+import { migrateApi, postgresIdempotencyStore } from '../../../api/adapters/idempotencyStore';
+import { postgresOrderTokens } from '../../../api/adapters/orderTokens';
 import { hashOrderToken } from '../../../api/auth';
 import { migrateEventStore } from '../../../eventstore';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
