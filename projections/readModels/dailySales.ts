@@ -26,6 +26,8 @@ const OUTCOMES: Partial<Record<OrderEventType, Outcome>> = {
   OrderAbandoned: 'abandoned',
 };
 
+const ENDINGS: ReadonlySet<string> = new Set(Object.keys(OUTCOMES));
+
 export const DAILY_SALES_TABLES = ['daily_sales', 'daily_drink_sales', 'daily_sales_open_orders'] as const;
 
 const COUNTERS = [
@@ -121,7 +123,7 @@ export const dailySales: ReadModel = {
       handles: this.handles,
       tables: [days, drinks, openOrders],
       async apply(tx, events) {
-        const ending = storedOnes(events, (event) => event.type in OUTCOMES);
+        const ending = storedOnes(events, (event) => ENDINGS.has(event.type));
         const stored = await loadRows<OpenOrder>(tx, openOrders, 'order_id', ending);
         const open = new Map<string, OpenOrder | null>(stored);
         const deltas = new Deltas();
