@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pg from 'pg';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { brewSecondsOf, type Drink, placeOrder } from '../domain';
-import { startEmbeddedPostgres } from '../embedded/postgres';
-import { startTemporalDevServer } from '../embedded/temporal';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
 import { createBaristaWorker } from '../workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
+import { openBenchShop, silent } from './support/benchShop';
 import { machineFacts, quantile, round } from './support/measure';
 
 // npm run bench:barista — one barista, a burst of popular drinks arriving at a fixed rate, brewed one
@@ -27,17 +21,7 @@ const BATCHING = { windowMs: 300, maxCups: 6 };
 const BATCH_CUP_FACTOR = 0.25;
 const DRINKS: Drink[] = ['latte', 'cappuccino', 'espresso'];
 
-function quiet() {}
-const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-barista-'));
-const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
-const temporal = await startTemporalDevServer();
-const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
-const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
+const { pool, nativeConnection, client, close } = await openBenchShop('barista');
 
 try {
   await migrateEventStore(pool);
@@ -147,10 +131,5 @@ try {
     }),
   );
 } finally {
-  await connection.close();
-  await nativeConnection.close();
-  await pool.end();
-  await temporal.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await close();
 }

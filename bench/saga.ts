@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import pg from 'pg';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { placeOrder } from '../domain';
-import { startEmbeddedPostgres } from '../embedded/postgres';
-import { startTemporalDevServer } from '../embedded/temporal';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
@@ -17,6 +10,7 @@ import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorke
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import type { BareStep } from './sagaBareWorkflow';
+import { openBenchShop, silent } from './support/benchShop';
 import { machineFacts, quantile, round } from './support/measure';
 
 // npm run bench:saga — 200 happy-path orders (pickup signalled at once) at a fixed concurrency, then
@@ -26,18 +20,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const WARMUP = 20;
 const ROUNDS = 8;
 
-// The bundler's chatter is not the benchmark's output.
-function quiet() {}
-const silent = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet };
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-'));
-const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
-const temporal = await startTemporalDevServer();
-const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
-const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
+const { pool, nativeConnection, client, close } = await openBenchShop('saga');
 
 try {
   await migrateEventStore(pool);
@@ -202,12 +185,7 @@ try {
     }),
   );
 } finally {
-  await connection.close();
-  await nativeConnection.close();
-  await pool.end();
-  await temporal.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await close();
 }
 
 async function pooled(count: number, task: () => Promise<unknown>): Promise<void> {
