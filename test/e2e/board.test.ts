@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SAGA_PATHS } from '../../simulators/sagaPaths';
+import { launchBrowser } from './browser';
 import { call, order, placeOrder } from './http';
 import { type ShopSystem, startShop } from './system';
 
@@ -9,17 +10,7 @@ let shop: ShopSystem;
 let browser: Browser;
 beforeAll(async () => {
   shop = await startShop('board');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchBrowser } from './browser';
 import { call } from './http';
 import { type ShopSystem, startShop } from './system';
 
@@ -8,17 +9,7 @@ let shop: ShopSystem;
 let browser: Browser;
 beforeAll(async () => {
   shop = await startShop('customer');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
   mkdirSync('test-output', { recursive: true });
 });
 afterAll(async () => {
