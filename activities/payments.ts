@@ -5,7 +5,8 @@ import { CardDeclinedError, GatewayUnavailableError, type PaymentGateway } from 
 
 export interface ChargePaymentInput {
   orderId: string;
-  token: string;
+  /** Where the card token lives (`vault:<orderId>/paymentToken`): the token never passes Temporal. */
+  paymentRef: string;
   amount: Money;
   /** `${workflowId}/charge`: the gateway's guard against charging twice. */
   idempotencyKey: string;
@@ -28,12 +29,18 @@ export interface RefundPaymentResult {
   attempt: number;
 }
 
-export function createPaymentActivities(gateway: PaymentGateway) {
+/** The vault, as the charge sees it: the token behind a reference; undefined once destroyed or erased. */
+export type RevealPaymentToken = (paymentRef: string) => Promise<string | undefined>;
+
+export function createPaymentActivities(gateway: PaymentGateway, revealToken: RevealPaymentToken) {
   return {
-    async chargePayment(input: ChargePaymentInput): Promise<ChargePaymentResult> {
+    async chargePayment({ paymentRef, ...input }: ChargePaymentInput): Promise<ChargePaymentResult> {
       const { attempt } = Context.current().info;
       try {
-        const receipt = await gateway.charge(input);
+        const token = await revealToken(paymentRef);
+        // No token before any charge: the customer had their data erased. Nothing can be paid.
+        if (token === undefined) throw new CardDeclinedError('no card on file: the personal data was erased');
+        const receipt = await gateway.charge({ ...input, token });
         return { ...receipt, attempt };
       } catch (error) {
         throw asFailure(error, attempt);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDERS_TASK_QUEUE } from '../workflows/contract';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
@@ -28,8 +29,12 @@ export const apiConfigSchema = z
     ORDER_PICKUP_WINDOW_SECONDS: positiveInt.optional(),
     /** The payment gateway and coffee machine are simulators: the customer page offers their test cards. */
     SHOP_SIMULATORS: z.stringbool().default(true),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** Codec server requests (the Web UI decoding a history page) may be this large. */
+    CODEC_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -46,6 +51,9 @@ export const apiConfigSchema = z
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
     simulators: e.SHOP_SIMULATORS,
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    codecMaxBodyBytes: e.CODEC_MAX_BODY_BYTES,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

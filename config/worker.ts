@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_COFFEE_MACHINE, DEFAULT_PAYMENT_SIMULATOR } from '../simulators';
 import { BARISTA_TASK_QUEUE, ORDERS_TASK_QUEUE } from '../workflows/definitions';
-import { count, positive, postgresUrl, temporalKnobs } from './knobs';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
+import { count, positive, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
 /** The `orders` worker: the saga, its appends, and the simulated payment gateway's fault knobs. */
@@ -20,8 +21,14 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_REFUND_FAILURES: count(DEFAULT_PAYMENT_SIMULATOR.refundFailures),
     /** Added to every gateway call. */
     GATEWAY_LATENCY_MS: count(DEFAULT_PAYMENT_SIMULATOR.latencyMs),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** How often the vault's retention sweep runs (card tokens of settled payments). */
+    VAULT_PRUNE_INTERVAL_MS: positiveInt.default(60_000),
+    /** A card token whose payment never settled (its saga never started) is destroyed after this long. */
+    VAULT_TOKEN_MAX_AGE_HOURS: positive(24),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     databaseUrl: e.DATABASE_URL,
@@ -32,6 +39,12 @@ export const ordersWorkerConfigSchema = z
       slowMs: e.GATEWAY_SLOW_MS,
       refundFailures: e.GATEWAY_REFUND_FAILURES,
       latencyMs: e.GATEWAY_LATENCY_MS,
+    },
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    vaultRetention: {
+      pruneIntervalMs: e.VAULT_PRUNE_INTERVAL_MS,
+      maxTokenAgeMs: e.VAULT_TOKEN_MAX_AGE_HOURS * 3_600_000,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
@@ -51,8 +64,9 @@ export const baristaConfigSchema = z
     COFFEE_SLOW_FACTOR: positive(DEFAULT_COFFEE_MACHINE.slowFactor),
     /** Longest wait between heartbeats while a drink brews. */
     COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
+    ...codecKeyKnobs,
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.BARISTA_TASK_QUEUE,
@@ -63,6 +77,7 @@ export const baristaConfigSchema = z
       slowFactor: e.COFFEE_SLOW_FACTOR,
       tickMs: e.COFFEE_TICK_MS,
     },
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;
 

@@ -1,9 +1,12 @@
 // The notifier's public face: the reactor that tells customers about their order from the log
 // (the log is the outbox), its provider contract, dead letters and metrics.
 // Knows no Express and never drives the saga.
+export { type CustomerName, type CustomerNames, firstKnown, namesInTheLog, vaultNames } from './customerNames';
 export {
   type DeadLetter,
   listDeadLetters,
+  type ParkedMessage,
+  pruneReplayedDeadLetters,
   type ReplayDeps,
   type ReplayResult,
   recordDeadLetter,

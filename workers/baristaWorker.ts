@@ -1,5 +1,8 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type CoffeeMachine, createBaristaActivities } from '../activities';
+import { encryptedDataConverter } from '../codec';
+import { required } from '../config/keys';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
@@ -13,6 +16,8 @@ export interface BaristaWorkerOptions {
   /** Drinks this barista makes at once (default 4). */
   maxConcurrentBrews?: number;
   identity?: string;
+  /** The payload codec (codec/): brew and discard inputs and results are sealed. */
+  dataConverter?: DataConverter;
 }
 
 /** A barista: polls `barista`, brews and writes off. Start several and they compete for orders. */
@@ -26,6 +31,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
 
@@ -39,6 +45,7 @@ export async function startBarista(config: BaristaConfig): Promise<RunningWorker
       taskQueue: config.taskQueue,
       coffeeMachine: createCoffeeMachineSimulator(config.coffeeMachine),
       maxConcurrentBrews: config.maxConcurrentBrews,
+      dataConverter: encryptedDataConverter(required(config.codecKeys, 'TEMPORAL_CODEC_KEYS')),
     });
     return runWorker(worker, () => connection.close());
   } catch (error) {

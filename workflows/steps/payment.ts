@@ -13,7 +13,8 @@ export async function chargeCard(t: OrderTicket): Promise<PaymentCharged> {
   saga.step = 'charging';
   const request = {
     orderId,
-    token: order.paymentToken,
+    // The token itself stays in the vault: the charge activity reads it there.
+    paymentRef: order.paymentRef,
     amount: order.total,
     idempotencyKey: t.key('charge'),
   };
