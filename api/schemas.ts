@@ -114,7 +114,8 @@ export const Order = z
       description: "the customer's name, from the vault; null once erased (or never kept)",
     }),
     erased: z.boolean().openapi({
-      description: 'the personal data was erased (DELETE /orders/{id}/personal-data): amounts and statuses remain',
+      description:
+        'the personal data was erased (DELETE /orders/{id}/personal-data): amounts and statuses remain',
     }),
     items: z.array(OrderLine),
     total: Money,

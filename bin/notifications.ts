@@ -62,7 +62,10 @@ async function main(args: string[]): Promise<number | undefined> {
     }
     const store = createEventStore(pool);
     const provider = createHttpProvider({ baseUrl: providerUrl, timeoutMs: config.requestTimeoutMs });
-    const names = firstKnown(config.vaultKeys ? await vaultNames(pool, config.vaultKeys) : undefined, namesInTheLog(store));
+    const names = firstKnown(
+      config.vaultKeys ? await vaultNames(pool, config.vaultKeys) : undefined,
+      namesInTheLog(store),
+    );
     const results = await replayDeadLetters(
       { pool, store, provider, names },
       target === '--all' ? 'all' : target!,
@@ -75,7 +78,8 @@ async function main(args: string[]): Promise<number | undefined> {
           `${result.eventId}  delivered${result.duplicate ? ' (the provider already had it)' : ''}`,
         );
       else if (result.outcome === 'failed') console.log(`${result.eventId}  failed again: ${result.reason}`);
-      else if (result.outcome === 'erased') console.log(`${result.eventId}  dropped: the personal data was erased`);
+      else if (result.outcome === 'erased')
+        console.log(`${result.eventId}  dropped: the personal data was erased`);
       else console.log(`${result.eventId}  not found among waiting dead letters`);
     }
     return results.every((result) => result.outcome === 'delivered' || result.outcome === 'erased') ? 0 : 1;

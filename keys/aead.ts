@@ -21,7 +21,10 @@ export function open(key: Buffer, sealed: Uint8Array, associatedData?: string): 
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
   if (associatedData !== undefined) decipher.setAAD(Buffer.from(associatedData));
   try {
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     throw new TamperedData('authentication failed: wrong key, or the data was altered');
   }

@@ -17,12 +17,15 @@ export interface KeyEnv {
 export function ensureDevKeys(dataDir: string): KeyEnv {
   const file = join(dataDir, 'dev-keys.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KeyEnv;
-  const keys: KeyEnv = {
-    VAULT_MASTER_KEYS: newKeySpec('dev-vault-1'),
-    VAULT_CURRENT_KEY_ID: 'dev-vault-1',
-    TEMPORAL_CODEC_KEYS: newKeySpec('dev-codec-1'),
-    TEMPORAL_CODEC_KEY_ID: 'dev-codec-1',
-  };
+  const keys = newKeyEnv('dev');
   writeFileSync(file, `${JSON.stringify(keys, null, 1)}\n`, { mode: 0o600, flag: 'wx' });
   return keys;
 }
+
+/** Fresh keys for one run (chaos, benchmarks): nothing outlives it, so nothing needs keeping. */
+export const newKeyEnv = (prefix: string): KeyEnv => ({
+  VAULT_MASTER_KEYS: newKeySpec(`${prefix}-vault-1`),
+  VAULT_CURRENT_KEY_ID: `${prefix}-vault-1`,
+  TEMPORAL_CODEC_KEYS: newKeySpec(`${prefix}-codec-1`),
+  TEMPORAL_CODEC_KEY_ID: `${prefix}-codec-1`,
+});

@@ -17,7 +17,10 @@ const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** `kid1:base64key,kid2:base64key` (what `VAULT_MASTER_KEYS` and `TEMPORAL_CODEC_KEYS` hold). */
 export function parseKeyring(spec: string, currentId?: string): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const cut = entry.indexOf(':');
     const id = entry.slice(0, cut);
     const key = Buffer.from(entry.slice(cut + 1), 'base64');
@@ -39,3 +42,10 @@ export const newKeySpec = (id: string): string => `${id}:${randomBytes(32).toStr
 
 /** A keyring with one fresh key, for tests and in-process runs. */
 export const randomKeyring = (id = 'test'): Keyring => parseKeyring(newKeySpec(id));
+
+/** The keyring written back as configuration (`id:base64,…`), e.g. for a child process's environment. */
+export const keyringSpec = (keys: Keyring): string =>
+  keys
+    .ids()
+    .map((id) => `${id}:${keys.get(id)!.toString('base64')}`)
+    .join(',');

@@ -47,14 +47,7 @@ export async function recordDeadLetter(
   await db.query(
     `INSERT INTO notification_dead_letters (event_id, position, order_id, kind, reason, payload)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
-    [
-      intent.eventId,
-      intent.position,
-      intent.orderId,
-      intent.kind,
-      reason,
-      JSON.stringify(parked),
-    ],
+    [intent.eventId, intent.position, intent.orderId, intent.kind, reason, JSON.stringify(parked)],
   );
 }
 

@@ -1,7 +1,13 @@
 // The notifier's public face: the reactor that tells customers about their order from the log
 // (the log is the outbox), its provider contract, dead letters and metrics.
 // Knows no Express and never drives the saga.
-export { type CustomerName, type CustomerNames, firstKnown, namesInTheLog, vaultNames } from './customerNames';
+export {
+  type CustomerName,
+  type CustomerNames,
+  firstKnown,
+  namesInTheLog,
+  vaultNames,
+} from './customerNames';
 export {
   type DeadLetter,
   listDeadLetters,

@@ -6,12 +6,12 @@ import pg from 'pg';
 import { type Logger, pino } from 'pino';
 import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
-import { sweepEvery } from '../vault';
 import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
-import { createHttpProvider } from './httpProvider';
-import { type NotificationMetrics, notificationMetrics } from './metrics';
+import { sweepEvery } from '../vault';
 import { vaultNames } from './customerNames';
 import { pruneReplayedDeadLetters } from './deadLetters';
+import { createHttpProvider } from './httpProvider';
+import { type NotificationMetrics, notificationMetrics } from './metrics';
 import { migrateNotifications } from './migrate';
 import { type NotificationReactor, startNotificationReactor } from './reactor';
 

@@ -131,8 +131,8 @@ export function createVault(pool: pg.Pool, masterKeys: Keyring) {
         const view = views.get(row.order_id) ?? { ...NOTHING_KEPT };
         views.set(row.order_id, view);
         if (!row.sealed || !row.field) continue;
-        let dataKey = keys.get(row.order_id);
-        if (!dataKey) keys.set(row.order_id, (dataKey = unwrap(row)));
+        const dataKey = keys.get(row.order_id) ?? unwrap(row);
+        keys.set(row.order_id, dataKey);
         const value = open(dataKey, row.sealed, fieldAad(row.order_id, row.field)).toString();
         if (row.field === 'customer') view.customer = value;
         else if (row.field === 'cancelReason') view.cancelReason = value;
@@ -191,7 +191,12 @@ export function createVault(pool: pg.Pool, masterKeys: Keyring) {
       for (const row of rows)
         await pool.query(
           'UPDATE vault_keys SET key_id = $2, wrapped_key = $3 WHERE order_id = $1 AND key_id = $4',
-          [row.order_id, masterKeys.currentId, seal(masterKeys.current, unwrap(row), wrapAad(row.order_id)), row.key_id],
+          [
+            row.order_id,
+            masterKeys.currentId,
+            seal(masterKeys.current, unwrap(row), wrapAad(row.order_id)),
+            row.key_id,
+          ],
         );
       return rows.length;
     },

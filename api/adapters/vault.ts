@@ -6,7 +6,8 @@ import { PersonalDataErased, type Vault } from '../../vault';
 import type { PersonalDataVault } from '../ports';
 
 /** The event id of an order's one `OrderDataErased`: a repeated erasure records nothing new. */
-export const erasureEventId = (orderId: string): string => nameBasedUuid(`brew-saga:OrderDataErased:${orderId}`);
+export const erasureEventId = (orderId: string): string =>
+  nameBasedUuid(`brew-saga:OrderDataErased:${orderId}`);
 
 /** The vault behind the API's port; an erasure also records `OrderDataErased` and tells this process's caches. */
 export function apiVault(

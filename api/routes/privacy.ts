@@ -36,7 +36,10 @@ const CODEC_PATHS = ['/codec/encode', '/codec/decode'] as const;
  * Erasure ("forget me") and Temporal's codec server protocol, so the Web UI (and
  * `temporal workflow show --codec-endpoint`) shows decoded payloads to those allowed to see them.
  */
-export function privacyRoutes({ router, registry, ports, config, logger }: RouteContext, guards: PrivacyGuards) {
+export function privacyRoutes(
+  { router, registry, ports, config, logger }: RouteContext,
+  guards: PrivacyGuards,
+) {
   const tags = ['privacy'];
 
   router.delete('/orders/:id/personal-data', guards.erase);

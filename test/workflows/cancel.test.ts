@@ -19,7 +19,7 @@ const CANCELLED_WHILE_BREWING = [
 ];
 
 test('cancelling while brewing stops the machine, writes the drinks off, refunds and cancels the order', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 3 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 3 }]);
   const { result, outcome, history, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
@@ -48,7 +48,7 @@ test('cancelling while brewing stops the machine, writes the drinks off, refunds
 });
 
 test('a cancel after the drinks are ready is rejected by the validator, and the order completes', async () => {
-  const order = saga.order([{ drink: 'espresso' }]);
+  const order = await saga.order([{ drink: 'espresso' }]);
   const { error, outcome } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
@@ -65,7 +65,7 @@ test('a cancel after the drinks are ready is rejected by the validator, and the 
 });
 
 test('drinks not picked up within the window are written off without refund, in seconds of wall time', async () => {
-  const order = saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
+  const order = await saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
   const started = Date.now();
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -97,7 +97,7 @@ test('drinks not picked up within the window are written off without refund, in 
 });
 
 test('a cancel during a slow charge lets the charge finish, then refunds it', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'wrong order' }] });
@@ -114,7 +114,7 @@ test('a cancel during a slow charge lets the charge finish, then refunds it', as
 });
 
 test('an operator cancelling the workflow itself gets the same undo: write-off, refund, OrderCancelled', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const error = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
@@ -130,7 +130,7 @@ test('an operator cancelling the workflow itself gets the same undo: write-off, 
 });
 
 test('an operator cancelling during a slow charge is a customer cancel too: the charge finishes, is refunded, nothing brews', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const brewedBefore = saga.machine.brewed();
   const error = await saga.run(async () => {
     const { handle } = await saga.start(order);

@@ -7,7 +7,7 @@ import { keepHistory, useSagaHarness, waitFor } from './sagaHarness';
 const saga = useSagaHarness();
 
 test('an order is placed, paid, brewed, picked up and completed, each fact appended once in order', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const outcome = await saga.run(async () => {
     const { handle, placed } = await saga.start(order);
     expect(placed).toMatchObject({ orderId: order.orderId, status: 'PLACED' });
@@ -45,14 +45,14 @@ test('an order is placed, paid, brewed, picked up and completed, each fact appen
   const state = foldOrder(events.map((event) => ({ type: event.type, data: event.data }) as OrderEvent));
   expect(state).toMatchObject({
     status: 'COMPLETED',
-    customer: 'Ana',
+    customerRef: `vault:${order.orderId}/customer`,
     total: { amount: 900, currency: 'USD' },
   });
   expect(await saga.gateway.ledger.entries(order.orderId)).toHaveLength(1);
 });
 
 test('with regular activities for appends (localAppends: false) the same facts are appended', async () => {
-  const order = saga.order([{ drink: 'cappuccino' }], { localAppends: false });
+  const order = await saga.order([{ drink: 'cappuccino' }], { localAppends: false });
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await handle.signal(pickUpSignal);

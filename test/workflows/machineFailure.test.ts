@@ -16,7 +16,7 @@ const FAILED = [
 ];
 
 test('a broken machine, after its retries, writes the drinks off, refunds the charge and fails the order', async () => {
-  const order = saga.order([
+  const order = await saga.order([
     { drink: 'latte', quantity: 2 },
     { drink: 'tea', machine: 'broken' },
   ]);
@@ -47,7 +47,7 @@ test('a broken machine, after its retries, writes the drinks off, refunds the ch
 });
 
 test('a jammed machine clears after retries and the order completes', async () => {
-  const order = saga.order([{ drink: 'espresso', machine: 'jam' }]);
+  const order = await saga.order([{ drink: 'espresso', machine: 'jam' }]);
   const status = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
@@ -61,7 +61,7 @@ test('a jammed machine clears after retries and the order completes', async () =
 });
 
 test('a refund that fails several times is retried until it succeeds, never swallowed', async () => {
-  const order = stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
+  const order = await stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
   const status = await stubbornGateway.run(async () => {
     const { handle } = await stubbornGateway.start(order);
     await handle.result();

@@ -7,7 +7,7 @@ import { FAST_GATEWAY, keepHistory, useSagaHarness, waitFor } from './sagaHarnes
 const saga = useSagaHarness();
 
 async function completeOrder(token: string, history?: string) {
-  const order = saga.order([{ drink: 'mocha' }], { paymentToken: token });
+  const order = await saga.order([{ drink: 'mocha' }], { paymentToken: token });
   return saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
@@ -34,7 +34,7 @@ async function chargeMillis(handle: WorkflowHandle): Promise<number> {
 }
 
 test('a declined card rejects the order: PaymentDeclined, OrderRejected, no refund, nothing brewed', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_declined' });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: 'tok_declined' });
   const { outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const outcome = await handle.result();
@@ -79,7 +79,7 @@ test('a slow card is waited for, not retried', async () => {
 });
 
 test('a gateway that never answers fails the order after 5 minutes of retries, with a recorded no-op refund', async () => {
-  const order = saga.order([{ drink: 'tea' }], { paymentToken: 'tok_unavailable' });
+  const order = await saga.order([{ drink: 'tea' }], { paymentToken: 'tok_unavailable' });
   const { outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const outcome = await handle.result();

@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { expect, test } from 'vitest';
+import { testDataConverter } from '../support/secrets';
 import { orderWorkflowBundle } from './sagaHarness';
 
 // Every saga path's recorded history must replay against today's workflow code: a change that breaks
-// determinism fails here. Re-record after an intended change with RECORD_HISTORIES=1 (see README in test/histories).
+// determinism fails here. The replayer has the payload codec, as every worker does: histories recorded
+// before it (plain payloads) pass through it untouched. Re-record after an intended change with RECORD_HISTORIES=1 (see README in test/histories).
 const folder = new URL('../histories/', import.meta.url);
 const recorded = readdirSync(folder).filter((name) => name.endsWith('.json'));
 
@@ -36,7 +38,10 @@ test('every recorded saga history replays deterministically', async () => {
       JSON.parse(readFileSync(new URL(name, folder), 'utf8')),
     ),
   }));
-  const results = Worker.runReplayHistories({ workflowBundle: await orderWorkflowBundle() }, histories);
+  const results = Worker.runReplayHistories(
+    { workflowBundle: await orderWorkflowBundle(), dataConverter: testDataConverter },
+    histories,
+  );
   const failures: string[] = [];
   for await (const result of results)
     if (result.error) failures.push(`${result.workflowId}: ${result.error}`);

@@ -39,13 +39,7 @@ export const itemsFor = (n: number): OrderLine[] =>
   n % 3 === 0 ? [line(DRINKS[n % 4]!, 2), line('tea')] : [line(DRINKS[n % 4]!, 1 + (n % 2))];
 
 /** The events of one order's saga, in stream order. */
-export function sagaEvents({
-  orderId,
-  path,
-  customer = 'Ana',
-  at = new Date(),
-  items,
-}: OrderSpec): OrderEvent[] {
+export function sagaEvents({ orderId, path, at = new Date(), items }: OrderSpec): OrderEvent[] {
   const lines = items ?? [line('latte', 2)];
   const total = {
     amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
@@ -57,7 +51,8 @@ export function sagaEvents({
   const ev = <E extends OrderEvent>(type: E['type'], data: Omit<E['data'], 'orderId' | 'at'>) =>
     ({ type, data: { orderId, at: when(), ...data } }) as E;
   const placed = ev('OrderPlaced', {
-    customer,
+    // The name itself lives in the vault; `customer` only tells specs apart.
+    customerRef: `vault:${orderId}/customer`,
     items: lines,
     total,
     paymentTokenLast4: '4242',
