@@ -11,7 +11,15 @@ export async function takeOrder(t: OrderTicket): Promise<void> {
   const position = await journal.record([
     {
       type: 'OrderPlaced',
-      data: { orderId, at: order.placedAt, customerRef, items, total, paymentTokenLast4, pickupWindowSeconds },
+      data: {
+        orderId,
+        at: order.placedAt,
+        customerRef,
+        items,
+        total,
+        paymentTokenLast4,
+        pickupWindowSeconds,
+      },
     },
   ]);
   saga.placed = { orderId, workflowId, status: 'PLACED', position };
