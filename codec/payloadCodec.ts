@@ -4,13 +4,14 @@ import {
   type Payload,
   type PayloadCodec,
 } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { type Keyring, open, seal } from '../keys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 
-const { Payload: PayloadProto } = temporal.api.common.v1;
+// A CommonJS module: Node's ESM loader gives its exports as the default only.
+const PayloadProto = proto.temporal.api.common.v1.Payload;
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString() : undefined);
 
 /**
