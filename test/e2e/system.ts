@@ -62,6 +62,8 @@ export async function startShop(name: string): Promise<ShopSystem> {
       connection,
       taskQueue: ordersQueue,
       appendToStream: store.append,
+      // As the real worker: the saga appends after others' facts (the notifier's, an erasure).
+      readStream: (streamId) => store.readStream(streamId),
       paymentGateway: createPaymentSimulator(FAST_GATEWAY),
       ...vaultPorts(createVault(db.pool, TEST_VAULT_KEYS)),
       dataConverter: testDataConverter,
