@@ -33,7 +33,9 @@ export async function answerCodecRequest(
   operation: 'encode' | 'decode',
   body: unknown,
 ): Promise<{ payloads: JsonPayload[] }> {
-  const payloads = (body as { payloads?: unknown } | null)?.payloads;
+  // Protobuf JSON leaves an empty list out: `{}` asks about no payloads.
+  const payloads =
+    body && typeof body === 'object' ? ((body as { payloads?: unknown }).payloads ?? []) : undefined;
   if (!Array.isArray(payloads) || !payloads.every(isJsonPayload))
     throw new MalformedCodecRequest('expected { payloads: [{ metadata, data }] } with base64 values');
   const converted = payloads.map(fromJson);

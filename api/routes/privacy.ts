@@ -28,7 +28,8 @@ const CodecPayload = z
     data: z.string().nullish().openapi({ description: 'base64' }),
   })
   .openapi('CodecPayload');
-const CodecPayloads = z.object({ payloads: z.array(CodecPayload) }).openapi('CodecPayloads');
+// Protobuf JSON leaves empty lists out: `{}` is a request with no payloads (the CLI sends it).
+const CodecPayloads = z.object({ payloads: z.array(CodecPayload).default([]) }).openapi('CodecPayloads');
 
 const CODEC_PATHS = ['/codec/encode', '/codec/decode'] as const;
 

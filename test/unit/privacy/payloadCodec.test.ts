@@ -14,7 +14,7 @@ const keyA = newKeySpec('key-a');
 const keyB = newKeySpec('key-b');
 const input = { orderId: 'o-1', customerRef: 'vault:o-1/customer', note: 'Zoë Q. Müller' };
 const payload = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
-const valueOf = (decoded: Payload) => defaultPayloadConverter.fromPayload(decoded);
+const contentOf = (decoded: Payload) => defaultPayloadConverter.fromPayload(decoded);
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString();
 
 describe('the payload codec', () => {
@@ -25,13 +25,13 @@ describe('the payload codec', () => {
     expect(text(sealed!.metadata![KEY_ID_METADATA])).toBe('key-a');
     expect(Buffer.from(sealed!.data!).toString('latin1')).not.toContain('Zo');
     const [opened] = await codec.decode([sealed!]);
-    expect(valueOf(opened!)).toEqual(input);
+    expect(contentOf(opened!)).toEqual(input);
   });
 
   test('rotation: what key A sealed still opens once B is current; new payloads go under B', async () => {
     const [underA] = await new EncryptionCodec(parseKeyring(keyA)).encode([payload(input)]);
     const rotated = new EncryptionCodec(parseKeyring(`${keyA},${keyB}`, 'key-b'));
-    expect(valueOf((await rotated.decode([underA!]))[0]!)).toEqual(input);
+    expect(contentOf((await rotated.decode([underA!]))[0]!)).toEqual(input);
     const [underB] = await rotated.encode([payload(input)]);
     expect(text(underB!.metadata![KEY_ID_METADATA])).toBe('key-b');
     // A retired key: its payloads are refused by name, not garbled.
@@ -88,7 +88,8 @@ describe('the codec server protocol', () => {
 
   test('refuses what is not a codec request', async () => {
     const codec = new EncryptionCodec(parseKeyring(keyA));
-    for (const body of [{}, { payloads: 'x' }, { payloads: [{ data: 42 }] }, null])
+    expect(await answerCodecRequest(codec, 'decode', {})).toEqual({ payloads: [] });
+    for (const body of [{ payloads: 'x' }, { payloads: [{ data: 42 }] }, null])
       await expect(answerCodecRequest(codec, 'decode', body)).rejects.toThrow(MalformedCodecRequest);
   });
 });
