@@ -12,7 +12,7 @@ let shop: ShopSystem;
 let notifier: Awaited<ReturnType<typeof startNotifierFor>>;
 beforeAll(async () => {
   shop = await startShop('privacy');
-  notifier = await startNotifierFor(shop);
+  notifier = await startNotifierFor(shop, 'privacy');
 });
 afterAll(async () => {
   await notifier?.stop();

@@ -22,10 +22,10 @@ export const uniqueCustomer = () => `Quillon ${randomUUID().slice(0, 8)}`;
 export const uniqueToken = () => `tok_secret_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
 /** The notifier beside the shop, as `npm start` runs it: names from the vault, log to a file. */
-export async function startNotifierFor(shop: ShopSystem) {
+export async function startNotifierFor(shop: ShopSystem, name: string) {
   await migrateNotifications(shop.db.pool);
   const simulator = await startProviderSimulator({ port: 0 });
-  const logFile = `test-output/e2e-${shop.logFile.includes('privacy') ? 'privacy' : 'shop'}-notifier.log`;
+  const logFile = `test-output/e2e-${name}-notifier.log`;
   const sink = createWriteStream(logFile);
   const store = createEventStore(shop.db.pool);
   const reactor = startNotificationReactor({
