@@ -11,8 +11,10 @@ const print = new DefaultLogger('WARN');
 try {
   Runtime.install({
     logger: new DefaultLogger('INFO', (entry: LogEntry) => {
-      if (captured.length < 50_000) captured.push(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}`);
-      if (entry.level === 'WARN' || entry.level === 'ERROR') print.log(entry.level, entry.message, entry.meta);
+      if (captured.length < 50_000)
+        captured.push(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}`);
+      if (entry.level === 'WARN' || entry.level === 'ERROR')
+        print.log(entry.level, entry.message, entry.meta);
     }),
   });
 } catch {
