@@ -6,13 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { brewSecondsOf, type Drink, placeOrder } from '../domain';
+import { encryptedDataConverter } from '../codec';
+import { brewSecondsOf, type Drink, personalDataOf, placeOrder } from '../domain';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer } from '../embedded/temporal';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { randomKeyring } from '../keys';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
+import { createVault, migrateVault } from '../vault';
 import { createBaristaWorker } from '../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import { machineFacts, quantile, round } from './support/measure';
@@ -37,10 +40,14 @@ const temporal = await startTemporalDevServer();
 const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
 const nativeConnection = await NativeConnection.connect({ address: temporal.address });
 const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
+// Every payload sealed, as in production: the codec's cost is part of what is measured.
+const dataConverter = encryptedDataConverter(randomKeyring('bench-codec'));
+const client = new Client({ connection, dataConverter });
 
 try {
   await migrateEventStore(pool);
+  await migrateVault(pool);
+  const vault = createVault(pool, randomKeyring('bench-vault'));
   const store = createEventStore(pool);
   const machine = { brewScale: BREW_SCALE, tickMs: 200, batchCupFactor: BATCH_CUP_FACTOR };
   const ordersWorker = await createOrdersWorker({
@@ -49,6 +56,8 @@ try {
     appendToStream: store.append,
     readStream: (streamId) => store.readStream(streamId),
     paymentGateway: createPaymentSimulator(),
+    ...vaultPorts(vault),
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
   });
   // The same barista twice, each on its own queue, so both phases share every other piece.
@@ -58,12 +67,14 @@ try {
       taskQueue: 'bench-barista-one-by-one',
       coffeeMachine: createCoffeeMachineSimulator(machine),
       maxConcurrentBrews: MACHINE_RUNS,
+      dataConverter,
     }),
     batched: await createBaristaWorker({
       connection: nativeConnection,
       taskQueue: 'bench-barista-batched',
       coffeeMachine: createCoffeeMachineSimulator(machine),
       maxConcurrentBrews: MACHINE_RUNS,
+      dataConverter,
       batching: BATCHING,
     }),
   };
@@ -78,17 +89,14 @@ try {
     for (let index = 0; index < count; index += 1) {
       const due = began + (index * 1000) / RATE;
       if (due > Date.now()) await sleep(due - Date.now());
-      const input = {
-        ...placeOrder(
-          {
-            customer: 'Bench',
-            items: [{ drink: DRINKS[index % DRINKS.length]!, size: 'medium', quantity: 1 }],
-            payment: { token: 'tok_visa_4242' },
-          },
-          { orderId: randomUUID(), now: new Date().toISOString() },
-        ),
-        baristaTaskQueue,
+      const command = {
+        customer: 'Bench',
+        items: [{ drink: DRINKS[index % DRINKS.length]!, size: 'medium' as const, quantity: 1 }],
+        payment: { token: 'tok_visa_4242' },
       };
+      const orderId = randomUUID();
+      await vault.keep(orderId, personalDataOf(command));
+      const input = { ...placeOrder(command, { orderId, now: new Date().toISOString() }), baristaTaskQueue };
       starts.set(`order-${input.orderId}`, Date.now());
       sagas.push(
         startOrderSaga(client, input, { taskQueue: 'bench-orders' }).then(async ({ handle }) => {

@@ -6,14 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
-import { placeOrder } from '../domain';
+import { encryptedDataConverter } from '../codec';
+import { personalDataOf, placeOrder } from '../domain';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer } from '../embedded/temporal';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { randomKeyring } from '../keys';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
+import { createVault, migrateVault } from '../vault';
 import { createBaristaWorker } from '../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import type { BareStep } from './sagaBareWorkflow';
@@ -37,10 +40,14 @@ const temporal = await startTemporalDevServer();
 const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
 const nativeConnection = await NativeConnection.connect({ address: temporal.address });
 const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
+// Every payload sealed, as in production: the codec's cost is part of what is measured.
+const dataConverter = encryptedDataConverter(randomKeyring('bench-codec'));
+const client = new Client({ connection, dataConverter });
 
 try {
   await migrateEventStore(pool);
+  await migrateVault(pool);
+  const vault = createVault(pool, randomKeyring('bench-vault'));
   const store = createEventStore(pool);
   const queues = {
     orders: 'bench-orders',
@@ -54,6 +61,8 @@ try {
     appendToStream: store.append,
     readStream: (streamId) => store.readStream(streamId),
     paymentGateway: createPaymentSimulator(),
+    ...vaultPorts(vault),
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
   });
   const baristaWorker = await createBaristaWorker({
@@ -61,11 +70,13 @@ try {
     taskQueue: queues.barista,
     coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0 }),
     maxConcurrentBrews: CONCURRENCY,
+    dataConverter,
   });
   const noop = { noop: async () => {} };
   const bareWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: queues.bare,
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./sagaBareWorkflow.ts', import.meta.url)),
       logger: silent,
@@ -75,30 +86,33 @@ try {
   const bareBarista = await Worker.create({
     connection: nativeConnection,
     taskQueue: queues.bareBarista,
+    dataConverter,
     activities: noop,
   });
   const workers = [ordersWorker, baristaWorker, bareWorker, bareBarista];
   const running = workers.map((worker) => worker.run());
 
-  const order = (localAppends: boolean) => ({
-    ...placeOrder(
-      {
-        customer: 'Bench',
-        items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
-        payment: { token: SAGA_PATHS.happy.token },
-      },
-      { orderId: randomUUID(), now: new Date().toISOString() },
-    ),
-    baristaTaskQueue: queues.barista,
-    localAppends,
-  });
+  const order = async (localAppends: boolean) => {
+    const command = {
+      customer: 'Bench',
+      items: [{ drink: 'latte' as const, size: 'medium' as const, quantity: 2 }],
+      payment: { token: SAGA_PATHS.happy.token },
+    };
+    const orderId = randomUUID();
+    await vault.keep(orderId, personalDataOf(command));
+    return {
+      ...placeOrder(command, { orderId, now: new Date().toISOString() }),
+      baristaTaskQueue: queues.barista,
+      localAppends,
+    };
+  };
 
   /** Runs `count` orders; returns the wall time and each order's start→READY latency. */
   async function runOrders(count: number, localAppends: boolean) {
     const starts = new Map<string, number>();
     const started = performance.now();
     await pooled(count, async () => {
-      const input = order(localAppends);
+      const input = await order(localAppends);
       starts.set(`order-${input.orderId}`, Date.now());
       const { handle } = await startOrderSaga(client, input, { taskQueue: queues.orders });
       await handle.signal(pickUpSignal);

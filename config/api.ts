@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
@@ -32,8 +33,12 @@ export const apiConfigSchema = z
     ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
     /** How long a saga tries for the card's hold before it voids the key (unset: the saga's 5 min). */
     ORDER_PAYMENT_GIVE_UP_SECONDS: positiveInt.optional(),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** Codec server requests (the Web UI decoding a history page) may be this large. */
+    CODEC_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -52,6 +57,9 @@ export const apiConfigSchema = z
     simulators: e.SHOP_SIMULATORS,
     maxRemakes: e.ORDER_MAX_REMAKES,
     paymentGiveUpSeconds: e.ORDER_PAYMENT_GIVE_UP_SECONDS as number | undefined,
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    codecMaxBodyBytes: e.CODEC_MAX_BODY_BYTES,
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_COFFEE_MACHINE, DEFAULT_PAYMENT_SIMULATOR } from '../simulators';
 import { BARISTA_TASK_QUEUE, ORDERS_TASK_QUEUE } from '../workflows/definitions';
-import { count, positive, postgresUrl, temporalKnobs } from './knobs';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
+import { count, positive, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
 /** The `orders` worker: the saga, its appends, and the simulated payment gateway's fault knobs. */
@@ -24,8 +25,14 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_LATE_MS: count(DEFAULT_PAYMENT_SIMULATOR.lateMs),
     /** `tok_silent`: the authorization lands after the saga gave up (0: never). */
     GATEWAY_SILENT_MS: count(DEFAULT_PAYMENT_SIMULATOR.silentMs ?? 0),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** How often the vault's retention sweep runs (card tokens of settled payments). */
+    VAULT_PRUNE_INTERVAL_MS: positiveInt.default(60_000),
+    /** A card token whose payment never settled (its saga never started) is destroyed after this long. */
+    VAULT_TOKEN_MAX_AGE_HOURS: positive(24),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     databaseUrl: e.DATABASE_URL,
@@ -38,6 +45,12 @@ export const ordersWorkerConfigSchema = z
       latencyMs: e.GATEWAY_LATENCY_MS,
       lateMs: e.GATEWAY_LATE_MS,
       silentMs: e.GATEWAY_SILENT_MS || null,
+    },
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    vaultRetention: {
+      pruneIntervalMs: e.VAULT_PRUNE_INTERVAL_MS,
+      maxTokenAgeMs: e.VAULT_TOKEN_MAX_AGE_HOURS * 3_600_000,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
@@ -63,8 +76,9 @@ export const baristaConfigSchema = z
     COFFEE_TICK_MS: positive(DEFAULT_COFFEE_MACHINE.tickMs),
     /** Each cup after the first in a batch adds this share of one cup's brew time. */
     COFFEE_BATCH_CUP_FACTOR: z.coerce.number().min(0).max(1).default(DEFAULT_COFFEE_MACHINE.batchCupFactor),
+    ...codecKeyKnobs,
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.BARISTA_TASK_QUEUE,
@@ -80,6 +94,7 @@ export const baristaConfigSchema = z
       tickMs: e.COFFEE_TICK_MS,
       batchCupFactor: e.COFFEE_BATCH_CUP_FACTOR,
     },
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;
 

@@ -1,12 +1,16 @@
 import type { OrderEvent, OrderLine, WriteOffReason } from './events';
 import type { Money } from './money';
+import { personalRef } from './personalData';
 import type { OrderStatus } from './status';
 
 /** An order's state folded from its events. `status` is null until `OrderPlaced`. */
 export interface OrderState {
   orderId: string | null;
   status: OrderStatus | null;
-  customer: string | null;
+  /** Where the customer's name lives in the vault. */
+  customerRef: string | null;
+  /** `OrderDataErased` was recorded: the vault holds nothing of this order any more. */
+  erased: boolean;
   items: OrderLine[];
   total: Money | null;
   paymentTokenLast4: string | null;
@@ -55,7 +59,8 @@ export interface OrderTimestamps {
 export const initialOrderState = (): OrderState => ({
   orderId: null,
   status: null,
-  customer: null,
+  customerRef: null,
+  erased: false,
   items: [],
   total: null,
   paymentTokenLast4: null,
@@ -97,11 +102,12 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
   const at = (key: keyof OrderTimestamps) => ({ ...state.timestamps, [key]: event.data.at });
   switch (event.type) {
     case 'OrderPlaced': {
-      const { customer, items, total, paymentTokenLast4, pickupWindowSeconds } = event.data;
+      const { items, total, paymentTokenLast4, pickupWindowSeconds } = event.data;
       return {
         ...next,
         status: 'PLACED',
-        customer,
+        // Events written before the vault carried the name itself: it is not shown any more.
+        customerRef: event.data.customerRef ?? personalRef(event.data.orderId, 'customer'),
         items,
         total,
         paymentTokenLast4,
@@ -177,6 +183,8 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         notifications: [...state.notifications, event.data.message],
         timestamps: at('notifiedAt'),
       };
+    case 'OrderDataErased':
+      return { ...next, erased: true };
     default: {
       const unknownEvent: never = event;
       throw new Error(`unknown order event: ${JSON.stringify(unknownEvent)}`);

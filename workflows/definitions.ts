@@ -48,7 +48,10 @@ export interface PlacedResult {
 export const placedUpdate = defineUpdate<PlacedResult>('placed');
 
 export interface CancelRequest {
+  /** Ours (e.g. `cancelled by operator`); what a customer wrote goes to the vault, see `reasonRef`. */
   reason?: string;
+  /** Where the customer's own words live (`vault:<orderId>/cancelReason`). */
+  reasonRef?: string;
 }
 export interface CancelResult {
   orderId: string;

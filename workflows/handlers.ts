@@ -24,6 +24,7 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       if (!saga.cancel) {
         saga.cancel = { reason: request?.reason || 'cancelled by customer' };
+        if (request?.reasonRef) saga.cancel.reasonRef = request.reasonRef;
         // Pay-and-brew stops where it stands: a charge under way finishes first, a brew is cancelled.
         saga.payAndBrew.cancel();
       }

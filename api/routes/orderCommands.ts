@@ -112,11 +112,11 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
     },
     async ({ params, body }, _req, res) => {
       const accepted = await countCommand('cancel', () =>
-        cancelOrder(commands, {
-          orderId: params.id,
-          reason: body.reason,
-          correlationId: String(res.locals.requestId),
-        }),
+        cancelOrder(
+          commands,
+          { orderId: params.id, reason: body.reason, correlationId: String(res.locals.requestId) },
+          ports.vault,
+        ),
       );
       return { status: 202, body: accepted };
     },

@@ -22,7 +22,10 @@ export { ORDER_SUMMARY_TABLE } from './orderSummaryRow';
 export interface OrderSummary {
   orderId: string;
   status: OrderStatus;
-  customer: string;
+  /** Where the customer's name lives in the vault; the API resolves it at read time. */
+  customerRef: string;
+  /** `OrderDataErased` was recorded. */
+  erased: boolean;
   items: OrderLine[];
   total: Money;
   /** What went back to the customer's card; zero when nothing did. */
@@ -66,8 +69,8 @@ function fold(folding: Folding | undefined, logged: LoggedEvent): Folding {
   const { orderId, at } = event.data;
   let placedPosition = folding?.place.placedPosition;
   if (event.type === 'OrderPlaced') {
-    const { customer, items, total } = event.data;
-    if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
+    const { items, total } = event.data;
+    if (!Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
     placedPosition = logged.position;
   }

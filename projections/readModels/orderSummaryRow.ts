@@ -26,7 +26,8 @@ const TIMESTAMPS = Object.entries(TIMESTAMP_COLUMNS) as [keyof OrderTimestamps, 
 
 export const COLUMNS: Columns = {
   order_id: 'text',
-  customer: 'text',
+  customer_ref: 'text',
+  erased: 'boolean',
   status: 'text',
   items: 'jsonb',
   total_amount: 'bigint',
@@ -65,7 +66,8 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
   const total = state.total!;
   const row: Row = {
     order_id: state.orderId!,
-    customer: state.customer,
+    customer_ref: state.customerRef,
+    erased: state.erased,
     status: state.status,
     items: state.items,
     total_amount: total.amount,
@@ -99,7 +101,8 @@ export function stateOfRow(row: Row): OrderState {
     ...initialOrderState(),
     orderId: row.order_id,
     status: row.status as OrderStatus,
-    customer: row.customer as string,
+    customerRef: row.customer_ref as string,
+    erased: row.erased as boolean,
     items: row.items as OrderLine[],
     total: { amount: Number(row.total_amount), currency },
     pickupDeadline: row.pickup_deadline as string | null,

@@ -41,7 +41,7 @@ const untilReady = (handle: Handle, remakes: number) =>
   });
 
 test('a drink sent back is written off and made again, with a fresh pickup window, then picked up', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const { answer, outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await untilReady(handle, 0);
@@ -82,7 +82,7 @@ test('a drink sent back is written off and made again, with a fresh pickup windo
 });
 
 test('remade twice, a third rejection writes the drinks off, returns the money and fails the order', async () => {
-  const order = saga.order([{ drink: 'espresso' }]);
+  const order = await saga.order([{ drink: 'espresso' }]);
   const { answers, outcome } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const answers = [];
@@ -115,7 +115,7 @@ test('remade twice, a third rejection writes the drinks off, returns the money a
 });
 
 test('a remake during which the machine breaks writes it off, returns the money and fails the order', async () => {
-  const order = breaking.order([{ drink: 'cappuccino' }]);
+  const order = await breaking.order([{ drink: 'cappuccino' }]);
   const { machine } = breaking;
   const brew = machine.brew;
   const { outcome, status } = await breaking.run(async () => {
@@ -173,7 +173,7 @@ test('drinks not READY cannot be sent back: the validator refuses, and the API a
       body: JSON.stringify(body),
     });
   // Tea takes 3.6 s here: time to try while it brews.
-  const order = saga.order([{ drink: 'tea' }]);
+  const order = await saga.order([{ drink: 'tea' }]);
   try {
     await saga.run(async () => {
       const { handle } = await saga.start(order);

@@ -28,7 +28,7 @@ async function withShop<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 test('a late authorization is found by the next attempt: the customer pays the total exactly once', async () => {
-  const order = shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_late', ...HURRIED });
+  const order = await shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_late', ...HURRIED });
   const outcome = await withShop(async () => {
     const { handle } = await startOrderSaga(shop.client, order, { taskQueue: shop.ordersQueue });
     await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', {
@@ -46,7 +46,7 @@ test('a late authorization is found by the next attempt: the customer pays the t
 });
 
 test('an authorization that lands after the give-up hits a voided key: the customer pays nothing', async () => {
-  const order = shop.order([{ drink: 'mocha' }], {
+  const order = await shop.order([{ drink: 'mocha' }], {
     paymentToken: SAGA_PATHS.gatewaySlowerThanGiveUp.token,
     ...HURRIED,
   });

@@ -14,13 +14,15 @@ const command: PlaceOrder = {
 };
 
 describe('placing an order', () => {
-  test('given a checked command, when placed, then the saga gets it priced from the menu', async () => {
+  test('given a checked command, when placed, then the vault keeps name and token and the saga gets references, priced from the menu', async () => {
     const shop = createFakeShop();
     await placeOrder({ ...shop.ports, pickupWindowSeconds: 90 }, command, undefined, 'req-1');
+    const orderId = shop.placedCalls[0]!.orderId;
+    expect(shop.vault.get(orderId)).toEqual({ customer: 'Ana', paymentToken: 'tok_visa_4242' });
     expect(shop.placedCalls).toEqual([
       {
-        orderId: expect.any(String),
-        customer: 'Ana',
+        orderId,
+        customerRef: `vault:${orderId}/customer`,
         items: [
           {
             drink: 'latte',
@@ -31,7 +33,8 @@ describe('placing an order', () => {
           },
         ],
         total: { amount: 900, currency: 'USD' },
-        paymentToken: 'tok_visa_4242',
+        paymentRef: `vault:${orderId}/paymentToken`,
+        paymentTokenLast4: '4242',
         pickupWindowSeconds: 90,
         placedAt: expect.any(String),
       },
@@ -79,21 +82,40 @@ describe('placing an order', () => {
   });
 });
 
-test('given no reason, when an order is cancelled, then the saga hears "customer cancelled" and the answer links onwards', async () => {
+test('given no reason, when an order is cancelled, then the saga hears no customer words and the answer links onwards', async () => {
   const shop = createFakeShop();
   const { orderId } = await shop.ports.commands.placeOrder(
     pricedOrder(command, { orderId: 'o-1', now: '2026-01-01T08:00:00.000Z' }),
     'req-0',
   );
-  const reasons: string[] = [];
+  const reasons: (string | undefined)[] = [];
   const commands: OrderCommands = {
     ...shop.ports.commands,
-    cancelOrder: (id, reason, correlationId) => {
-      reasons.push(reason);
-      return shop.ports.commands.cancelOrder(id, reason, correlationId);
+    cancelOrder: (id, reasonRef, correlationId) => {
+      reasons.push(reasonRef);
+      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
     },
   };
-  const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' });
-  expect(reasons).toEqual(['customer cancelled']);
+  const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' }, shop.ports.vault);
+  expect(reasons).toEqual([undefined]);
   expect(accepted).toMatchObject({ orderId, status: 'CANCELLED', links: { self: '/orders/o-1' } });
+});
+
+test('given a reason, when an order is cancelled, then the words go to the vault and the saga hears a reference', async () => {
+  const shop = createFakeShop();
+  const { orderId } = await shop.ports.commands.placeOrder(
+    pricedOrder(command, { orderId: 'o-2', now: '2026-01-01T08:00:00.000Z' }),
+    'req-0',
+  );
+  const reasons: (string | undefined)[] = [];
+  const commands: OrderCommands = {
+    ...shop.ports.commands,
+    cancelOrder: (id, reasonRef, correlationId) => {
+      reasons.push(reasonRef);
+      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
+    },
+  };
+  await cancelOrder(commands, { orderId, reason: 'my bus came', correlationId: 'req-1' }, shop.ports.vault);
+  expect(reasons).toEqual(['vault:o-2/cancelReason']);
+  expect(shop.vault.get('o-2')).toMatchObject({ cancelReason: 'my bus came' });
 });
