@@ -23,7 +23,10 @@ export interface CancelOutcome {
 }
 
 export interface DrinkRejection {
+  /** Ours (e.g. `sent back by customer`); what the customer wrote goes to the vault, see `reasonRef`. */
   reason: string;
+  /** Where the words sent with the drink live (`vault:<orderId>/rejectReason`). */
+  reasonRef?: string;
   by?: 'customer' | 'barista';
 }
 
@@ -181,7 +184,7 @@ export interface PersonalDataVault {
   /** Seals the customer's data under the order's key; false (nothing kept) once the order was erased. */
   keep(
     orderId: string,
-    fields: { customer?: string; paymentToken?: string; cancelReason?: string },
+    fields: { customer?: string; paymentToken?: string; cancelReason?: string; rejectReason?: string },
   ): Promise<boolean>;
   /** Many orders in one lookup; an order the vault never saw is absent. */
   personalData(orderIds: readonly string[]): Promise<Map<string, PersonalView>>;

@@ -50,10 +50,13 @@ export type BrewingStarted = Fact<'BrewingStarted', { drinks: number; remake?: n
 export type OrderReady = Fact<'OrderReady', { pickupDeadline: string; batchIds?: string[] }>;
 export type OrderPickedUp = Fact<'OrderPickedUp', Record<never, never>>;
 export type OrderCompleted = Fact<'OrderCompleted', Record<never, never>>;
-/** A ready drink sent back ("not what I ordered"): `rejection` counts them, 1 for the first. */
+/**
+ * A ready drink sent back: `rejection` counts them, 1 for the first. `reason` is ours; what the
+ * customer wrote ("not what I ordered") lives in the vault, at `reasonRef` (older facts carry the words).
+ */
 export type DrinkRejected = Fact<
   'DrinkRejected',
-  { reason: string; rejection: number; maxRemakes: number; by: 'customer' | 'barista' }
+  { reason: string; reasonRef?: string; rejection: number; maxRemakes: number; by: 'customer' | 'barista' }
 >;
 export type WriteOffReason = 'brew_failed' | 'cancelled' | 'not_picked_up' | 'rejected';
 /** A write-off: drinks made (or being made) that nobody will drink. */

@@ -3,7 +3,7 @@
  * and everything else (workflow inputs, activity inputs, events, read models) carries a reference.
  * Destroying an order's key erases every field at once (crypto-shredding).
  */
-export const PERSONAL_FIELDS = ['customer', 'paymentToken', 'cancelReason'] as const;
+export const PERSONAL_FIELDS = ['customer', 'paymentToken', 'cancelReason', 'rejectReason'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** `vault:<orderId>/<field>`: where a personal value lives; meaningless without the vault's keys. */

@@ -57,6 +57,7 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       const rejection = saga.journal.state.rejections + 1;
       saga.rejection = { reason: request.reason.trim(), by: request.by ?? 'customer' };
+      if (request.reasonRef) saga.rejection.reasonRef = request.reasonRef;
       await condition(() => saga.rejected?.rejection === rejection || saga.step === 'done');
       if (saga.rejected?.rejection === rejection) return saga.rejected;
       throw rejectRejection(saga)!;

@@ -169,11 +169,11 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
     },
     async ({ params, body }, _req, res) => {
       const rejected = await countCommand('reject', () =>
-        rejectDrink(commands, {
-          orderId: params.id,
-          rejection: body,
-          correlationId: String(res.locals.requestId),
-        }),
+        rejectDrink(
+          commands,
+          { orderId: params.id, rejection: body, correlationId: String(res.locals.requestId) },
+          ports.vault,
+        ),
       );
       return { status: 202, body: rejected };
     },
