@@ -103,9 +103,8 @@ test('remade twice, a third rejection writes the drinks off, returns the money a
   ]);
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.rejectedBeyondLimit.events);
-  expect(events.at(-1)!.data.reason).toBe(
-    'drinks sent back 3 times, more than the 2 remakes allowed: attempt 3 tastes burnt',
-  );
+  // What was said with the drink is the customer's (the API keeps it in the vault): the failure never quotes it.
+  expect(events.at(-1)!.data.reason).toBe('drinks sent back 3 times, more than the 2 remakes allowed');
   expect(events.at(-3)!.data).toMatchObject({ reason: 'rejected' });
   expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
   // The capture is refunded by the payment's key: the customer paid nothing in the end.
