@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { OrderSagaFinished } from '../../../api/errors';
-import type { OrderCommands } from '../../../api/ports';
+import type { DrinkRejection, OrderCommands } from '../../../api/ports';
 import { cancelOrder } from '../../../api/useCases/cancelOrder';
 import { orderIdForKey, placeOrder, requestHash } from '../../../api/useCases/placeOrder';
+import { rejectDrink } from '../../../api/useCases/rejectDrink';
 import { placeOrder as pricedOrder } from '../../../domain/placeOrder';
 import type { PlaceOrder } from '../../../domain/placeOrderCommand';
 import { createFakeShop } from './fakes';
@@ -118,4 +119,29 @@ test('given a reason, when an order is cancelled, then the words go to the vault
   await cancelOrder(commands, { orderId, reason: 'my bus came', correlationId: 'req-1' }, shop.ports.vault);
   expect(reasons).toEqual(['vault:o-2/cancelReason']);
   expect(shop.vault.get('o-2')).toMatchObject({ cancelReason: 'my bus came' });
+});
+
+test('given a drink sent back with words, then the words go to the vault and the saga hears ours and a reference', async () => {
+  const shop = createFakeShop();
+  const { orderId } = await shop.ports.commands.placeOrder(
+    pricedOrder(command, { orderId: 'o-3', now: '2026-01-01T08:00:00.000Z' }),
+    'req-0',
+  );
+  const heard: DrinkRejection[] = [];
+  const commands: OrderCommands = {
+    ...shop.ports.commands,
+    rejectDrink: async (id, rejection) => {
+      heard.push(rejection);
+      return { status: 'BREWING', rejection: 1, remake: 1, maxRemakes: 2, position: 7 };
+    },
+  };
+  await rejectDrink(
+    commands,
+    { orderId, rejection: { reason: 'asked for oat milk' }, correlationId: 'req-1' },
+    shop.ports.vault,
+  );
+  expect(heard).toEqual([
+    { reason: 'sent back by customer', reasonRef: 'vault:o-3/rejectReason', by: 'customer' },
+  ]);
+  expect(shop.vault.get('o-3')).toMatchObject({ rejectReason: 'asked for oat milk' });
 });
