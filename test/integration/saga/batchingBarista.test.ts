@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator } from '../../../simulators';
 import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { cancelOrder, confirmPickUp, orderSagaStatus, startOrderSaga } from '../../../workflows/client';
+import { testDataConverter } from '../../support/secrets';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -20,6 +21,7 @@ test('one batching barista makes 12 orders in a batch per drink; a cancel pulls 
   const barista = await createBaristaWorker({
     connection: shop.nativeConnection,
     taskQueue: shop.baristaQueue,
+    dataConverter: testDataConverter,
     coffeeMachine: machine,
     maxConcurrentBrews: 3,
     batching: { windowMs: 2_000, maxCups: 6 },

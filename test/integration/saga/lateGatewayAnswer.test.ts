@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator, reconcilePayments } from '../../../simula
 import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
+import { testDataConverter } from '../../support/secrets';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -21,6 +22,7 @@ async function withShop<T>(fn: () => Promise<T>): Promise<T> {
   const barista = await createBaristaWorker({
     connection: shop.nativeConnection,
     taskQueue: shop.baristaQueue,
+    dataConverter: testDataConverter,
     coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0.005, tickMs: 50 }),
   });
   const orders = await shop.ordersWorker(GATEWAY);
