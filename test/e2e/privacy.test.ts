@@ -67,6 +67,33 @@ test('a name and a card token never appear in the workflow history, any table or
   expect(await vault.reveal(orderId, 'customer')).toBe(name);
 });
 
+test('the words sent back with a drink never appear in the workflow history, any table or any log', async () => {
+  const words = `too sweet, ${uniqueCustomer()}`;
+  const orderId = await place(order({ customer: uniqueCustomer(), payment: { token: uniqueToken() } }));
+  await waitForStatus(shop.url, orderId, 'READY');
+  expect((await call(shop.url, 'POST', `/orders/${orderId}/reject`, { reason: words })).status).toBe(202);
+  // Remade: ready a second time.
+  const readies = async () =>
+    ((await call(shop.url, 'GET', `/orders/${orderId}/events`)).body.events as Json[]).filter(
+      (event) => event.type === 'OrderReady',
+    ).length;
+  await expect.poll(readies, { timeout: 20_000 }).toBe(2);
+  await call(shop.url, 'POST', `/orders/${orderId}/pickup`);
+  await waitForStatus(shop.url, orderId, 'COMPLETED');
+  const { events } = (await call(shop.url, 'GET', `/orders/${orderId}/events`)).body;
+  const rejected = (events as Json[]).find((event) => event.type === 'DrinkRejected');
+  expect(rejected?.data).toMatchObject({
+    reason: 'sent back by customer',
+    reasonRef: `vault:${orderId}/rejectReason`,
+  });
+
+  const { bytes } = await rawHistory(orderId);
+  expect(bytes.includes(Buffer.from(words)), 'history holds the words').toBe(false);
+  for (const [table, dump] of await everyTable(shop)) expect(dump, table).not.toContain(words);
+  expect(allLogs()).not.toContain(words);
+  expect(await createVault(shop.db.pool, TEST_VAULT_KEYS).reveal(orderId, 'rejectReason')).toBe(words);
+});
+
 /** What every read answers of an erased order: no name, `erased: true`, amounts and status kept. */
 async function expectErasedEverywhere(orderId: string, name: string, words?: string) {
   const current = await call(shop.url, 'GET', `/orders/${orderId}`);
