@@ -130,7 +130,7 @@ test('given a drink sent back with words, then the words go to the vault and the
   const heard: DrinkRejection[] = [];
   const commands: OrderCommands = {
     ...shop.ports.commands,
-    rejectDrink: async (id, rejection) => {
+    rejectDrink: async (_id, rejection) => {
       heard.push(rejection);
       return { status: 'BREWING', rejection: 1, remake: 1, maxRemakes: 2, position: 7 };
     },
