@@ -10,6 +10,9 @@ COPY activities ./activities
 COPY simulators ./simulators
 COPY eventstore ./eventstore
 COPY postgres ./postgres
+COPY keys ./keys
+COPY codec ./codec
+COPY vault ./vault
 COPY projections ./projections
 COPY notifications ./notifications
 COPY api ./api

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { OrderEvent } from '../domain';
+import { type OrderEvent, SETTLES_PAYMENT } from '../domain';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventstore/types';
 import { canonicalJson } from '../postgres';
 import { eventIdFor } from './eventIds';
@@ -36,7 +36,16 @@ export interface AppendOrderEventsResult {
   attempt: number;
 }
 
-export function createAppendActivities(appendToStream: AppendToStream, readStream?: ReadStream) {
+export function createAppendActivities(
+  appendToStream: AppendToStream,
+  readStream?: ReadStream,
+  paymentSettled?: (orderId: string) => Promise<void>,
+) {
+  /** Once such a fact is durable the token goes; a failure here leaves it to the vault's retention sweep. */
+  const forgetToken = async (input: AppendOrderEventsInput) => {
+    const settling = input.events.find((event) => SETTLES_PAYMENT.includes(event.type));
+    if (settling && paymentSettled) await paymentSettled(settling.data.orderId).catch(() => {});
+  };
   return {
     /** Appends facts with ids derived from (workflow id, step): a retry appends nothing twice. */
     async appendOrderEvents(input: AppendOrderEventsInput): Promise<AppendOrderEventsResult> {
@@ -61,6 +70,7 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
       );
       try {
         const result = await appendAfterOthers(appendToStream, readStream, input, events, workflowId);
+        await forgetToken(input);
         return { positions: result.positions, nextVersion: result.nextVersion, eventIds, attempt };
       } catch (error) {
         const original =

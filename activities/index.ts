@@ -1,7 +1,7 @@
 import { type AppendToStream, createAppendActivities, type ReadStream } from './appendOrderEvents';
 import type { createBaristaActivities } from './barista';
 import type { PaymentGateway } from './paymentGateway';
-import { createPaymentActivities } from './payments';
+import { createPaymentActivities, type RevealPaymentToken } from './payments';
 
 export * from './appendOrderEvents';
 export * from './barista';
@@ -17,9 +17,13 @@ export const createOrderActivities = (deps: {
   /** Optional: lets a re-executed local append recognise facts it already wrote (see appendOrderEvents). */
   readStream?: ReadStream;
   paymentGateway: PaymentGateway;
+  /** The vault: the charge reads the card token behind the order's `paymentRef`. */
+  revealPaymentToken: RevealPaymentToken;
+  /** The vault: the token is destroyed once the payment settled (charged, declined, or never to be). */
+  paymentSettled?: (orderId: string) => Promise<void>;
 }) => ({
-  ...createAppendActivities(deps.appendToStream, deps.readStream),
-  ...createPaymentActivities(deps.paymentGateway),
+  ...createAppendActivities(deps.appendToStream, deps.readStream, deps.paymentSettled),
+  ...createPaymentActivities(deps.paymentGateway, deps.revealPaymentToken),
 });
 
 export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -10,9 +10,9 @@ import {
   type VoidReceipt,
 } from './paymentGateway';
 
-export interface ChargePaymentInput {
+export type ChargePaymentInput = ChargeFields & CardSource;
+interface ChargeFields {
   orderId: string;
-  token: string;
   amount: Money;
   /** `${workflowId}/charge`: the gateway's guard against charging twice. */
   idempotencyKey: string;
@@ -35,31 +35,61 @@ export interface RefundPaymentResult {
   attempt: number;
 }
 
-export type PaymentInput = PaymentRequest;
+/** The vault, as the payment sees it: the token behind a reference; undefined once destroyed or erased. */
+export type RevealPaymentToken = (paymentRef: string) => Promise<string | undefined>;
+
+/**
+ * Where the card token is: `paymentRef` names it in the vault (the token never passes Temporal).
+ * Sagas started before references carried the token itself in their input, and still pass it.
+ */
+export type CardSource = { paymentRef: string; token?: never } | { token: string; paymentRef?: never };
+
+/** A payment by key, as the saga asks for it: the activity reads the token from the vault. */
+export type PaymentInput = Omit<PaymentRequest, 'token'> & CardSource;
 export type AuthorizePaymentResult = { authorizationId: string; amount: Money; attempt: number };
 export type CapturePaymentResult = { captureId: string; amount: Money; attempt: number };
 export type VoidPaymentResult = VoidReceipt & { attempt: number };
 export type RefundCaptureResult = { refundId: string; amount: Money; attempt: number };
 
-export function createPaymentActivities(gateway: PaymentGateway) {
+export function createPaymentActivities(gateway: PaymentGateway, revealToken: RevealPaymentToken) {
+  const tokenOf = async ({ paymentRef, token }: CardSource): Promise<string | undefined> =>
+    token ?? (paymentRef === undefined ? undefined : revealToken(paymentRef));
+  /** Taking money needs the card: without one (the customer had their data erased) nothing can be paid. */
+  const cardOf = async (source: CardSource): Promise<string> => {
+    const token = await tokenOf(source);
+    if (token === undefined) throw new CardDeclinedError('no card on file: the personal data was erased');
+    return token;
+  };
+  /**
+   * Capture, void and refund go by the payment's key; the token is destroyed once the payment settled,
+   * so they pass whatever is left (the simulator reads its switches from it; a real gateway ignores it).
+   */
+  const byKey = async ({ paymentRef, token, ...request }: PaymentInput): Promise<PaymentRequest> => ({
+    ...request,
+    token: (await tokenOf({ paymentRef, token } as CardSource)) ?? '',
+  });
   return {
     /** Sagas from before authorize/capture (still in flight after a deploy). */
-    chargePayment: (input: ChargePaymentInput): Promise<ChargePaymentResult> =>
-      bounded((signal) => gateway.charge(input, signal)),
+    chargePayment: ({ paymentRef, token, ...input }: ChargePaymentInput): Promise<ChargePaymentResult> =>
+      bounded(async (signal) =>
+        gateway.charge({ ...input, token: await cardOf({ paymentRef, token } as CardSource) }, signal),
+      ),
     /** Sagas from before authorize/capture: refunds whatever the charge under `chargeKey` took. */
     refundPayment: (input: RefundPaymentInput): Promise<RefundPaymentResult> =>
       bounded((signal) => gateway.refund(input, signal)),
 
     /** Puts a hold on the card; an answer that comes after this attempt ended is found by the next one. */
-    authorizePayment: (input: PaymentInput): Promise<AuthorizePaymentResult> =>
-      bounded((signal) => gateway.authorize(input, signal)),
+    authorizePayment: ({ paymentRef, token, ...input }: PaymentInput): Promise<AuthorizePaymentResult> =>
+      bounded(async (signal) =>
+        gateway.authorize({ ...input, token: await cardOf({ paymentRef, token } as CardSource) }, signal),
+      ),
     capturePayment: (input: PaymentInput): Promise<CapturePaymentResult> =>
-      bounded((signal) => gateway.capture(input, signal)),
+      bounded(async (signal) => gateway.capture(await byKey(input), signal)),
     /** A compensation: releases the hold by key, or says it was captured already (then refund). */
     voidPayment: (input: PaymentInput): Promise<VoidPaymentResult> =>
-      bounded((signal) => gateway.void(input, signal)),
+      bounded(async (signal) => gateway.void(await byKey(input), signal)),
     refundCapture: (input: PaymentInput): Promise<RefundCaptureResult> =>
-      bounded((signal) => gateway.refundCapture(input, signal)),
+      bounded(async (signal) => gateway.refundCapture(await byKey(input), signal)),
   };
 }
 

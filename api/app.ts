@@ -24,6 +24,7 @@ import { customerPageRoutes } from './routes/customerPage';
 import { operationsRoutes } from './routes/operations';
 import { countOrderOutcomes, orderCommandRoutes } from './routes/orderCommands';
 import { orderRoutes } from './routes/orders';
+import { privacyRoutes } from './routes/privacy';
 import { shopRoutes } from './routes/shop';
 import { streamRoutes } from './routes/streams';
 import { defineRoute } from './routing';
@@ -129,6 +130,8 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     // Only commands carry bodies; a body on a query is ignored.
     if (req.method !== 'POST') return enter();
     if (req.path === '/orders') countOrderOutcome(res);
+    // The codec server reads its own (larger) bodies, after its CORS and its guard.
+    if (req.path.startsWith('/codec/')) return enter();
     // The context scope starts after the body is read: the body's stream events would run outside it.
     readJson(req, res, (error?: unknown) => (error ? next(error) : enter()));
   });
@@ -141,6 +144,8 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
   shopRoutes(context);
   operationsRoutes(context);
   customerPageRoutes(context);
+  // TODO(auth merge): requireStaff for the codec outside the embedded default; requireOrderAccess for erase.
+  privacyRoutes(context);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   const openApi = () => {

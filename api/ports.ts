@@ -1,3 +1,4 @@
+import type { Payload } from '@temporalio/common';
 import type { Money } from '../domain/money';
 import type { PricedOrder } from '../domain/placeOrder';
 import type { OrderStatus } from '../domain/status';
@@ -22,7 +23,10 @@ export interface CancelOutcome {
 }
 
 export interface DrinkRejection {
+  /** Ours (e.g. `sent back by customer`); what the customer wrote goes to the vault, see `reasonRef`. */
   reason: string;
+  /** Where the words sent with the drink live (`vault:<orderId>/rejectReason`). */
+  reasonRef?: string;
   by?: 'customer' | 'barista';
 }
 
@@ -46,13 +50,16 @@ export interface SagaState {
 
 export interface OrderCommands {
   /**
-   * Starts the saga with the priced order (its payment token is for the charge only: never logged,
-   * never stored by the API); resolves once OrderPlaced is durable. Same orderId twice → the same
-   * order; OrderSagaFinished when that order's saga has ended.
+   * Starts the saga with the priced order (its name and card token are vault references: the vault
+   * holds them, see `PersonalDataVault.keep`); resolves once OrderPlaced is durable. Same orderId
+   * twice → the same order; OrderSagaFinished when that order's saga has ended.
    */
   placeOrder(order: PricedOrder, correlationId: string): Promise<PlacedOrder>;
-  /** Throws OrderNotFound, or CommandRefused (409) once the drink is ready. */
-  cancelOrder(orderId: string, reason: string, correlationId: string): Promise<CancelOutcome>;
+  /**
+   * Throws OrderNotFound, or CommandRefused (409) once the drink is ready. `reasonRef` points at the
+   * customer's own words in the vault, when they gave any.
+   */
+  cancelOrder(orderId: string, reasonRef: string | undefined, correlationId: string): Promise<CancelOutcome>;
   /** Throws OrderNotFound, or CommandRefused (409) unless the order awaits pickup. */
   pickUpOrder(orderId: string, correlationId: string): Promise<{ status: OrderStatus }>;
   /**
@@ -175,6 +182,34 @@ export interface OrderTokens {
   orderOf(tokenHash: Buffer): Promise<string | null>;
 }
 
+/** What reads show of an order's personal data (see vault/). */
+export interface PersonalView {
+  customer: string | null;
+  cancelReason: string | null;
+  erased: boolean;
+}
+
+/** The vault, as the HTTP edge sees it: keep at the door, resolve at read time, erase on request. */
+export interface PersonalDataVault {
+  /** Seals the customer's data under the order's key; false (nothing kept) once the order was erased. */
+  keep(
+    orderId: string,
+    fields: { customer?: string; paymentToken?: string; cancelReason?: string; rejectReason?: string },
+  ): Promise<boolean>;
+  /** Many orders in one lookup; an order the vault never saw is absent. */
+  personalData(orderIds: readonly string[]): Promise<Map<string, PersonalView>>;
+  /** Orders placed under exactly this name (erased ones are not found). */
+  ordersOf(customer: string): Promise<string[]>;
+  /** Destroys the order's key and records `OrderDataErased`; a second call is a no-op. */
+  erase(orderId: string): Promise<{ alreadyErased: boolean }>;
+}
+
+/** Temporal's payload codec, for the codec server (`POST /codec/encode|decode`). */
+export interface PayloadCodecPort {
+  encode(payloads: Payload[]): Promise<Payload[]>;
+  decode(payloads: Payload[]): Promise<Payload[]>;
+}
+
 export interface ApiPorts {
   commands: OrderCommands;
   queries: OrderQueries;
@@ -182,4 +217,6 @@ export interface ApiPorts {
   health: Health;
   idempotency: IdempotencyStore;
   orderTokens: OrderTokens;
+  vault: PersonalDataVault;
+  codec: PayloadCodecPort;
 }

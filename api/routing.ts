@@ -18,7 +18,7 @@ export interface Reply {
 type AnyObject = z.ZodObject;
 
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI style: `/orders/{id}`. */
   path: string;
   operationId: string;

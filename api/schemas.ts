@@ -136,7 +136,13 @@ export const Order = z
   .object({
     orderId: z.string(),
     status: OrderStatus,
-    customer: z.string(),
+    customer: z.string().nullable().openapi({
+      description: "the customer's name, from the vault; null once erased (or never kept)",
+    }),
+    erased: z.boolean().openapi({
+      description:
+        'the personal data was erased (DELETE /orders/{id}/personal-data): amounts and statuses remain',
+    }),
     items: z.array(OrderLine),
     total: Money,
     refunded: Money.openapi({ description: 'what went back to the card; zero when nothing did' }),

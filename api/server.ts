@@ -2,14 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
+import { EncryptionCodec, encryptedDataConverter } from '../codec';
 import type { ApiConfig } from '../config/api';
+import { required } from '../config/keys';
+import { createEventStore } from '../eventstore';
 import { createPool } from '../postgres';
+import { createVault, migrateVault } from '../vault';
 import { migrateApi, postgresIdempotencyStore, pruneKeysPeriodically } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
 import { cacheOrderTokens, postgresOrderTokens } from './adapters/orderTokens';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
+import { apiVault } from './adapters/vault';
 import { type ApiApp, createApp } from './app';
 import { createLogger, type Logger } from './logger';
 import type { ApiPorts } from './ports';
@@ -32,11 +37,17 @@ export interface StartApiOptions {
 /** Wires the real adapters (Postgres, Temporal) into the app and listens. */
 export async function startApi({ config, ...options }: StartApiOptions): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const vaultKeys = required(config.vaultKeys, 'VAULT_MASTER_KEYS');
+  const codecKeys = required(config.codecKeys, 'TEMPORAL_CODEC_KEYS');
   const pool = createPool(config.databaseUrl, 'api', config.postgres);
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
   // Postgres may come up after us (compose): keep trying in the background; /readyz says 503 meanwhile.
   let stopped = false;
-  let migrated = await migrateApi(pool).then(
+  const migrateAll = async (db: pg.Pool) => {
+    await migrateApi(db);
+    await migrateVault(db);
+  };
+  let migrated = await migrateAll(pool).then(
     () => true,
     (error: unknown) => {
       logger.warn({ err: error }, 'cannot migrate the API tables yet; retrying in the background');
@@ -44,14 +55,21 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     },
   );
   if (!migrated)
-    void migrateWhenReachable(pool, logger, () => stopped).then(() => {
+    void migrateWhenReachable(pool, logger, () => stopped, migrateAll).then(() => {
       migrated = true;
     });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    dataConverter: encryptedDataConverter(codecKeys),
+  });
   const changes = listenForOrderChanges(config.databaseUrl, logger);
-  const queries = cacheOrderReads(postgresOrderQueries(pool), changes, { isLive: changes.isLive });
+  const store = createEventStore(pool);
+  // An erasure here drops this process's cached reads at once; others hear it from the projector.
+  const vault = apiVault(createVault(pool, vaultKeys), store, (orderId) => changes.announce({ orderId }));
+  const queries = cacheOrderReads(postgresOrderQueries(pool, vault), changes, { isLive: changes.isLive });
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
   const commands = temporalOrderCommands({
     client,
@@ -68,6 +86,8 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     changes,
     idempotency,
     orderTokens: cacheOrderTokens(postgresOrderTokens(pool)),
+    vault,
+    codec: new EncryptionCodec(codecKeys),
     health: {
       postgres: async () => {
         await pool.query('SELECT 1');
@@ -114,6 +134,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       await commands.drain(config.shutdownGraceMs);
       queries.close();
       await changes.close();
+      await store.close();
       await connection.close().catch(() => {});
       await pool.end();
       logger.info('api stopped');
@@ -123,10 +144,15 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   return { url, api, stop };
 }
 
-async function migrateWhenReachable(pool: pg.Pool, logger: Logger, stopped: () => boolean): Promise<void> {
+async function migrateWhenReachable(
+  pool: pg.Pool,
+  logger: Logger,
+  stopped: () => boolean,
+  migrate: (pool: pg.Pool) => Promise<void>,
+): Promise<void> {
   for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
     try {
-      await migrateApi(pool);
+      await migrate(pool);
       return;
     } catch (error) {
       if (stopped()) return;

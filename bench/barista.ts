@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { brewSecondsOf, type Drink, placeOrder } from '../domain';
+import { brewSecondsOf, type Drink, personalDataOf, placeOrder } from '../domain';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { randomKeyring } from '../keys';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
+import { createVault, migrateVault } from '../vault';
 import { createBaristaWorker } from '../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import { openBenchShop, silent } from './support/benchShop';
@@ -21,10 +23,12 @@ const BATCHING = { windowMs: 300, maxCups: 6 };
 const BATCH_CUP_FACTOR = 0.25;
 const DRINKS: Drink[] = ['latte', 'cappuccino', 'espresso'];
 
-const { pool, nativeConnection, client, close } = await openBenchShop('barista');
+const { pool, nativeConnection, client, dataConverter, close } = await openBenchShop('barista');
 
 try {
   await migrateEventStore(pool);
+  await migrateVault(pool);
+  const vault = createVault(pool, randomKeyring('bench-vault'));
   const store = createEventStore(pool);
   const machine = { brewScale: BREW_SCALE, tickMs: 200, batchCupFactor: BATCH_CUP_FACTOR };
   const ordersWorker = await createOrdersWorker({
@@ -33,6 +37,8 @@ try {
     appendToStream: store.append,
     readStream: (streamId) => store.readStream(streamId),
     paymentGateway: createPaymentSimulator(),
+    ...vaultPorts(vault),
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
   });
   // The same barista twice, each on its own queue, so both phases share every other piece.
@@ -42,12 +48,14 @@ try {
       taskQueue: 'bench-barista-one-by-one',
       coffeeMachine: createCoffeeMachineSimulator(machine),
       maxConcurrentBrews: MACHINE_RUNS,
+      dataConverter,
     }),
     batched: await createBaristaWorker({
       connection: nativeConnection,
       taskQueue: 'bench-barista-batched',
       coffeeMachine: createCoffeeMachineSimulator(machine),
       maxConcurrentBrews: MACHINE_RUNS,
+      dataConverter,
       batching: BATCHING,
     }),
   };
@@ -62,17 +70,14 @@ try {
     for (let index = 0; index < count; index += 1) {
       const due = began + (index * 1000) / RATE;
       if (due > Date.now()) await sleep(due - Date.now());
-      const input = {
-        ...placeOrder(
-          {
-            customer: 'Bench',
-            items: [{ drink: DRINKS[index % DRINKS.length]!, size: 'medium', quantity: 1 }],
-            payment: { token: 'tok_visa_4242' },
-          },
-          { orderId: randomUUID(), now: new Date().toISOString() },
-        ),
-        baristaTaskQueue,
+      const command = {
+        customer: 'Bench',
+        items: [{ drink: DRINKS[index % DRINKS.length]!, size: 'medium' as const, quantity: 1 }],
+        payment: { token: 'tok_visa_4242' },
       };
+      const orderId = randomUUID();
+      await vault.keep(orderId, personalDataOf(command));
+      const input = { ...placeOrder(command, { orderId, now: new Date().toISOString() }), baristaTaskQueue };
       starts.set(`order-${input.orderId}`, Date.now());
       sagas.push(
         startOrderSaga(client, input, { taskQueue: 'bench-orders' }).then(async ({ handle }) => {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { placeOrder } from '../domain';
+import { personalDataOf, placeOrder } from '../domain';
 import { createEventStore, migrateEventStore } from '../eventstore';
+import { randomKeyring } from '../keys';
 import { createCoffeeMachineSimulator, createPaymentSimulator } from '../simulators';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
+import { createVault, migrateVault } from '../vault';
 import { createBaristaWorker } from '../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../workers/ordersWorker';
 import { startOrderSaga } from '../workflows/client';
 import { pickUpSignal } from '../workflows/definitions';
 import type { BareStep } from './sagaBareWorkflow';
@@ -20,10 +22,12 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const WARMUP = 20;
 const ROUNDS = 8;
 
-const { pool, nativeConnection, client, close } = await openBenchShop('saga');
+const { pool, nativeConnection, client, dataConverter, close } = await openBenchShop('saga');
 
 try {
   await migrateEventStore(pool);
+  await migrateVault(pool);
+  const vault = createVault(pool, randomKeyring('bench-vault'));
   const store = createEventStore(pool);
   const queues = {
     orders: 'bench-orders',
@@ -37,6 +41,8 @@ try {
     appendToStream: store.append,
     readStream: (streamId) => store.readStream(streamId),
     paymentGateway: createPaymentSimulator(),
+    ...vaultPorts(vault),
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH, logger: silent }),
   });
   const baristaWorker = await createBaristaWorker({
@@ -44,11 +50,13 @@ try {
     taskQueue: queues.barista,
     coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0 }),
     maxConcurrentBrews: CONCURRENCY,
+    dataConverter,
   });
   const noop = { noop: async () => {} };
   const bareWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: queues.bare,
+    dataConverter,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./sagaBareWorkflow.ts', import.meta.url)),
       logger: silent,
@@ -58,30 +66,33 @@ try {
   const bareBarista = await Worker.create({
     connection: nativeConnection,
     taskQueue: queues.bareBarista,
+    dataConverter,
     activities: noop,
   });
   const workers = [ordersWorker, baristaWorker, bareWorker, bareBarista];
   const running = workers.map((worker) => worker.run());
 
-  const order = (localAppends: boolean) => ({
-    ...placeOrder(
-      {
-        customer: 'Bench',
-        items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
-        payment: { token: SAGA_PATHS.happy.token },
-      },
-      { orderId: randomUUID(), now: new Date().toISOString() },
-    ),
-    baristaTaskQueue: queues.barista,
-    localAppends,
-  });
+  const order = async (localAppends: boolean) => {
+    const command = {
+      customer: 'Bench',
+      items: [{ drink: 'latte' as const, size: 'medium' as const, quantity: 2 }],
+      payment: { token: SAGA_PATHS.happy.token },
+    };
+    const orderId = randomUUID();
+    await vault.keep(orderId, personalDataOf(command));
+    return {
+      ...placeOrder(command, { orderId, now: new Date().toISOString() }),
+      baristaTaskQueue: queues.barista,
+      localAppends,
+    };
+  };
 
   /** Runs `count` orders; returns the wall time and each order's start→READY latency. */
   async function runOrders(count: number, localAppends: boolean) {
     const starts = new Map<string, number>();
     const started = performance.now();
     await pooled(count, async () => {
-      const input = order(localAppends);
+      const input = await order(localAppends);
       starts.set(`order-${input.orderId}`, Date.now());
       const { handle } = await startOrderSaga(client, input, { taskQueue: queues.orders });
       await handle.signal(pickUpSignal);

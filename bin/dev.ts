@@ -10,6 +10,7 @@ import { loadDevConfig } from '../config/dev';
 import { configOrExit } from '../config/read';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
+import { ensureDevKeys } from '../keys';
 import { SHOP_PROCESSES } from '../processes/list';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
@@ -22,6 +23,11 @@ let stopping: Promise<void> | undefined;
 
 async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
+  // Keys from the environment win; otherwise this machine's dev keys, made on first run.
+  const keys =
+    process.env.VAULT_MASTER_KEYS && process.env.TEMPORAL_CODEC_KEYS ? {} : ensureDevKeys(config.dataDir);
+  if ('VAULT_MASTER_KEYS' in keys)
+    say(`dev keys (vault, payload codec) in ${join(config.dataDir, 'dev-keys.json')}`);
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const port = config.postgresPort;
@@ -37,6 +43,8 @@ async function main(): Promise<void> {
       port: config.temporalPort,
       uiPort: config.temporalUiPort,
       dbFile: join(config.dataDir, 'temporal.db'),
+      // The Web UI decodes payloads through our API's codec server (loopback only on this default).
+      uiCodecEndpoint: `http://127.0.0.1:${config.apiPort}/codec`,
     });
     stops.unshift(temporal.stop);
     temporalAddress = temporal.address;
@@ -48,6 +56,9 @@ async function main(): Promise<void> {
     ...process.env,
     API_TOKEN_SECRET: process.env.API_TOKEN_SECRET || auth.tokenSecret,
     AUTH_JWKS_FILE: process.env.AUTH_JWKS_FILE || auth.jwksFile,
+    ...keys,
+    // The local Web UI decodes payloads through the API without a token (see config/api.ts).
+    CODEC_LOOPBACK_WITHOUT_TOKEN: process.env.CODEC_LOOPBACK_WITHOUT_TOKEN || 'true',
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_URL: temporalUiUrl,
@@ -55,7 +66,7 @@ async function main(): Promise<void> {
   };
   for (const { name, entry } of SHOP_PROCESSES) children.set(name, startProcess(name, entry, env));
   say(`API        http://127.0.0.1:${config.apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
-  say(`Web UI     ${temporalUiUrl}`);
+  say(`Web UI     ${temporalUiUrl}  (payloads decoded by http://127.0.0.1:${config.apiPort}/codec)`);
   say(
     `Notifier   http://127.0.0.1:${config.notifierMetricsPort}/metrics (sent, retried, dead letters, breaker)`,
   );

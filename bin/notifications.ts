@@ -8,6 +8,7 @@
 import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
 import { createEventStore } from '../eventstore';
+import { firstKnown, namesInTheLog, vaultNames } from '../notifications/customerNames';
 import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
 import { createHttpProvider } from '../notifications/httpProvider';
 import { migrateNotifications } from '../notifications/migrate';
@@ -51,7 +52,7 @@ async function main(args: string[]): Promise<number | undefined> {
             `position=${letter.position}`,
             `order=${letter.orderId}`,
             `kind=${letter.kind}`,
-            `to=${letter.payload.to || '-'}`,
+            `event=${letter.payload.eventType}`,
             `at=${letter.createdAt.toISOString()}`,
             letter.replayedAt ? `replayed=${letter.replayedAt.toISOString()}` : 'waiting',
             `reason=${JSON.stringify(letter.reason)}`,
@@ -61,7 +62,14 @@ async function main(args: string[]): Promise<number | undefined> {
     }
     const store = createEventStore(pool);
     const provider = createHttpProvider({ baseUrl: providerUrl, timeoutMs: config.requestTimeoutMs });
-    const results = await replayDeadLetters({ pool, store, provider }, target === '--all' ? 'all' : target!);
+    const names = firstKnown(
+      config.vaultKeys ? await vaultNames(pool, config.vaultKeys) : undefined,
+      namesInTheLog(store),
+    );
+    const results = await replayDeadLetters(
+      { pool, store, provider, names },
+      target === '--all' ? 'all' : target!,
+    );
     await store.close();
     if (results.length === 0) console.log('no dead letters waiting');
     for (const result of results) {
@@ -70,9 +78,11 @@ async function main(args: string[]): Promise<number | undefined> {
           `${result.eventId}  delivered${result.duplicate ? ' (the provider already had it)' : ''}`,
         );
       else if (result.outcome === 'failed') console.log(`${result.eventId}  failed again: ${result.reason}`);
+      else if (result.outcome === 'erased')
+        console.log(`${result.eventId}  dropped: the personal data was erased`);
       else console.log(`${result.eventId}  not found among waiting dead letters`);
     }
-    return results.every((result) => result.outcome === 'delivered') ? 0 : 1;
+    return results.every((result) => result.outcome === 'delivered' || result.outcome === 'erased') ? 0 : 1;
   } finally {
     await pool.end();
   }

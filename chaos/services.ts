@@ -1,3 +1,4 @@
+import { newKeyEnv } from '../keys';
 import { instanceNames, SHOP_PROCESSES, type ShopProcessName, shopProcess } from '../processes/list';
 import type { ServiceDefinition } from './supervisor';
 
@@ -72,6 +73,8 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
   }
 }
 
+const runKeys = newKeyEnv('chaos');
+
 /**
  * Every process of the shop (processes/list.ts) at its production replica count, plus the
  * notification provider simulator as its own process; Postgres and Temporal are started apart.
@@ -79,6 +82,8 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
 export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
   const common = {
     ...process.env,
+    // One run's keys, shared by every process (what one seals, the others open).
+    ...runKeys,
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,
     LOG_LEVEL: 'info',

@@ -5,7 +5,7 @@ import { ensureLocalAuth, mintStaffToken } from '../api/auth';
 import { apiConfig } from '../config/api';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../embedded/postgres';
 import { canConnect, temporalBinary } from '../embedded/temporal';
-import { orderSearchAttributes } from '../workflows/searchAttributes';
+import { registeredSearchAttributes } from '../workflows/searchAttributes';
 import { SERVICES, shopServices } from './services';
 
 export { SERVICES } from './services';
@@ -106,7 +106,7 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
         // On disk, so a restart brings every running saga back.
         '--db-filename',
         join(work, 'temporal.db'),
-        ...orderSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+        ...registeredSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
       ],
       env: process.env,
       ready: { probe: () => canConnect(temporalPort) },

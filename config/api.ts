@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
@@ -66,8 +67,14 @@ export const apiConfigSchema = z
     API_CORS_ORIGINS: z.string().default(''),
     /** Express `trust proxy` behind a load balancer (a hop count, `true`, or addresses), so limits count clients. */
     API_TRUST_PROXY: z.string().optional(),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** Codec server requests (the Web UI decoding a history page) may be this large. */
+    CODEC_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
+    /** The codec server answers callers on this machine without a staff token (`npm start` only: behind a proxy everyone is local). */
+    CODEC_LOOPBACK_WITHOUT_TOKEN: z.stringbool().default(false),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -116,6 +123,10 @@ export const apiConfigSchema = z
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: trustProxy(e.API_TRUST_PROXY),
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    codecMaxBodyBytes: e.CODEC_MAX_BODY_BYTES,
+    codecLoopbackWithoutToken: e.CODEC_LOOPBACK_WITHOUT_TOKEN,
   }));
 
 function trustProxy(value: string | undefined): boolean | number | string {

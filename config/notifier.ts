@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl } from './knobs';
+import { keyringOf, vaultKeyKnobs } from './keys';
+import { LOCAL_POSTGRES, logLevel, port, positive, positiveInt, postgresUrl } from './knobs';
 import { configLoader } from './read';
 
 /** Every setting the notifier reads, with its documented default; parsed once at start-up. */
@@ -33,12 +34,18 @@ export const notifierConfigSchema = z
     /** Fault injection for crash drills: SIGKILL this process after the nth acknowledged send, before its checkpoint. */
     NOTIFIER_CRASH_AFTER_SEND: positiveInt.optional(),
     LOG_LEVEL: logLevel,
+    /** The vault: the notifier reads the customer's name there to greet them. */
+    ...vaultKeyKnobs,
+    /** Replayed dead letters are deleted after this many days. */
+    NOTIFIER_DEAD_LETTER_RETENTION_DAYS: positive(30),
+    /** How often that retention sweep runs. */
+    NOTIFIER_PRUNE_INTERVAL_MS: positiveInt.default(3_600_000),
   })
   .refine((e) => e.NOTIFIER_RETRY_INITIAL_MS <= e.NOTIFIER_RETRY_MAX_MS, {
     path: ['NOTIFIER_RETRY_INITIAL_MS'],
     message: 'must not exceed NOTIFIER_RETRY_MAX_MS',
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     databaseUrl: e.DATABASE_URL,
     providerUrl: e.NOTIFICATION_PROVIDER_URL as string | undefined,
     simulatorPort: e.NOTIFICATION_SIMULATOR_PORT,
@@ -57,6 +64,9 @@ export const notifierConfigSchema = z
     standbyPollMs: e.NOTIFIER_STANDBY_POLL_MS,
     crashAfterSend: e.NOTIFIER_CRASH_AFTER_SEND as number | undefined,
     logLevel: e.LOG_LEVEL,
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    deadLetterRetentionMs: e.NOTIFIER_DEAD_LETTER_RETENTION_DAYS * 86_400_000,
+    pruneIntervalMs: e.NOTIFIER_PRUNE_INTERVAL_MS,
   }));
 
 export type NotifierConfig = z.output<typeof notifierConfigSchema>;

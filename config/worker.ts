@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_COFFEE_MACHINE, DEFAULT_PAYMENT_SIMULATOR } from '../simulators';
 import { BARISTA_TASK_QUEUE, ORDERS_TASK_QUEUE } from '../workflows/definitions';
-import { count, positive, postgresUrl, temporalKnobs } from './knobs';
+import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
+import { count, positive, positiveInt, postgresUrl, temporalKnobs } from './knobs';
 import { configLoader } from './read';
 
 /** The `orders` worker: the saga, its appends, and the simulated payment gateway's fault knobs. */
@@ -26,8 +27,14 @@ export const ordersWorkerConfigSchema = z
     GATEWAY_SILENT_MS: count(DEFAULT_PAYMENT_SIMULATOR.silentMs ?? 0),
     /** The test cards (`tok_flaky`, `tok_declined`…) behave as named; false in production: every token pays. */
     SHOP_SIMULATORS: z.stringbool().default(true),
+    ...vaultKeyKnobs,
+    ...codecKeyKnobs,
+    /** How often the vault's retention sweep runs (card tokens of settled payments). */
+    VAULT_PRUNE_INTERVAL_MS: positiveInt.default(60_000),
+    /** A card token whose payment never settled (its saga never started) is destroyed after this long. */
+    VAULT_TOKEN_MAX_AGE_HOURS: positive(24),
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     databaseUrl: e.DATABASE_URL,
@@ -41,6 +48,12 @@ export const ordersWorkerConfigSchema = z
       lateMs: e.GATEWAY_LATE_MS,
       silentMs: e.GATEWAY_SILENT_MS || null,
       magicTokens: e.SHOP_SIMULATORS,
+    },
+    vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
+    vaultRetention: {
+      pruneIntervalMs: e.VAULT_PRUNE_INTERVAL_MS,
+      maxTokenAgeMs: e.VAULT_TOKEN_MAX_AGE_HOURS * 3_600_000,
     },
   }));
 export type OrdersWorkerConfig = z.output<typeof ordersWorkerConfigSchema>;
@@ -68,8 +81,9 @@ export const baristaConfigSchema = z
     COFFEE_BATCH_CUP_FACTOR: z.coerce.number().min(0).max(1).default(DEFAULT_COFFEE_MACHINE.batchCupFactor),
     /** A line's `machine` switch (jam, broken, slow) is honoured; false in production: ignored. */
     SHOP_SIMULATORS: z.stringbool().default(true),
+    ...codecKeyKnobs,
   })
-  .transform((e) => ({
+  .transform((e, ctx) => ({
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.BARISTA_TASK_QUEUE,
@@ -86,6 +100,7 @@ export const baristaConfigSchema = z
       batchCupFactor: e.COFFEE_BATCH_CUP_FACTOR,
       switches: e.SHOP_SIMULATORS,
     },
+    codecKeys: keyringOf(e.TEMPORAL_CODEC_KEYS, e.TEMPORAL_CODEC_KEY_ID, 'TEMPORAL_CODEC_KEYS', ctx),
   }));
 export type BaristaConfig = z.output<typeof baristaConfigSchema>;
 

@@ -22,7 +22,8 @@ interface Fact<Type extends string, Data> {
 export type OrderPlaced = Fact<
   'OrderPlaced',
   {
-    customer: string;
+    /** Where the customer's name lives (`vault:<orderId>/customer`); never the name itself. */
+    customerRef: string;
     items: OrderLine[];
     total: Money;
     /** Only the last four characters of the payment token: never the token itself. */
@@ -49,10 +50,13 @@ export type BrewingStarted = Fact<'BrewingStarted', { drinks: number; remake?: n
 export type OrderReady = Fact<'OrderReady', { pickupDeadline: string; batchIds?: string[] }>;
 export type OrderPickedUp = Fact<'OrderPickedUp', Record<never, never>>;
 export type OrderCompleted = Fact<'OrderCompleted', Record<never, never>>;
-/** A ready drink sent back ("not what I ordered"): `rejection` counts them, 1 for the first. */
+/**
+ * A ready drink sent back: `rejection` counts them, 1 for the first. `reason` is ours; what the
+ * customer wrote ("not what I ordered") lives in the vault, at `reasonRef` (older facts carry the words).
+ */
 export type DrinkRejected = Fact<
   'DrinkRejected',
-  { reason: string; rejection: number; maxRemakes: number; by: 'customer' | 'barista' }
+  { reason: string; reasonRef?: string; rejection: number; maxRemakes: number; by: 'customer' | 'barista' }
 >;
 export type WriteOffReason = 'brew_failed' | 'cancelled' | 'not_picked_up' | 'rejected';
 /** A write-off: drinks made (or being made) that nobody will drink. */
@@ -60,10 +64,14 @@ export type DrinkDiscarded = Fact<'DrinkDiscarded', { drinks: number; reason: Wr
 /** Money taken given back. Old sagas recorded a no-op (`refundId` null, `amount` zero) when nothing was charged. */
 export type PaymentRefunded = Fact<'PaymentRefunded', { amount: Money; refundId: string | null }>;
 export type OrderFailed = Fact<'OrderFailed', { reason: string }>;
-export type OrderCancelled = Fact<'OrderCancelled', { reason: string }>;
+/** `reason` is ours; what the customer wrote lives in the vault, at `reasonRef`. */
+export type OrderCancelled = Fact<'OrderCancelled', { reason: string; reasonRef?: string }>;
 export type OrderAbandoned = Fact<'OrderAbandoned', Record<never, never>>;
 /** Written by the notifier once the provider acknowledged a message to the customer. */
 export type CustomerNotified = Fact<'CustomerNotified', { message: 'ready' | 'abandoned' | 'refunded' }>;
+
+/** The order's personal data was erased (its vault key destroyed); amounts and statuses remain. */
+export type OrderDataErased = Fact<'OrderDataErased', Record<never, never>>;
 
 export type OrderEvent =
   | OrderPlaced
@@ -83,7 +91,8 @@ export type OrderEvent =
   | OrderFailed
   | OrderCancelled
   | OrderAbandoned
-  | CustomerNotified;
+  | CustomerNotified
+  | OrderDataErased;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -106,6 +115,7 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderCancelled',
   'OrderAbandoned',
   'CustomerNotified',
+  'OrderDataErased',
 ];
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;

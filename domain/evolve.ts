@@ -1,12 +1,16 @@
 import type { OrderEvent, OrderLine, WriteOffReason } from './events';
 import type { Money } from './money';
+import { personalRef } from './personalData';
 import type { OrderStatus } from './status';
 
 /** An order's state folded from its events. `status` is null until `OrderPlaced`. */
 export interface OrderState {
   orderId: string | null;
   status: OrderStatus | null;
-  customer: string | null;
+  /** Where the customer's name lives in the vault. */
+  customerRef: string | null;
+  /** `OrderDataErased` was recorded: the vault holds nothing of this order any more. */
+  erased: boolean;
   items: OrderLine[];
   total: Money | null;
   paymentTokenLast4: string | null;
@@ -55,7 +59,8 @@ export interface OrderTimestamps {
 export const initialOrderState = (): OrderState => ({
   orderId: null,
   status: null,
-  customer: null,
+  customerRef: null,
+  erased: false,
   items: [],
   total: null,
   paymentTokenLast4: null,
@@ -102,9 +107,10 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
   next.version = state.version + 1;
   switch (event.type) {
     case 'OrderPlaced': {
-      const { customer, items, total, paymentTokenLast4, pickupWindowSeconds } = event.data;
+      const { items, total, paymentTokenLast4, pickupWindowSeconds } = event.data;
       next.status = 'PLACED';
-      next.customer = customer;
+      // Events written before the vault carried the name itself: it is not shown any more.
+      next.customerRef = event.data.customerRef ?? personalRef(event.data.orderId, 'customer');
       next.items = items;
       next.total = total;
       next.paymentTokenLast4 = paymentTokenLast4;
@@ -171,6 +177,9 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
       next.notified = true;
       next.notifications = [...state.notifications, event.data.message];
       return stamped(next, 'notifiedAt', event.data.at);
+    case 'OrderDataErased':
+      next.erased = true;
+      return next;
     default: {
       const unknownEvent: never = event;
       throw new Error(`unknown order event: ${JSON.stringify(unknownEvent)}`);
@@ -182,7 +191,8 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
 const copyOf = (state: OrderState): OrderState => ({
   orderId: state.orderId,
   status: state.status,
-  customer: state.customer,
+  customerRef: state.customerRef,
+  erased: state.erased,
   items: state.items,
   total: state.total,
   paymentTokenLast4: state.paymentTokenLast4,

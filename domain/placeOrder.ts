@@ -1,6 +1,7 @@
 import type { OrderLine } from './events';
 import { MENU_CURRENCY, unitPrice } from './menu';
 import { type Money, money } from './money';
+import { type PersonalData, personalRef } from './personalData';
 import type { PlaceOrder, PlaceOrderLine } from './placeOrderCommand';
 
 /** Prices a valid order from the menu: the client never sends prices. */
@@ -19,13 +20,19 @@ export function priceOrder(items: readonly PlaceOrderLine[]): { items: OrderLine
   return { items: lines, total: money(cents, MENU_CURRENCY) };
 }
 
-/** An order ready for the saga: validated, priced, identified and time-stamped by the caller. */
+/**
+ * An order ready for the saga: validated, priced, identified and time-stamped by the caller. The
+ * customer's name and card token are references into the vault (see `personalDataOf`).
+ */
 export interface PricedOrder {
   orderId: string;
-  customer: string;
+  customerRef: string;
   items: OrderLine[];
   total: Money;
-  paymentToken: string;
+  /** Where the card token lives until the payment settles. */
+  paymentRef: string;
+  /** For the receipt: the only part of the token kept outside the vault. */
+  paymentTokenLast4: string;
   pickupWindowSeconds: number;
   /** ISO instant the order was accepted. */
   placedAt: string;
@@ -41,14 +48,21 @@ export function placeOrder(
   const { items, total } = priceOrder(command.items);
   return {
     orderId: context.orderId,
-    customer: command.customer,
+    customerRef: personalRef(context.orderId, 'customer'),
     items,
     total,
-    paymentToken: command.payment.token,
+    paymentRef: personalRef(context.orderId, 'paymentToken'),
+    paymentTokenLast4: tokenLast4(command.payment.token),
     pickupWindowSeconds: context.pickupWindowSeconds ?? DEFAULT_PICKUP_WINDOW_SECONDS,
     placedAt: context.now,
   };
 }
+
+/** What goes into the vault before the saga starts. */
+export const personalDataOf = (command: PlaceOrder): PersonalData => ({
+  customer: command.customer,
+  paymentToken: command.payment.token,
+});
 
 export const tokenLast4 = (token: string): string => token.slice(-4);
 

@@ -1,10 +1,11 @@
 import { formatMoney, type Money } from './money';
+import { orderNumber } from './personalData';
 
 const drinkName = (drink: string): string => drink.replaceAll('_', ' ');
 
-/** A one-line human summary, e.g. "2× latte for Ana — $9.00" (Web UI, logs, notifications). */
+/** A one-line summary without personal data, e.g. "2× latte, order 1A2B3C4D — $9.00" (Web UI, logs). */
 export function summarizeOrder(order: {
-  customer: string;
+  orderId: string;
   items: readonly { drink: string; size?: string; quantity: number }[];
   total: Money;
 }): string {
@@ -12,5 +13,5 @@ export function summarizeOrder(order: {
     const size = line.size && line.size !== 'medium' ? `${line.size} ` : '';
     return `${line.quantity}× ${size}${drinkName(line.drink)}`;
   });
-  return `${lines.join(', ')} for ${order.customer} — ${formatMoney(order.total)}`;
+  return `${lines.join(', ')}, order ${orderNumber(order.orderId)} — ${formatMoney(order.total)}`;
 }

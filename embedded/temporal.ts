@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findBinary } from '../scripts/temporalBinaries.mjs';
-import { orderSearchAttributes } from '../workflows/searchAttributes';
+import { registeredSearchAttributes } from '../workflows/searchAttributes';
 import { freePort } from './postgres';
 
 export interface TemporalDevServer {
@@ -25,6 +25,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Persist workflow histories across restarts; in memory when absent. */
   dbFile?: string;
+  /** The Web UI decodes payloads there (our API's `/codec`), e.g. `http://127.0.0.1:3000/codec`. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -44,7 +46,8 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   ];
   args.push('--log-level', 'warn', '--namespace', 'default');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const key of orderSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  for (const key of registeredSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
   const child = spawn(temporalBinary('cli'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log ?? (() => {});
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString()));

@@ -1,8 +1,22 @@
 import type pg from 'pg';
 import type { EventStore } from '../eventstore';
-import { type NotificationIntent, recordCustomerNotified } from './messages';
+import type { CustomerNames } from './customerNames';
+import { messageText, type NotificationIntent, recordCustomerNotified } from './messages';
 import type { NotificationMetrics } from './metrics';
-import type { NotificationKind, NotificationMessage, NotificationProvider } from './provider';
+import { type NotificationKind, type NotificationProvider, recipientFor } from './provider';
+
+/**
+ * A refused message as parked: what to say, not to whom. The address and the text carry the
+ * customer's name, so a replay renders them again from the vault (and an erased order is dropped).
+ */
+export interface ParkedMessage {
+  idempotencyKey: string;
+  orderId: string;
+  kind: NotificationKind;
+  eventType: string;
+  /** The intent's facts (pickup deadline, refunded amount). */
+  details: Record<string, unknown>;
+}
 
 export interface DeadLetter {
   eventId: string;
@@ -10,8 +24,8 @@ export interface DeadLetter {
   orderId: string;
   kind: NotificationKind;
   reason: string;
-  /** The message exactly as it was refused, so a replay sends the same thing with the same key. */
-  payload: NotificationMessage & { eventType: string };
+  /** What was refused, without the customer's name; a replay sends it again with the same key. */
+  payload: ParkedMessage;
   createdAt: Date;
   replayAttempts: number;
   replayedAt: Date | null;
@@ -21,20 +35,19 @@ export interface DeadLetter {
 export async function recordDeadLetter(
   db: pg.ClientBase | pg.Pool,
   intent: NotificationIntent,
-  message: NotificationMessage,
   reason: string,
 ): Promise<void> {
+  const parked: ParkedMessage = {
+    idempotencyKey: intent.eventId,
+    orderId: intent.orderId,
+    kind: intent.kind,
+    eventType: intent.eventType,
+    details: intent.details,
+  };
   await db.query(
     `INSERT INTO notification_dead_letters (event_id, position, order_id, kind, reason, payload)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
-    [
-      intent.eventId,
-      intent.position,
-      intent.orderId,
-      intent.kind,
-      reason,
-      JSON.stringify({ ...message, eventType: intent.eventType }),
-    ],
+    [intent.eventId, intent.position, intent.orderId, intent.kind, reason, JSON.stringify(parked)],
   );
 }
 
@@ -78,11 +91,14 @@ export interface ReplayDeps {
   pool: pg.Pool;
   store: Pick<EventStore, 'append'>;
   provider: NotificationProvider;
+  /** Whom the message goes to: the vault (or the log, for orders placed before it). */
+  names: CustomerNames;
   metrics?: NotificationMetrics;
 }
 
 export type ReplayResult =
   | { eventId: string; outcome: 'delivered'; duplicate: boolean }
+  | { eventId: string; outcome: 'erased' }
   | { eventId: string; outcome: 'failed'; reason: string }
   | { eventId: string; outcome: 'not_found' };
 
@@ -101,20 +117,34 @@ export async function replayDeadLetters(deps: ReplayDeps, which: string | 'all')
 }
 
 async function replayOne(
-  { pool, store, provider, metrics }: ReplayDeps,
+  { pool, store, provider, names, metrics }: ReplayDeps,
   letter: DeadLetter,
 ): Promise<ReplayResult> {
-  const { eventType, ...message } = letter.payload;
+  const intent: NotificationIntent = {
+    kind: letter.kind,
+    orderId: letter.orderId,
+    eventId: letter.eventId,
+    eventType: letter.payload.eventType,
+    position: letter.position,
+    details: letter.payload.details ?? {},
+  };
   try {
-    const ack = await provider.send(message);
-    const intent: NotificationIntent = {
-      kind: letter.kind,
+    const known = await names(letter.orderId);
+    if (known && 'erased' in known) {
+      // Forgotten since: nobody to send it to, and nothing of them left here either.
+      await pool.query('UPDATE notification_dead_letters SET replayed_at = now() WHERE event_id = $1', [
+        letter.eventId,
+      ]);
+      return { eventId: letter.eventId, outcome: 'erased' };
+    }
+    const customer = known?.name;
+    const ack = await provider.send({
+      idempotencyKey: letter.eventId,
+      to: customer ? recipientFor(customer) : '',
       orderId: letter.orderId,
-      eventId: letter.eventId,
-      eventType,
-      position: letter.position,
-      details: {},
-    };
+      kind: letter.kind,
+      message: messageText(intent, customer ?? 'there'),
+    });
     await recordCustomerNotified(store, intent, ack.acceptedAt);
     await pool.query(
       `UPDATE notification_dead_letters SET replayed_at = now(), replay_attempts = replay_attempts + 1
@@ -131,4 +161,14 @@ async function replayOne(
     );
     return { eventId: letter.eventId, outcome: 'failed', reason };
   }
+}
+
+/** Retention: replayed dead letters older than `retentionMs` are deleted (NOTIFIER_DEAD_LETTER_RETENTION_DAYS). */
+export async function pruneReplayedDeadLetters(db: pg.Pool, retentionMs: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM notification_dead_letters
+     WHERE replayed_at < now() - make_interval(secs => $1::double precision / 1000)`,
+    [retentionMs],
+  );
+  return rowCount ?? 0;
 }

@@ -2,8 +2,17 @@
 // (the log is the outbox), its provider contract, dead letters and metrics.
 // Knows no Express and never drives the saga.
 export {
+  type CustomerName,
+  type CustomerNames,
+  firstKnown,
+  namesInTheLog,
+  vaultNames,
+} from './customerNames';
+export {
   type DeadLetter,
   listDeadLetters,
+  type ParkedMessage,
+  pruneReplayedDeadLetters,
   type ReplayDeps,
   type ReplayResult,
   recordDeadLetter,

@@ -8,6 +8,9 @@ import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createPool } from '../postgres';
 import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
+import { sweepEvery } from '../vault';
+import { vaultNames } from './customerNames';
+import { pruneReplayedDeadLetters } from './deadLetters';
 import { createHttpProvider } from './httpProvider';
 import { type NotificationMetrics, notificationMetrics } from './metrics';
 import { migrateNotifications } from './migrate';
@@ -61,9 +64,18 @@ export async function startNotifier(
     stops.unshift(() => store.close());
     const metricsServer = await serveMetrics(metrics, config.metricsHost, config.metricsPort);
     stops.unshift(() => closeServer(metricsServer));
+    if (!config.vaultKeys) log.warn('VAULT_MASTER_KEYS unset: only names written in the log can be read');
+    const names = config.vaultKeys ? await vaultNames(pool, config.vaultKeys) : undefined;
+    const retention = sweepEvery(
+      config.pruneIntervalMs,
+      () => pruneReplayedDeadLetters(pool, config.deadLetterRetentionMs),
+      (error) => log.warn({ err: error }, 'dead letter retention sweep failed'),
+    );
+    stops.unshift(() => retention.stop());
     const reactor = startNotificationReactor({
       pool,
       store,
+      ...(names ? { names } : {}),
       provider: createHttpProvider({
         baseUrl: providerUrl,
         timeoutMs: config.requestTimeoutMs,

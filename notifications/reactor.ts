@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
-import { type OrderPlaced, orderStreamId } from '../domain/events';
+import { orderStreamId } from '../domain/events';
 import { createLogWatcher, type EventStore } from '../eventstore';
 import { dedicatedConnection, reactorMode, runConsumer } from '../eventstore/consumers';
 import { notificationCheckpoints } from './checkpoints';
+import { type CustomerNames, firstKnown, namesInTheLog } from './customerNames';
 import { recordDeadLetter } from './deadLetters';
 import { createDelivery, type DeliveryPolicyOptions } from './delivery';
 import { messageText, type NotificationIntent, notificationFor, recordCustomerNotified } from './messages';
@@ -15,6 +16,8 @@ export interface NotificationReactorOptions {
   store: Pick<EventStore, 'append' | 'readStream'>;
   provider: NotificationProvider;
   policy: DeliveryPolicyOptions;
+  /** The vault's names (see customerNames.ts); orders placed before the vault name the customer in the log. */
+  names?: CustomerNames;
   metrics?: NotificationMetrics;
   log?: Logger;
   /** The checkpoint row and the advisory lock's name (default `customer-notifier`). */
@@ -68,14 +71,16 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
     markActivated = resolve;
   });
 
-  const customerOf = async (orderId: string): Promise<string | undefined> => {
-    const events = await store.readStream(orderStreamId(orderId));
-    const placed = events.find((event) => event.type === 'OrderPlaced');
-    return (placed?.data as OrderPlaced['data'] | undefined)?.customer;
-  };
+  const customerOf = firstKnown(options.names, namesInTheLog(store));
 
   const notify = async (client: pg.ClientBase, intent: NotificationIntent, signal: AbortSignal) => {
-    const customer = await customerOf(intent.orderId);
+    const known = await customerOf(intent.orderId);
+    if (known && 'erased' in known) {
+      // Forgotten at their request: no name, no address, nobody to tell. The saga goes on without us.
+      log.info({ orderId: intent.orderId, kind: intent.kind }, 'personal data erased: customer not notified');
+      return;
+    }
+    const customer = known?.name;
     const message: NotificationMessage = {
       idempotencyKey: intent.eventId,
       to: customer ? recipientFor(customer) : '',
@@ -84,7 +89,7 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
       message: messageText(intent, customer ?? 'there'),
     };
     const deadLetter = async (reason: string) => {
-      await recordDeadLetter(client, intent, message, reason);
+      await recordDeadLetter(client, intent, reason);
       metrics.deadLettered.inc({ kind: intent.kind });
     };
     if (!customer) return deadLetter(`no OrderPlaced in ${orderStreamId(intent.orderId)}`);

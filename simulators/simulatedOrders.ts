@@ -63,13 +63,7 @@ export const itemsFor = (n: number): OrderLine[] =>
   n % 3 === 0 ? [line(DRINKS[n % 4]!, 2), line('tea')] : [line(DRINKS[n % 4]!, 1 + (n % 2))];
 
 /** The events of one order's saga, in stream order. */
-export function sagaEvents({
-  orderId,
-  path,
-  customer = 'Ana',
-  at = new Date(),
-  items,
-}: OrderSpec): OrderEvent[] {
+export function sagaEvents({ orderId, path, at = new Date(), items }: OrderSpec): OrderEvent[] {
   const lines = items ?? [line('latte', 2)];
   const total = {
     amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
@@ -86,7 +80,14 @@ export function sagaEvents({
   const data = (type: EventType, previous: EventType | undefined): Record<string, unknown> => {
     switch (type) {
       case 'OrderPlaced':
-        return { customer, items: lines, total, paymentTokenLast4: '4242', pickupWindowSeconds: 1800 };
+        // The name itself lives in the vault, as a real order's does; `customer` only tells specs apart.
+        return {
+          customerRef: `vault:${orderId}/customer`,
+          items: lines,
+          total,
+          paymentTokenLast4: '4242',
+          pickupWindowSeconds: 1800,
+        };
       case 'PaymentCharged':
         return { amount: total, chargeId: `ch_${orderId}` };
       case 'PaymentAuthorized':

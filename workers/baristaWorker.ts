@@ -1,6 +1,9 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type BatchingCoffeeMachine, type CoffeeMachine, createBaristaActivities } from '../activities';
 import { createBrewBatches } from '../activities/brewBatches';
+import { encryptedDataConverter } from '../codec';
+import { required } from '../config/keys';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
@@ -16,6 +19,8 @@ export interface BaristaWorkerOptions {
   /** Make same drink+size requests that arrive within `windowMs` in one machine run (up to `maxCups`). */
   batching?: { windowMs: number; maxCups: number } | undefined;
   identity?: string;
+  /** The payload codec (codec/): brew and discard inputs and results are sealed. */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -41,6 +46,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
 
@@ -55,6 +61,7 @@ export async function startBarista(config: BaristaConfig): Promise<RunningWorker
       coffeeMachine: createCoffeeMachineSimulator(config.coffeeMachine),
       maxConcurrentBrews: config.maxConcurrentBrews,
       batching: config.batching,
+      dataConverter: encryptedDataConverter(required(config.codecKeys, 'TEMPORAL_CODEC_KEYS')),
     });
     return runWorker(worker, () => connection.close());
   } catch (error) {

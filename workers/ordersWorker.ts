@@ -1,12 +1,17 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import {
   type AppendToStream,
   createOrderActivities,
   type PaymentGateway,
   type ReadStream,
+  type RevealPaymentToken,
 } from '../activities';
+import { encryptedDataConverter } from '../codec';
+import { required } from '../config/keys';
 import type { OrdersWorkerConfig } from '../config/worker';
+import { parsePersonalRef } from '../domain/personalData';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createPool } from '../postgres';
 import {
@@ -19,6 +24,7 @@ import {
   postgresLedger,
   postgresPaymentBook,
 } from '../simulators';
+import { createVault, migrateVault, pruneSettledTokens, sweepEvery, type Vault } from '../vault';
 import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
 
@@ -32,6 +38,11 @@ export interface OrdersWorkerOptions {
   /** The store's readStream: lets a re-executed local append recognise facts it already wrote. */
   readStream?: ReadStream;
   paymentGateway: PaymentGateway;
+  /** The vault: the charge reads the card token there, and it is destroyed once the payment settled. */
+  revealPaymentToken: RevealPaymentToken;
+  paymentSettled?: (orderId: string) => Promise<void>;
+  /** The payload codec (codec/): every payload this worker writes to Temporal is sealed. */
+  dataConverter?: DataConverter;
   /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH })`) saves seconds per worker. */
   workflowBundle?: { code: string };
   tuning?: Pick<
@@ -51,6 +62,7 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue ?? ORDERS_TASK_QUEUE,
     ...source,
     activities: createOrderActivities(options),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...options.tuning,
   });
 }
@@ -69,8 +81,17 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
     book = postgresPaymentBook(pool);
   }
   const store = createEventStore(pool);
+  await migrateVault(pool);
+  const vault = createVault(pool, required(config.vaultKeys, 'VAULT_MASTER_KEYS'));
+  const codecKeys = required(config.codecKeys, 'TEMPORAL_CODEC_KEYS');
+  const retention = sweepEvery(
+    config.vaultRetention.pruneIntervalMs,
+    () => pruneSettledTokens(pool, config.vaultRetention),
+    (error) => console.warn(`orders worker: vault retention sweep failed: ${String(error)}`),
+  );
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const close = async () => {
+    await retention.stop();
     await store.close();
     await connection.close();
     await pool.end();
@@ -83,10 +104,24 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
       appendToStream: store.append,
       readStream: (streamId) => store.readStream(streamId),
       paymentGateway: createPaymentSimulator(config.gateway, ledger, book),
+      ...vaultPorts(vault),
+      dataConverter: encryptedDataConverter(codecKeys),
     });
     return runWorker(worker, close);
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The orders worker's two uses of the vault: read the card token, destroy it once settled. */
+export function vaultPorts(vault: Pick<Vault, 'reveal' | 'forget'>) {
+  return {
+    async revealPaymentToken(paymentRef: string): Promise<string | undefined> {
+      const ref = parsePersonalRef(paymentRef);
+      if (ref?.field !== 'paymentToken') throw new Error(`not a payment reference: ${paymentRef}`);
+      return vault.reveal(ref.orderId, 'paymentToken');
+    },
+    paymentSettled: (orderId: string) => vault.forget(orderId, 'paymentToken'),
+  };
 }

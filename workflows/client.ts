@@ -6,10 +6,11 @@ import {
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { summarizeOrder } from '../domain';
+import { orderNumber, summarizeOrder } from '../domain';
 import {
   CANCEL_REJECTIONS,
   type CancelRejection,
+  type CancelRequest,
   type CancelResult,
   cancelUpdate,
   confirmPickUpUpdate,
@@ -30,7 +31,7 @@ import {
   statusQuery,
 } from './definitions';
 import type { orderSaga } from './orderSaga';
-import { customerNameKey, orderStatusKey } from './searchAttributes';
+import { orderNumberKey, orderStatusKey } from './searchAttributes';
 
 /** How the API (and tests) drive a saga, without importing workflow code into their process. */
 export type OrderSagaHandle = WorkflowHandle<typeof orderSaga>;
@@ -53,7 +54,7 @@ export async function startOrderSaga(
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: orderStatusKey, value: 'PLACED' },
-      { key: customerNameKey, value: order.customer },
+      { key: orderNumberKey, value: orderNumber(order.orderId) },
     ],
     staticSummary: summarizeOrder(order),
   });
@@ -88,12 +89,12 @@ export const orderSagaHandle = (client: Client, orderId: string): OrderSagaHandl
 export async function cancelOrder(
   client: Client,
   orderId: string,
-  reason = 'cancelled by customer',
+  request: CancelRequest = {},
   wait: 'accepted' | 'completed' = 'completed',
 ): Promise<CancelResult | { orderId: string; status: 'CANCELLING' }> {
   const handle = orderSagaHandle(client, orderId);
-  if (wait === 'completed') return handle.executeUpdate(cancelUpdate, { args: [{ reason }] });
-  await handle.startUpdate(cancelUpdate, { args: [{ reason }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  if (wait === 'completed') return handle.executeUpdate(cancelUpdate, { args: [request] });
+  await handle.startUpdate(cancelUpdate, { args: [request], waitForStage: WorkflowUpdateStage.ACCEPTED });
   return { orderId, status: 'CANCELLING' };
 }
 

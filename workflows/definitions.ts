@@ -48,7 +48,10 @@ export interface PlacedResult {
 export const placedUpdate = defineUpdate<PlacedResult>('placed');
 
 export interface CancelRequest {
+  /** Ours (e.g. `cancelled by operator`); what a customer wrote goes to the vault, see `reasonRef`. */
   reason?: string;
+  /** Where the customer's own words live (`vault:<orderId>/cancelReason`). */
+  reasonRef?: string;
 }
 export interface CancelResult {
   orderId: string;
@@ -76,8 +79,13 @@ export interface PickedUpResult {
 export const confirmPickUpUpdate = defineUpdate<PickedUpResult>('confirmPickUp');
 
 export interface RejectRequest {
-  /** Why the drink goes back, e.g. "oat milk, not dairy". */
+  /**
+   * Ours (e.g. `sent back by customer`). What the customer wrote ("oat milk, not dairy") goes to the
+   * vault, see `reasonRef`; sagas from before references were sent the words themselves.
+   */
   reason: string;
+  /** Where the customer's own words live (`vault:<orderId>/rejectReason`). */
+  reasonRef?: string;
   by?: 'customer' | 'barista';
 }
 export interface RejectResult {

@@ -24,6 +24,7 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       if (!saga.cancel) {
         saga.cancel = { reason: request?.reason || 'cancelled by customer' };
+        if (request?.reasonRef) saga.cancel.reasonRef = request.reasonRef;
         // Pay-and-brew stops where it stands: a charge under way finishes first, a brew is cancelled.
         saga.payAndBrew.cancel();
       }
@@ -56,6 +57,7 @@ export function serveCustomer(saga: SagaState): void {
     async (request) => {
       const rejection = saga.journal.state.rejections + 1;
       saga.rejection = { reason: request.reason.trim(), by: request.by ?? 'customer' };
+      if (request.reasonRef) saga.rejection.reasonRef = request.reasonRef;
       await condition(() => saga.rejected?.rejection === rejection || saga.step === 'done');
       if (saga.rejected?.rejection === rejection) return saga.rejected;
       throw rejectRejection(saga)!;

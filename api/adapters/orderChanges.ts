@@ -7,6 +7,8 @@ import type { OrderChangeNotice, OrderChanges } from '../ports';
 export interface PgOrderChanges extends OrderChanges {
   /** True while LISTEN is established, i.e. no notification can be missed. */
   isLive(): boolean;
+  /** Tells this process's listeners at once (an erasure here), before the projector's notification. */
+  announce(notice: OrderChangeNotice): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,9 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
 
   return {
     isLive: () => client !== undefined,
+    announce(notice) {
+      for (const listener of listeners) listener(notice);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

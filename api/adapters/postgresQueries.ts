@@ -3,6 +3,7 @@ import { orderStreamId } from '../../domain/events';
 import { money } from '../../domain/money';
 import { readStream } from '../../eventstore';
 import {
+  type BaristaTicket,
   getBaristaQueue,
   getDailySales,
   getOrderSummary,
@@ -11,23 +12,37 @@ import {
   waitForPosition,
 } from '../../projections';
 import { InvalidRequest } from '../errors';
-import type { OrderQueries } from '../ports';
+import type { OrderQueries, PersonalDataVault } from '../ports';
 import { changesOf, foldOrder, viewOfState, viewOfSummary } from './orderView';
 
-/** Queries read projections only (CQRS); the audit trail and time travel read the log itself. */
-export function postgresOrderQueries(pool: pg.Pool): OrderQueries {
+/**
+ * Queries read projections only (CQRS); the audit trail and time travel read the log itself. Names
+ * and a customer's own words are resolved from the vault at read time (one lookup per answer), so
+ * an erasure shows in every read at once, rebuilt read models included.
+ */
+export function postgresOrderQueries(
+  pool: pg.Pool,
+  vault: Pick<PersonalDataVault, 'personalData' | 'ordersOf'>,
+): OrderQueries {
   const stream = (orderId: string, upToTime?: Date) =>
     readStream(pool, orderStreamId(orderId), upToTime ? { upToTime } : {});
+  const personalOf = async (orderId: string) => (await vault.personalData([orderId])).get(orderId);
 
   return {
     async getOrder(orderId) {
-      const summary = await getOrderSummary(pool, orderId);
-      return summary ? viewOfSummary(summary) : null;
+      // Side by side: the vault lookup adds no round trip to the hot read.
+      const [summary, personal] = await Promise.all([getOrderSummary(pool, orderId), personalOf(orderId)]);
+      return summary ? viewOfSummary(summary, personal) : null;
     },
-    async listOrders(filter) {
+    async listOrders({ customer, ...filter }) {
       try {
-        const page = await listOrders(pool, filter);
-        return { orders: page.orders.map(viewOfSummary), nextCursor: page.nextCursor };
+        const orderIds = customer === undefined ? undefined : await vault.ordersOf(customer);
+        const page = await listOrders(pool, { ...filter, ...(orderIds ? { orderIds } : {}) });
+        const personal = await vault.personalData(page.orders.map((order) => order.orderId));
+        return {
+          orders: page.orders.map((order) => viewOfSummary(order, personal.get(order.orderId))),
+          nextCursor: page.nextCursor,
+        };
       } catch (error) {
         if (error instanceof RangeError)
           throw new InvalidRequest('the cursor is invalid', [
@@ -58,12 +73,21 @@ export function postgresOrderQueries(pool: pg.Pool): OrderQueries {
           ? (await stream(orderId)).filter((event) => event.position <= asOf.position)
           : await stream(orderId, asOf.time);
       const last = events.at(-1);
-      return last ? viewOfState(foldOrder(events), last) : null;
+      return last ? viewOfState(foldOrder(events), last, await personalOf(orderId)) : null;
     },
     async orderChangesAfter(orderId, afterPosition) {
-      return changesOf(orderId, await stream(orderId), afterPosition);
+      const [events, personal] = await Promise.all([stream(orderId), personalOf(orderId)]);
+      return changesOf(orderId, events, afterPosition, personal);
     },
-    baristaQueue: async () => ({ ...(await getBaristaQueue(pool)) }),
+    async baristaQueue() {
+      const { toBrew, awaitingPickup } = await getBaristaQueue(pool);
+      const personal = await vault.personalData([...toBrew, ...awaitingPickup].map((t) => t.orderId));
+      const named = ({ customerRef: _ref, ...ticket }: BaristaTicket) => {
+        const view = personal.get(ticket.orderId);
+        return { ...ticket, customer: view?.customer ?? null, erased: view?.erased ?? false };
+      };
+      return { toBrew: toBrew.map(named), awaitingPickup: awaitingPickup.map(named) };
+    },
     async dailySales(day) {
       const date = day ?? new Date().toISOString().slice(0, 10);
       const [sales] = await getDailySales(pool, { from: date, to: date });

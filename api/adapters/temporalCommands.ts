@@ -108,11 +108,11 @@ export function temporalOrderCommands(
       return call;
     },
 
-    cancelOrder: (orderId, reason) =>
+    cancelOrder: (orderId, reasonRef) =>
       guard(async () => {
         try {
           const update = await orderSagaHandle(client, orderId).startUpdate(cancelUpdate, {
-            args: [{ reason }],
+            args: [reasonRef ? { reasonRef } : {}],
             waitForStage: WorkflowUpdateStage.ACCEPTED,
           });
           const waited = options.cancelWaitMs ?? 10_000;

@@ -2,18 +2,18 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import type { RequestHandler } from 'express';
 import { Problem } from '../schemas';
 import { admittedRoles, type StaffRole } from './caller';
-import { requireOrderAccess, requireStaff } from './guards';
+import { loopbackOrElse, requireOrderAccess, requireStaff } from './guards';
 
 /** Who may call a route: every `defineRoute` says so, and the OpenAPI document shows it. */
 export type RouteAccess =
   | { kind: 'public' }
-  | { kind: 'staff'; roles: StaffRole[]; allowQueryToken?: boolean }
+  | { kind: 'staff'; roles: StaffRole[]; allowQueryToken?: boolean; loopbackWithoutToken?: boolean }
   | { kind: 'order'; staffRoles: StaffRole[]; allowQueryToken?: boolean };
 
 export const publicAccess: RouteAccess = { kind: 'public' };
 export const staffAccess = (
   roles: StaffRole[],
-  options: { allowQueryToken?: boolean } = {},
+  options: { allowQueryToken?: boolean; loopbackWithoutToken?: boolean } = {},
 ): RouteAccess => ({
   kind: 'staff',
   roles,
@@ -32,8 +32,10 @@ export function guardFor(access: RouteAccess): RequestHandler | undefined {
   switch (access.kind) {
     case 'public':
       return undefined;
-    case 'staff':
-      return requireStaff(access.roles, { allowQueryToken: access.allowQueryToken ?? false });
+    case 'staff': {
+      const staff = requireStaff(access.roles, { allowQueryToken: access.allowQueryToken ?? false });
+      return access.loopbackWithoutToken ? loopbackOrElse(staff) : staff;
+    }
     case 'order':
       return requireOrderAccess(access);
     default:
@@ -64,8 +66,12 @@ const problem = (description: string): ResponseConfig => ({
 export function accessResponses(access: RouteAccess): Record<number, ResponseConfig> {
   if (access.kind === 'public') return {};
   const query = access.allowQueryToken ? ' (or `?access_token=`)' : '';
+  const loopback =
+    access.kind === 'staff' && access.loopbackWithoutToken ? '; callers on this machine need none' : '';
   const responses: Record<number, ResponseConfig> = {
-    401: problem(`no credential${query}, or an invalid or expired one (\`WWW-Authenticate: Bearer\`)`),
+    401: problem(
+      `no credential${query}, or an invalid or expired one (\`WWW-Authenticate: Bearer\`)${loopback}`,
+    ),
     403: problem('the credential is valid but does not carry the right'),
     429: problem('too many failed sign-ins from this client (`Retry-After`)'),
   };

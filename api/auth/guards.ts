@@ -106,3 +106,17 @@ export function requireOrderAccess(options: {
     return { kind: 'customer', orderId };
   });
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * The embedded default's codec server: a caller on this machine with no credential (the local
+ * Web UI, the CLI) passes; anyone else meets `otherwise`. Never behind a proxy: there every
+ * client looks local, so `npm start` alone switches it on.
+ */
+export function loopbackOrElse(otherwise: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.get('authorization') === undefined && LOOPBACK.has(req.socket.remoteAddress ?? '')) return next();
+    otherwise(req, res, next);
+  };
+}

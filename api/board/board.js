@@ -50,7 +50,9 @@ function card(order) {
   article.dataset.status = order.status;
   const who = document.createElement('div');
   who.className = 'who';
-  who.textContent = order.customer;
+  // An erased order keeps its place on the board under its number, without a name.
+  const number = order.orderId.replaceAll('-', '').slice(0, 8).toUpperCase();
+  who.textContent = order.customer ?? `#${number}${order.erased ? ' (erased)' : ''}`;
   const what = document.createElement('div');
   what.className = 'what';
   what.textContent = order.items

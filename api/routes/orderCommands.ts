@@ -118,11 +118,11 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
     },
     async ({ params, body }, _req, res) => {
       const accepted = await countCommand('cancel', () =>
-        cancelOrder(commands, {
-          orderId: params.id,
-          reason: body.reason,
-          correlationId: String(res.locals.requestId),
-        }),
+        cancelOrder(
+          commands,
+          { orderId: params.id, reason: body.reason, correlationId: String(res.locals.requestId) },
+          ports.vault,
+        ),
       );
       return { status: 202, body: accepted };
     },
@@ -179,11 +179,11 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
     },
     async ({ params, body }, _req, res) => {
       const rejected = await countCommand('reject', () =>
-        rejectDrink(commands, {
-          orderId: params.id,
-          rejection: body,
-          correlationId: String(res.locals.requestId),
-        }),
+        rejectDrink(
+          commands,
+          { orderId: params.id, rejection: body, correlationId: String(res.locals.requestId) },
+          ports.vault,
+        ),
       );
       return { status: 202, body: rejected };
     },

@@ -1,5 +1,6 @@
+import { personalRef } from '../../domain/personalData';
 import { orderLinks } from '../links';
-import type { OrderCommands } from '../ports';
+import type { OrderCommands, PersonalDataVault } from '../ports';
 import { tagOrder } from '../requestContext';
 
 export interface CancelOrder {
@@ -8,13 +9,21 @@ export interface CancelOrder {
   correlationId: string;
 }
 
-/** POST /orders/:id/cancel: the saga decides (OrderNotFound, CommandRefused once the drink is ready). */
-export async function cancelOrder(commands: OrderCommands, command: CancelOrder) {
-  tagOrder(command.orderId);
-  const outcome = await commands.cancelOrder(
-    command.orderId,
-    command.reason ?? 'customer cancelled',
-    command.correlationId,
-  );
-  return { orderId: command.orderId, ...outcome, links: orderLinks(command.orderId) };
+/**
+ * POST /orders/:id/cancel: the saga decides (OrderNotFound, CommandRefused once the drink is ready).
+ * The customer's own words are personal: they go to the vault, and the saga gets a reference.
+ */
+export async function cancelOrder(
+  commands: OrderCommands,
+  command: CancelOrder,
+  vault?: Pick<PersonalDataVault, 'keep'>,
+) {
+  const { orderId, reason, correlationId } = command;
+  tagOrder(orderId);
+  let reasonRef: string | undefined;
+  // An erased order keeps nothing new: it is cancelled with our words only.
+  if (reason && vault && (await vault.keep(orderId, { cancelReason: reason })))
+    reasonRef = personalRef(orderId, 'cancelReason');
+  const outcome = await commands.cancelOrder(orderId, reasonRef, correlationId);
+  return { orderId, ...outcome, links: orderLinks(orderId) };
 }

@@ -1,11 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { placeOrder as pricedOrder } from '../../domain/placeOrder';
+import { personalDataOf, placeOrder as pricedOrder } from '../../domain/placeOrder';
 import type { PlaceOrder } from '../../domain/placeOrderCommand';
 import { canonicalJson } from '../../postgres';
 import { hashOrderToken, orderTokenFor } from '../auth';
 import { IdempotencyKeyReused, OrderSagaFinished } from '../errors';
 import { orderLinks } from '../links';
-import type { IdempotencyStore, OrderCommands, OrderQueries, PlacedOrder, StoredResponse } from '../ports';
+import type {
+  IdempotencyStore,
+  OrderCommands,
+  OrderQueries,
+  PersonalDataVault,
+  PlacedOrder,
+  StoredResponse,
+} from '../ports';
 import { tagOrder } from '../requestContext';
 
 // Canonical JSON, so the same body always hashes the same.
@@ -17,6 +24,8 @@ export interface PlaceOrderDeps {
   idempotency: IdempotencyStore;
   /** Order tokens are derived from it (API_TOKEN_SECRET). */
   tokenSecret: string;
+  /** Keeps the name and the card token: the saga only ever sees references to them. */
+  vault: Pick<PersonalDataVault, 'keep'>;
   /** Finds `OrderPlaced` of an order whose saga already finished (a retry after a lost answer). */
   queries?: Pick<OrderQueries, 'orderEvents'>;
   /** How long a ready drink waits for its customer; the domain's default when absent. */
@@ -55,6 +64,8 @@ export async function placeOrder(
     orderId = claim.orderId;
   }
   tagOrder(orderId);
+  // Into the vault before anything else learns of the order; a retry keeps the same values again.
+  await deps.vault.keep(orderId, personalDataOf(request));
   const order = pricedOrder(request, {
     orderId,
     now: new Date().toISOString(),

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
+import { encryptedDataConverter } from '../../codec';
 import { startEmbeddedPostgres } from '../../embedded/postgres';
 import { startTemporalDevServer } from '../../embedded/temporal';
+import { randomKeyring } from '../../keys';
 
 // The bundler's chatter is not the benchmark's output.
 function quiet() {}
@@ -27,7 +29,9 @@ export async function openBenchShop(name: string) {
   const pool = new pg.Pool({ connectionString: postgres.url, max: 20 });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  // Every payload sealed, as in production: the codec's cost is part of what is measured.
+  const dataConverter = encryptedDataConverter(randomKeyring(`bench-${name}`));
+  const client = new Client({ connection, dataConverter });
   const close = async () => {
     await connection.close();
     await nativeConnection.close();
@@ -36,5 +40,5 @@ export async function openBenchShop(name: string) {
     await postgres.stop();
     rmSync(root, { recursive: true, force: true });
   };
-  return { postgres, temporal, pool, nativeConnection, connection, client, close };
+  return { postgres, temporal, pool, nativeConnection, connection, client, dataConverter, close };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { OrderEvent, OrderEventType, OrderLine } from '../../domain/events';
+import { personalRef } from '../../domain/personalData';
 import type { LoggedEvent } from '../../eventstore/types';
 import { type Columns, deleteRows, identifier, iso, loadRows, storedOnes, upsertRows } from '../sql';
 import type { ReadModel } from '../types';
@@ -7,7 +8,8 @@ import type { ReadModel } from '../types';
 /** A paid order on the barista's board. */
 export interface BaristaTicket {
   orderId: string;
-  customer: string;
+  /** Where the customer's name lives in the vault; the API resolves it at read time. */
+  customerRef: string;
   items: OrderLine[];
   stage: 'queued' | 'brewing' | 'ready';
   paidAt: string;
@@ -29,7 +31,7 @@ export const BARISTA_QUEUE_TABLE = 'barista_queue';
 
 const COLUMNS: Columns = {
   order_id: 'text',
-  customer: 'text',
+  customer_ref: 'text',
   items: 'jsonb',
   stage: 'text',
   queued_position: 'bigint',
@@ -65,7 +67,7 @@ function evolve(row: Row | null, logged: LoggedEvent): Row | null {
     if (!Array.isArray(event.data.items)) throw new Error(`malformed OrderPlaced for order ${orderId}`);
     return {
       order_id: orderId,
-      customer: event.data.customer,
+      customer_ref: event.data.customerRef ?? personalRef(orderId, 'customer'),
       items: event.data.items,
       stage: 'awaiting_payment',
       queued_position: null,
@@ -134,7 +136,7 @@ export const baristaQueue: ReadModel = {
 function toTicket(row: Record<string, unknown>): BaristaTicket {
   return {
     orderId: row.order_id as string,
-    customer: row.customer as string,
+    customerRef: row.customer_ref as string,
     items: row.items as OrderLine[],
     stage: row.stage as BaristaTicket['stage'],
     paidAt: iso(row.paid_at as Date) as string,

@@ -22,7 +22,10 @@ export { ORDER_SUMMARY_TABLE } from './orderSummaryRow';
 export interface OrderSummary {
   orderId: string;
   status: OrderStatus;
-  customer: string;
+  /** Where the customer's name lives in the vault; the API resolves it at read time. */
+  customerRef: string;
+  /** `OrderDataErased` was recorded. */
+  erased: boolean;
   items: OrderLine[];
   total: Money;
   /** What went back to the customer's card; zero when nothing did. */
@@ -68,8 +71,8 @@ function fold(folding: Folding | undefined, logged: LoggedEvent): Folding {
   const event = logged as unknown as OrderEvent;
   const { orderId, at } = event.data;
   if (event.type === 'OrderPlaced') {
-    const { customer, items, total } = event.data;
-    if (typeof customer !== 'string' || !Array.isArray(items) || !Number.isInteger(total?.amount))
+    const { items, total } = event.data;
+    if (!Array.isArray(items) || !Number.isInteger(total?.amount))
       throw new Error(`malformed OrderPlaced for order ${orderId}`);
     const place = { placedPosition: logged.position, lastPosition: logged.position, updatedAt: at };
     return { state: evolve(folding?.state ?? initialOrderState(), event), place };

@@ -11,7 +11,8 @@ function toSummary(row: Record<string, unknown>): OrderSummary {
   return {
     orderId: row.order_id as string,
     status: row.status as OrderStatus,
-    customer: row.customer as string,
+    customerRef: row.customer_ref as string,
+    erased: row.erased as boolean,
     items: row.items as OrderLine[],
     total: { amount: Number(row.total_amount), currency },
     refunded: { amount: Number(row.refunded_amount), currency },
@@ -37,7 +38,8 @@ export async function getOrderSummary(pool: pg.Pool, orderId: string): Promise<O
 
 export interface ListOrdersQuery {
   status?: OrderStatus;
-  customer?: string;
+  /** Only these orders (e.g. a customer's, found in the vault). */
+  orderIds?: readonly string[];
   /** The `nextCursor` of the previous page. */
   cursor?: string;
   /** 1..100, default 20. */
@@ -47,17 +49,17 @@ export interface ListOrdersQuery {
 /** Newest first (by the position of `OrderPlaced`), keyset-paginated: stable while orders keep arriving. */
 export async function listOrders(
   pool: pg.Pool,
-  { status, customer, cursor, limit = 20 }: ListOrdersQuery = {},
+  { status, orderIds, cursor, limit = 20 }: ListOrdersQuery = {},
 ): Promise<{ orders: OrderSummary[]; nextCursor: string | null }> {
   const size = Math.min(Math.max(Math.trunc(limit), 1), 100);
   const before = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : null;
   if (before !== null && !Number.isSafeInteger(before)) throw new RangeError('invalid cursor');
   const { rows } = await pool.query(
     `SELECT * FROM ${ORDER_SUMMARY_TABLE}
-     WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR customer = $2)
+     WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR order_id = ANY($2))
        AND ($3::bigint IS NULL OR placed_position < $3)
      ORDER BY placed_position DESC LIMIT $4`,
-    [status ?? null, customer ?? null, before, size + 1],
+    [status ?? null, orderIds ?? null, before, size + 1],
   );
   const page = rows.slice(0, size).map(toSummary);
   const last = rows.length > size ? rows[size - 1] : undefined;

@@ -26,7 +26,8 @@ const TIMESTAMPS = Object.entries(TIMESTAMP_COLUMNS) as [keyof OrderTimestamps, 
 
 export const COLUMNS: Columns = {
   order_id: 'text',
-  customer: 'text',
+  customer_ref: 'text',
+  erased: 'boolean',
   status: 'text',
   items: 'jsonb',
   total_amount: 'bigint',
@@ -70,7 +71,8 @@ export function rowOf(state: OrderState, place: RowPlace): Row {
   const t = state.timestamps;
   return {
     order_id: state.orderId!,
-    customer: state.customer,
+    customer_ref: state.customerRef,
+    erased: state.erased,
     status: state.status,
     items: state.items,
     total_amount: total.amount,
@@ -117,7 +119,8 @@ export function stateOfRow(row: Row): OrderState {
     ...initial,
     orderId: row.order_id,
     status: row.status as OrderStatus,
-    customer: row.customer as string,
+    customerRef: row.customer_ref as string,
+    erased: row.erased as boolean,
     items: row.items as OrderLine[],
     total: { amount: Number(row.total_amount), currency },
     pickupDeadline: row.pickup_deadline as string | null,

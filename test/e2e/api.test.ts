@@ -234,7 +234,9 @@ describe('the order stream', () => {
 
 describe('bad input through the real system', () => {
   test.each(malformedOrders)('$name → $status, and nothing is created', async (bad) => {
-    const before = await countRows('SELECT count(*) FROM events');
+    // Orders placed by earlier tests may still be moving on (holds, brews, captures): count new orders only.
+    const placed = `SELECT count(*) FROM events WHERE type = 'OrderPlaced'`;
+    const before = await countRows(placed);
     const keysBefore = await countRows('SELECT count(*) FROM idempotency_keys');
     const response = await fetch(`${shop.url}/orders`, {
       method: 'POST',
@@ -247,7 +249,7 @@ describe('bad input through the real system', () => {
     });
     expect(response.status).toBe(bad.status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await countRows('SELECT count(*) FROM events')).toBe(before);
+    expect(await countRows(placed)).toBe(before);
     expect(await countRows('SELECT count(*) FROM idempotency_keys')).toBe(keysBefore);
   });
 });
@@ -338,7 +340,7 @@ describe('the OpenAPI document is the truth', () => {
     }
     // Every documented operation was called and checked (the document grows with the API).
     expect(walked).toBe(Object.values(document.paths as Record<string, Json>).flatMap(Object.keys).length);
-    expect(walked).toBeGreaterThanOrEqual(20);
+    expect(walked).toBeGreaterThanOrEqual(22);
   });
 });
 

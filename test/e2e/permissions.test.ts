@@ -88,6 +88,10 @@ test('every route × every caller answers as documented; a refused command write
     (path: (orderId: string) => string, body?: unknown) =>
     (credential: string | undefined, _viaQuery: boolean, subject: Placed = mine) =>
       statusOf('POST', path(subject.orderId), auth(credential), body);
+  const del =
+    (path: (orderId: string) => string) =>
+    (credential: string | undefined, _viaQuery: boolean, subject: Placed = mine) =>
+      statusOf('DELETE', path(subject.orderId), auth(credential));
 
   const orderRead = expect7(401, 200, 404, 200, 200, 401, 401);
   const staffRead = expect7(401, 403, 403, 200, 200, 401, 401);
@@ -148,6 +152,20 @@ test('every route × every caller answers as documented; a refused command write
     { route: 'GET /barista/queue', expected: staffRead, call: get(() => '/barista/queue') },
     { route: 'GET /stats/sales', expected: managerRead, call: get(() => '/stats/sales') },
     { route: 'GET /metrics', expected: managerRead, call: get(() => '/metrics') },
+    // decoded payloads are for operators (a caller on this machine needs none only under `npm start`)
+    {
+      route: 'POST /codec/decode',
+      expected: managerRead,
+      call: post(() => '/codec/decode', { payloads: [] }),
+    },
+    {
+      route: 'DELETE /orders/:id/personal-data',
+      // "forget me" by the customer, or by a manager on request; not by the barista at the counter
+      expected: expect7(401, 200, 404, 403, 200, 401, 401),
+      freshOrder: () => place(),
+      forbiddenEvent: 'OrderDataErased',
+      call: del((id) => `/orders/${id}/personal-data`),
+    },
     {
       route: 'POST /orders/:id/cancel',
       expected: expect7(401, 202, 404, 202, 202, 401, 401),

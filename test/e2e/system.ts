@@ -12,9 +12,11 @@ import {
   createPaymentSimulator,
   type PaymentSimulatorConfig,
 } from '../../simulators';
+import { createVault, migrateVault } from '../../vault';
 import { createBaristaWorker } from '../../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../../workers/ordersWorker';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { TEST_CODEC_KEYS, TEST_VAULT_KEYS, testDataConverter } from '../support/secrets';
 import { authConfig, bearer, type StaffTokens, staffTokens } from '../support/staffTokens';
 import { uniqueTaskQueue } from '../support/temporal';
 
@@ -50,6 +52,7 @@ const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: cons
 export async function startShop(name: string): Promise<ShopSystem> {
   const db = await createTestDatabase();
   await migrateEventStore(db.pool);
+  await migrateVault(db.pool);
   const store = createEventStore(db.pool);
   const temporalAddress = inject('temporalAddress');
   const connection = await NativeConnection.connect({ address: temporalAddress });
@@ -64,13 +67,18 @@ export async function startShop(name: string): Promise<ShopSystem> {
       connection,
       taskQueue: ordersQueue,
       appendToStream: store.append,
+      // As the real worker: the saga appends after others' facts (the notifier's, an erasure).
+      readStream: (streamId) => store.readStream(streamId),
       paymentGateway: createPaymentSimulator(FAST_GATEWAY),
+      ...vaultPorts(createVault(db.pool, TEST_VAULT_KEYS)),
+      dataConverter: testDataConverter,
       workflowBundle,
     }),
     await createBaristaWorker({
       connection,
       taskQueue: baristaQueue,
       coffeeMachine: createCoffeeMachineSimulator(FAST_MACHINE),
+      dataConverter: testDataConverter,
     }),
   ];
   const running = workers.map((worker) => worker.run());
@@ -97,6 +105,8 @@ export async function startShop(name: string): Promise<ShopSystem> {
         rateLimits: { windowMs: 60_000, orders: 100_000, commands: 100_000, authFailures: 100_000 },
         sseMaxStreamsPerClient: 1_000,
         ...auth,
+        vaultKeys: TEST_VAULT_KEYS,
+        codecKeys: TEST_CODEC_KEYS,
         ...options.config,
       }),
       logger,

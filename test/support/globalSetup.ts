@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { freePort, startEmbeddedPostgres } from '../../embedded/postgres';
 import { temporalBinary } from '../../embedded/temporal';
-import { orderSearchAttributes } from '../../workflows/searchAttributes';
+import { registeredSearchAttributes } from '../../workflows/searchAttributes';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +27,7 @@ export default async function setup(project: TestProject) {
       executable: { type: 'existing-path', path: temporalBinary('cli') },
       ip: '127.0.0.1',
       port: temporalPort,
-      searchAttributes: orderSearchAttributes,
+      searchAttributes: registeredSearchAttributes,
       extraArgs: ['--log-level', 'error'],
     },
   });

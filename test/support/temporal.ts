@@ -2,11 +2,13 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
 import { temporalBinary } from '../../embedded/temporal';
+import { testDataConverter } from './secrets';
 
 /** Temporal's native time-skipping test server, from the binary setup resolved. */
 export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalBinary('testServer') } },
+    client: { dataConverter: testDataConverter },
   });
 }
 

@@ -13,7 +13,7 @@ const saga = useSagaHarness({ machine: { brewScale: 0.05, tickMs: 100 } });
 const CANCELLED_WHILE_BREWING = SAGA_PATHS.cancelWhileBrewing.events;
 
 test('cancelling while brewing stops the machine, writes the drinks off, voids the hold (no refund) and cancels the order', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 3 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 3 }]);
   const { result, outcome, history, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
@@ -44,7 +44,7 @@ test('cancelling while brewing stops the machine, writes the drinks off, voids t
 });
 
 test('a cancel after the drinks are ready is rejected by the validator, and the order completes', async () => {
-  const order = saga.order([{ drink: 'espresso' }]);
+  const order = await saga.order([{ drink: 'espresso' }]);
   const { error, outcome } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
@@ -61,7 +61,7 @@ test('a cancel after the drinks are ready is rejected by the validator, and the 
 });
 
 test('drinks not picked up within the window are written off: captured, no refund, in seconds of wall time', async () => {
-  const order = saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
+  const order = await saga.order([{ drink: 'espresso' }], { pickupWindowSeconds: 30 * 60 });
   const started = Date.now();
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -87,7 +87,7 @@ test('drinks not picked up within the window are written off: captured, no refun
 });
 
 test('a cancel during a slow authorization lets it finish, then voids the hold', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'wrong order' }] });
@@ -105,7 +105,7 @@ test('a cancel during a slow authorization lets it finish, then voids the hold',
 });
 
 test('an operator cancelling the workflow itself gets the same undo: write-off, void, OrderCancelled', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const error = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).step === 'brewing');
@@ -121,7 +121,7 @@ test('an operator cancelling the workflow itself gets the same undo: write-off, 
 });
 
 test('an operator cancelling during a slow authorization is a customer cancel too: the hold lands, is voided, nothing brews', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: 'tok_slow' });
   const brewedBefore = saga.machine.brewed();
   const error = await saga.run(async () => {
     const { handle } = await saga.start(order);

@@ -11,7 +11,7 @@ const saga = useSagaHarness();
 const hasPatchMarker = (history: unknown) => JSON.stringify(history).includes(AUTHORIZE_CAPTURE_PATCH);
 
 test('an order charged by the old saga and finished by the new one completes without a capture', async () => {
-  const order = saga.order([{ drink: 'latte' }]);
+  const order = await saga.order([{ drink: 'latte' }]);
   const legacy = { workflowBundle: await chargeRefundBundle() };
   const handle = await saga.run(async () => {
     const { handle } = await saga.start(order);
@@ -41,7 +41,7 @@ test('an order charged by the old saga and finished by the new one completes wit
 });
 
 test('an order charged by the old saga whose machine then fails on the new one is refunded, not voided', async () => {
-  const order = saga.order([{ drink: 'tea', machine: 'broken' }]);
+  const order = await saga.order([{ drink: 'tea', machine: 'broken' }]);
   const legacy = { workflowBundle: await chargeRefundBundle() };
   const handle = await saga.run(async () => {
     const { handle } = await saga.start(order);

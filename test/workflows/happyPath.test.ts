@@ -8,7 +8,7 @@ import { keepHistory, useSagaHarness } from './sagaHarness';
 const saga = useSagaHarness();
 
 test('an order is placed, held, brewed, captured, picked up and completed, each fact appended once in order', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const outcome = await saga.run(async () => {
     const { handle, placed } = await saga.start(order);
     expect(placed).toMatchObject({ orderId: order.orderId, status: 'PLACED' });
@@ -46,7 +46,7 @@ test('an order is placed, held, brewed, captured, picked up and completed, each 
   const state = foldOrder(events.map((event) => ({ type: event.type, data: event.data }) as OrderEvent));
   expect(state).toMatchObject({
     status: 'COMPLETED',
-    customer: 'Ana',
+    customerRef: `vault:${order.orderId}/customer`,
     total: { amount: 900, currency: 'USD' },
   });
   // One payment at the gateway, captured: the customer paid exactly the order's total.
@@ -57,7 +57,7 @@ test('an order is placed, held, brewed, captured, picked up and completed, each 
 });
 
 test('with regular activities for appends (localAppends: false) the same facts are appended', async () => {
-  const order = saga.order([{ drink: 'cappuccino' }], { localAppends: false });
+  const order = await saga.order([{ drink: 'cappuccino' }], { localAppends: false });
   const outcome = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await handle.signal(pickUpSignal);

@@ -10,7 +10,7 @@ const [saga, stubbornGateway] = useSagaHarnesses({}, { gateway: { refundFailures
 const FAILED = SAGA_PATHS.machineBroken.events;
 
 test('a broken machine, after its retries, writes the drinks off, voids the hold and fails the order', async () => {
-  const order = saga.order([
+  const order = await saga.order([
     { drink: 'latte', quantity: 2 },
     { drink: 'tea', machine: 'broken' },
   ]);
@@ -38,7 +38,7 @@ test('a broken machine, after its retries, writes the drinks off, voids the hold
 });
 
 test('a jammed machine clears after retries and the order completes', async () => {
-  const order = saga.order([{ drink: 'espresso', machine: 'jam' }]);
+  const order = await saga.order([{ drink: 'espresso', machine: 'jam' }]);
   const status = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
@@ -52,7 +52,7 @@ test('a jammed machine clears after retries and the order completes', async () =
 });
 
 test('a void that fails several times is retried until it succeeds, never swallowed', async () => {
-  const order = stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
+  const order = await stubbornGateway.order([{ drink: 'flat_white', machine: 'broken' }]);
   const status = await stubbornGateway.run(async () => {
     const { handle } = await stubbornGateway.start(order);
     await handle.result();

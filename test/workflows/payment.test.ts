@@ -12,7 +12,7 @@ const [saga, slowGateway] = useSagaHarnesses({}, { gateway: { lateMs: 3_000, sil
 const HURRIED = { paymentGiveUpSeconds: 10 };
 
 async function completeOrder(token: string, history?: string, on = saga, overrides = {}) {
-  const order = on.order([{ drink: 'mocha' }], { paymentToken: token, ...overrides });
+  const order = await on.order([{ drink: 'mocha' }], { paymentToken: token, ...overrides });
   return on.run(async () => {
     const { handle } = await on.start(order);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY', {
@@ -26,7 +26,7 @@ async function completeOrder(token: string, history?: string, on = saga, overrid
 }
 
 async function failedOrder(token: string, history: string, on = saga, overrides = {}) {
-  const order = on.order([{ drink: 'tea' }], { paymentToken: token, ...overrides });
+  const order = await on.order([{ drink: 'tea' }], { paymentToken: token, ...overrides });
   return on.run(async () => {
     const { handle } = await on.start(order);
     const outcome = await handle.result();
@@ -51,7 +51,7 @@ async function authorizeMillis(handle: WorkflowHandle): Promise<number> {
 }
 
 test('a declined card rejects the order: PaymentDeclined, OrderRejected, nothing held, nothing brewed', async () => {
-  const order = saga.order([{ drink: 'latte' }], { paymentToken: SAGA_PATHS.declinedCard.token });
+  const order = await saga.order([{ drink: 'latte' }], { paymentToken: SAGA_PATHS.declinedCard.token });
   const { outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const outcome = await handle.result();

@@ -42,7 +42,7 @@ const untilReady = (handle: Handle, remakes: number) =>
   });
 
 test('a drink sent back is written off and made again, with a fresh pickup window, then picked up', async () => {
-  const order = saga.order([{ drink: 'latte', quantity: 2 }]);
+  const order = await saga.order([{ drink: 'latte', quantity: 2 }]);
   const { answer, outcome, status } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     await untilReady(handle, 0);
@@ -83,7 +83,7 @@ test('a drink sent back is written off and made again, with a fresh pickup windo
 });
 
 test('remade twice, a third rejection writes the drinks off, returns the money and fails the order', async () => {
-  const order = saga.order([{ drink: 'espresso' }]);
+  const order = await saga.order([{ drink: 'espresso' }]);
   const { answers, outcome } = await saga.run(async () => {
     const { handle } = await saga.start(order);
     const answers = [];
@@ -104,9 +104,8 @@ test('remade twice, a third rejection writes the drinks off, returns the money a
   ]);
   const events = await saga.store.readStream(`order-${order.orderId}`);
   expect(events.map((event) => event.type)).toEqual(SAGA_PATHS.rejectedBeyondLimit.events);
-  expect(events.at(-1)!.data.reason).toBe(
-    'drinks sent back 3 times, more than the 2 remakes allowed: attempt 3 tastes burnt',
-  );
+  // What was said with the drink is the customer's (the API keeps it in the vault): the failure never quotes it.
+  expect(events.at(-1)!.data.reason).toBe('drinks sent back 3 times, more than the 2 remakes allowed');
   expect(events.at(-3)!.data).toMatchObject({ reason: 'rejected' });
   expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
   // The capture is refunded by the payment's key: the customer paid nothing in the end.
@@ -116,7 +115,7 @@ test('remade twice, a third rejection writes the drinks off, returns the money a
 });
 
 test('a remake during which the machine breaks writes it off, returns the money and fails the order', async () => {
-  const order = breaking.order([{ drink: 'cappuccino' }]);
+  const order = await breaking.order([{ drink: 'cappuccino' }]);
   const { machine } = breaking;
   const brew = machine.brew;
   const { outcome, status } = await breaking.run(async () => {
@@ -175,7 +174,7 @@ test('drinks not READY cannot be sent back: the validator refuses, and the API a
       body: JSON.stringify(body),
     });
   // Tea takes 3.6 s here: time to try while it brews.
-  const order = saga.order([{ drink: 'tea' }]);
+  const order = await saga.order([{ drink: 'tea' }]);
   try {
     await saga.run(async () => {
       const { handle } = await saga.start(order);

@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { expect, test } from 'vitest';
+import { testDataConverter } from '../support/secrets';
 import { HISTORY_VERSION, orderWorkflowBundle } from './sagaHarness';
 
 // Every saga path's recorded history must replay against today's workflow code: a change that breaks
-// determinism fails here. Each saga version keeps its own histories (test/histories/README.md): the
+// determinism fails here. The replayer has the payload codec, as every worker does: histories recorded
+// before it (plain payloads) pass through it untouched. Each saga version keeps its own histories (test/histories/README.md): the
 // top folder holds the charge/refund saga's, recorded before authorize/capture was patched in.
 const top = new URL('../histories/', import.meta.url);
 const current = new URL(`${HISTORY_VERSION}/`, top);
@@ -70,7 +72,10 @@ test('every recorded saga history, of every version, replays deterministically',
       ),
     })),
   );
-  const results = Worker.runReplayHistories({ workflowBundle: await orderWorkflowBundle() }, histories);
+  const results = Worker.runReplayHistories(
+    { workflowBundle: await orderWorkflowBundle(), dataConverter: testDataConverter },
+    histories,
+  );
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of results) {

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
-import { orderStreamId, type PlaceOrderLine, placeOrder } from '../../domain';
+import { orderStreamId, type PlaceOrderLine, personalDataOf, placeOrder } from '../../domain';
 import { createEventStore, migrateEventStore } from '../../eventstore';
 import {
   type CoffeeMachineConfig,
@@ -13,8 +13,9 @@ import {
   createPaymentSimulator,
   type PaymentSimulatorConfig,
 } from '../../simulators';
+import { createVault, migrateVault, type Vault } from '../../vault';
 import { createBaristaWorker } from '../../workers/baristaWorker';
-import { createOrdersWorker, ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
+import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../../workers/ordersWorker';
 import {
   type OrderSagaInput,
   orderWorkflowId,
@@ -22,8 +23,9 @@ import {
   placedUpdate,
 } from '../../workflows/definitions';
 import type { orderSaga } from '../../workflows/orderSaga';
-import { orderSearchAttributes } from '../../workflows/searchAttributes';
+import { registeredSearchAttributes } from '../../workflows/searchAttributes';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { TEST_VAULT_KEYS, testDataConverter } from '../support/secrets';
 import { startTimeSkipping, uniqueTaskQueue } from '../support/temporal';
 
 /** The time-skipping server, with the saga's search attributes registered as on the dev server. */
@@ -32,7 +34,7 @@ export async function startSagaTimeSkipping(): Promise<TestWorkflowEnvironment> 
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(orderSearchAttributes.map((key) => [key.name, keyword])),
+    searchAttributes: Object.fromEntries(registeredSearchAttributes.map((key) => [key.name, keyword])),
   });
   return env;
 }
@@ -49,8 +51,12 @@ const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: cons
 export const FAST_MACHINE: Partial<CoffeeMachineConfig> = { brewScale: 0.002, tickMs: 50 };
 export const FAST_GATEWAY: Partial<PaymentSimulatorConfig> = { slowMs: 300 };
 
+/** A test's order: the saga's input, and what the customer gave (kept in the vault by `order`). */
+export type OrderOverrides = Partial<OrderSagaInput> & { customer?: string; paymentToken?: string };
+
 export interface SagaHarness {
   db: TestDatabase;
+  vault: Vault;
   store: ReturnType<typeof createEventStore>;
   gateway: ReturnType<typeof createPaymentSimulator>;
   machine: ReturnType<typeof createCoffeeMachineSimulator>;
@@ -63,7 +69,8 @@ export interface SagaHarness {
   run<T>(fn: () => Promise<T>, deployed?: { workflowBundle: { code: string } }): Promise<T>;
   /** Starts a saga the way the API does (start, then the `placed` update). */
   start(order: OrderSagaInput): Promise<{ handle: WorkflowHandle<typeof orderSaga>; placed: PlacedResult }>;
-  order(lines?: Partial<PlaceOrderLine>[], overrides?: Partial<OrderSagaInput>): OrderSagaInput;
+  /** A priced order whose name and card token are already in the vault, as the API leaves them. */
+  order(lines?: Partial<PlaceOrderLine>[], overrides?: OrderOverrides): Promise<OrderSagaInput>;
   eventTypes(orderId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -80,6 +87,8 @@ export async function createSagaHarness(
   const connection = env.nativeConnection;
   const db = await createTestDatabase();
   await migrateEventStore(db.pool);
+  await migrateVault(db.pool);
+  const vault = createVault(db.pool, TEST_VAULT_KEYS);
   const store = createEventStore(db.pool);
   const gateway = createPaymentSimulator({ ...FAST_GATEWAY, ...config.gateway });
   const machine = createCoffeeMachineSimulator({ ...FAST_MACHINE, ...config.machine });
@@ -92,6 +101,8 @@ export async function createSagaHarness(
       appendToStream: store.append,
       readStream: (streamId) => store.readStream(streamId),
       paymentGateway: gateway,
+      ...vaultPorts(vault),
+      dataConverter: testDataConverter,
       workflowBundle: deployed?.workflowBundle ?? (await orderWorkflowBundle()),
       ...(deployed ? { tuning: { maxCachedWorkflows: 0 } } : {}),
     }),
@@ -99,10 +110,12 @@ export async function createSagaHarness(
       connection,
       taskQueue: baristaQueue,
       coffeeMachine: machine,
+      dataConverter: testDataConverter,
     }),
   ];
   return {
     db,
+    vault,
     store,
     gateway,
     machine,
@@ -121,14 +134,18 @@ export async function createSagaHarness(
       const placed = await handle.executeUpdate(placedUpdate);
       return { handle, placed };
     },
-    order(lines = [{}], overrides = {}) {
+    async order(lines = [{}], { customer = 'Ana', paymentToken = 'tok_visa_4242', ...overrides } = {}) {
       const items = lines.map(
         (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,
       );
-      const placed = placeOrder(
-        { customer: 'Ana', items, payment: { token: 'tok_visa_4242' } },
-        { orderId: randomUUID(), now: '2026-11-25T08:00:00.000Z', pickupWindowSeconds: 1800 },
-      );
+      const command = { customer, items, payment: { token: paymentToken } };
+      const orderId = overrides.orderId ?? randomUUID();
+      await vault.keep(orderId, personalDataOf(command));
+      const placed = placeOrder(command, {
+        orderId,
+        now: '2026-11-25T08:00:00.000Z',
+        pickupWindowSeconds: 1800,
+      });
       return { ...placed, baristaTaskQueue: baristaQueue, ...overrides };
     },
     async eventTypes(orderId) {

@@ -1,12 +1,24 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { PaymentInput } from '../../activities';
+import type { CardSource, PaymentInput } from '../../activities';
 import type { PaymentAuthorized } from '../../domain';
+import type { OrderSagaInput } from '../definitions';
 import { isCardDeclined } from '../failures';
 import type { OrderTicket } from '../ticket';
 
+/**
+ * The card, by reference: the activity reads the token in the vault, so it never passes Temporal.
+ * Sagas started before references carried the token in their input; they keep passing it.
+ */
+export const cardOf = (order: OrderSagaInput): CardSource => {
+  const legacyToken = (order as { paymentToken?: string }).paymentToken;
+  return order.paymentRef === undefined && legacyToken !== undefined
+    ? { token: legacyToken }
+    : { paymentRef: order.paymentRef };
+};
+
 const paymentOf = ({ orderId, order, key }: OrderTicket): PaymentInput => ({
   orderId,
-  token: order.paymentToken,
+  ...cardOf(order),
   amount: order.total,
   paymentKey: key('authorize'),
 });

@@ -31,9 +31,9 @@ export async function cancelOrder(t: OrderTicket): Promise<OrderOutcome> {
   saga.step = 'compensating';
   saga.unwinding = 'cancelled';
   await t.compensations.runAll();
-  const reason = saga.cancel.reason!;
+  const { reason = 'cancelled by customer', reasonRef } = saga.cancel;
   const position = await t.journal.record([
-    { type: 'OrderCancelled', data: { orderId, at: t.at(), reason } },
+    { type: 'OrderCancelled', data: { orderId, at: t.at(), reason, ...(reasonRef ? { reasonRef } : {}) } },
   ]);
   saga.cancelled = { orderId, status: 'CANCELLED', position };
   return finish(t);

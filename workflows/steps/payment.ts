@@ -4,7 +4,7 @@ import type { PaymentAuthorized, PaymentCharged } from '../../domain';
 import { AUTHORIZE_CAPTURE_PATCH } from '../contract';
 import { isCardDeclined } from '../failures';
 import type { OrderTicket } from '../ticket';
-import { authorizeCard, capturePayment, returnPayment } from './authorization';
+import { authorizeCard, capturePayment, cardOf, returnPayment } from './authorization';
 
 /** How the order was paid for: a hold (captured when ready), or, in sagas from before, a charge. */
 export type Paid = PaymentAuthorized | PaymentCharged;
@@ -30,7 +30,8 @@ export async function chargeCard(t: OrderTicket): Promise<PaymentCharged> {
   saga.step = 'charging';
   const request = {
     orderId,
-    token: order.paymentToken,
+    // The token itself stays in the vault: the charge activity reads it there.
+    ...cardOf(order),
     amount: order.total,
     idempotencyKey: t.key('charge'),
   };

@@ -24,7 +24,15 @@ export async function remakeDrinks(t: OrderTicket): Promise<OrderOutcome | undef
   const by = request.by ?? 'customer';
   const rejected: DrinkRejected = {
     type: 'DrinkRejected',
-    data: { orderId, at: t.at(), reason: request.reason, rejection, maxRemakes, by },
+    data: {
+      orderId,
+      at: t.at(),
+      reason: request.reason,
+      ...(request.reasonRef ? { reasonRef: request.reasonRef } : {}),
+      rejection,
+      maxRemakes,
+      by,
+    },
   };
   const position = await journal.record([rejected]);
   saga.rejected = { orderId, rejection, remake, maxRemakes, status: remake ? 'BREWING' : 'FAILED', position };
@@ -33,7 +41,8 @@ export async function remakeDrinks(t: OrderTicket): Promise<OrderOutcome | undef
   if (remake === null)
     return failRemake(
       t,
-      `drinks sent back ${rejection} times, more than the ${maxRemakes} remakes allowed: ${request.reason}`,
+      // The customer's words stay in the vault: the failure says only what happened.
+      `drinks sent back ${rejection} times, more than the ${maxRemakes} remakes allowed`,
     );
 
   journal.round = `remake-${remake}`;

@@ -1,23 +1,46 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { tokenLast4 } from '../../domain';
-import { customerNameKey, orderStatusKey } from '../searchAttributes';
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { orderNumber } from '../../domain';
+import { legacyCustomerNameKey, orderNumberKey, orderStatusKey } from '../searchAttributes';
 import type { OrderTicket } from '../ticket';
 
 /** The order is a fact before anything else happens; the `placed` update answers with its position. */
-export async function takeOrder({ order, orderId, workflowId, journal, saga }: OrderTicket): Promise<void> {
-  // startOrderSaga sets these attributes at start; a saga started another way gets them here.
-  if (workflowInfo().typedSearchAttributes.get(customerNameKey) !== order.customer)
-    upsertSearchAttributes([
-      { key: customerNameKey, value: order.customer },
-      { key: orderStatusKey, value: 'PLACED' },
-    ]);
-  const { customer, items, total, pickupWindowSeconds } = order;
-  const paymentTokenLast4 = tokenLast4(order.paymentToken);
+export async function takeOrder(t: OrderTicket): Promise<void> {
+  const { order, orderId, workflowId, journal, saga } = t;
+  tagForTheWebUi(t);
+  const { customerRef, items, total, paymentTokenLast4, pickupWindowSeconds } = order;
   const position = await journal.record([
     {
       type: 'OrderPlaced',
-      data: { orderId, at: order.placedAt, customer, items, total, paymentTokenLast4, pickupWindowSeconds },
+      data: {
+        orderId,
+        at: order.placedAt,
+        customerRef,
+        items,
+        total,
+        paymentTokenLast4,
+        pickupWindowSeconds,
+      },
     },
   ]);
   saga.placed = { orderId, workflowId, status: 'PLACED', position };
+}
+
+// startOrderSaga sets these attributes at start; a saga started another way gets them here.
+function tagForTheWebUi({ order, orderId }: OrderTicket): void {
+  const attributes = workflowInfo().typedSearchAttributes;
+  if (patched('search-attributes-without-names')) {
+    if (attributes.get(orderNumberKey) !== orderNumber(orderId))
+      upsertSearchAttributes([
+        { key: orderNumberKey, value: orderNumber(orderId) },
+        { key: orderStatusKey, value: 'PLACED' },
+      ]);
+    return;
+  }
+  // Sagas recorded before the patch: their input carried the name, and so did this upsert.
+  const legacyCustomer = (order as { customer?: string }).customer ?? '';
+  if (attributes.get(legacyCustomerNameKey) !== legacyCustomer)
+    upsertSearchAttributes([
+      { key: legacyCustomerNameKey, value: legacyCustomer },
+      { key: orderStatusKey, value: 'PLACED' },
+    ]);
 }

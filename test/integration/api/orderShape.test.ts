@@ -23,7 +23,8 @@ beforeAll(async () => {
     );
   // One event per transaction: every step starts from the stored row, not from a page in memory.
   await project(db.pool, orderSummary.projection({ notify: false }), { oneByOne: true });
-  queries = postgresOrderQueries(db.pool);
+  // No vault entries: every answer reads `customer: null`, from the read model and the fold alike.
+  queries = postgresOrderQueries(db.pool, { personalData: async () => new Map(), ordersOf: async () => [] });
 });
 afterAll(() => db.drop());
 

@@ -35,10 +35,12 @@ export async function placeReadyOrder(
   const ids = await append(store, orderId, [
     {
       type: 'OrderPlaced',
+      // Written the way orders were before the vault: the name in the event (the notifier reads it there).
       data: {
         orderId,
         at: at(),
-        customer,
+        customerRef: `vault:${orderId}/customer`,
+        ...({ customer } as object),
         items: [{ drink: 'latte', size: 'medium', quantity: 1, unitPrice: money(450) }],
         total: money(450),
         paymentTokenLast4: '4242',

@@ -37,7 +37,7 @@ test('paid orders wait to be brewed in the order they were paid; unpaid ones are
     ['first', 'brewing'],
   ]);
   expect(queue.toBrew[0]).toMatchObject({
-    customer: 'Ana',
+    customerRef: 'vault:second/customer',
     items: [{ drink: 'latte', quantity: 2 }],
     brewingStartedAt: null,
   });

@@ -18,7 +18,7 @@ const placed: OrderEvent = {
   data: {
     orderId: 'o-1',
     at: '2026-11-25T08:00:00.000Z',
-    customer: 'Ana',
+    customerRef: 'vault:o-1/customer',
     items: [],
     total: { amount: 0, currency: 'USD' },
     paymentTokenLast4: '4242',

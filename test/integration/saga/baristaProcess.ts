@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { keyringSpec } from '../../../keys';
+import { TEST_CODEC_KEYS } from '../../support/secrets';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -15,6 +17,8 @@ export async function startBaristaProcess(taskQueue: string) {
       BARISTA_CONCURRENCY: '1',
       COFFEE_BREW_SCALE: '0.005',
       COFFEE_TICK_MS: '50',
+      // The same codec keys as this test's clients and workers: what one seals, the other opens.
+      TEMPORAL_CODEC_KEYS: keyringSpec(TEST_CODEC_KEYS),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

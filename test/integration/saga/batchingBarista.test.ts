@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator } from '../../../simulators';
 import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { cancelOrder, confirmPickUp, orderSagaStatus, startOrderSaga } from '../../../workflows/client';
+import { testDataConverter } from '../../support/secrets';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -20,13 +21,16 @@ test('one batching barista makes 12 orders in a batch per drink; a cancel pulls 
   const barista = await createBaristaWorker({
     connection: shop.nativeConnection,
     taskQueue: shop.baristaQueue,
+    dataConverter: testDataConverter,
     coffeeMachine: machine,
     maxConcurrentBrews: 3,
     batching: { windowMs: 2_000, maxCups: 6 },
   });
   const orders = await shop.ordersWorker();
   const drinks = ['latte', 'espresso', 'tea'] as const;
-  const placed = Array.from({ length: 12 }, (_, index) => shop.order([{ drink: drinks[index % 3]! }]));
+  const placed = await Promise.all(
+    Array.from({ length: 12 }, (_, index) => shop.order([{ drink: drinks[index % 3]! }])),
+  );
   const drinkOf = (orderId: string) => placed.find((order) => order.orderId === orderId)!.items[0]!.drink;
   const leaving = placed[2]!; // a tea
 
@@ -40,7 +44,7 @@ test('one batching barista makes 12 orders in a batch per drink; a cancel pulls 
           machine.runs().some((run) => run.orderIds.includes(leaving.orderId) && run.outcome === 'brewing'),
         { timeoutMs: 30_000, what: 'the leaving order to be brewing' },
       );
-      const cancelled = await cancelOrder(shop.client, leaving.orderId, 'had to run');
+      const cancelled = await cancelOrder(shop.client, leaving.orderId, { reason: 'had to run' });
       expect(cancelled).toMatchObject({ status: 'CANCELLED' });
       await Promise.all(
         placed

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { orderNumber } from '../../../domain';
 import {
   confirmPickUp,
   OrderSagaClosedError,
@@ -15,13 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => shop?.close());
 
-test('orders flow through two competing baristas, and are found by status and customer in visibility', async () => {
+test('orders flow through two competing baristas, and are found by status and order number in visibility', async () => {
   // Two barista processes (bin/barista.ts), one drink at a time each, competing for one queue.
   const baristas = await Promise.all([0, 1].map(() => startBaristaProcess(shop.baristaQueue)));
   const orders = await shop.ordersWorker();
   const running = orders.run();
 
-  const placedOrders = Array.from({ length: 6 }, () => shop.order([{ drink: 'espresso', quantity: 2 }]));
+  const placedOrders = await Promise.all(
+    Array.from({ length: 6 }, () => shop.order([{ drink: 'espresso', quantity: 2 }])),
+  );
   const started = await Promise.all(
     placedOrders.map((order) => startOrderSaga(shop.client, order, { taskQueue: shop.ordersQueue })),
   );
@@ -64,10 +67,13 @@ test('orders flow through two competing baristas, and are found by status and cu
   ).rejects.toThrow(OrderSagaClosedError);
 
   const description = await started[0]!.handle.describe();
-  expect(await description.staticSummary()).toBe(`2× espresso for ${shop.customer} — $6.00`);
+  // No name in the summary (search attributes and summaries are for operators, not personal data).
+  const number = orderNumber(placedOrders[0]!.orderId);
+  expect(await description.staticSummary()).toBe(`2× espresso, order ${number} — $6.00`);
 
   // Visibility lags a moment behind: poll.
-  const query = `OrderStatus='COMPLETED' AND CustomerName='${shop.customer}'`;
+  const numbers = placedOrders.map((order) => `'${orderNumber(order.orderId)}'`).join(', ');
+  const query = `OrderStatus='COMPLETED' AND OrderNumber IN (${numbers})`;
   await waitFor(async () => {
     let found = 0;
     for await (const _ of shop.client.workflow.list({ query })) found += 1;

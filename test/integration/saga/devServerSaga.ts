@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { type PlaceOrderLine, placeOrder } from '../../../domain';
+import { type PlaceOrderLine, personalDataOf, placeOrder } from '../../../domain';
 import { createEventStore, migrateEventStore } from '../../../eventstore';
 import {
   createPaymentSimulator,
@@ -11,10 +11,13 @@ import {
   postgresLedger,
   postgresPaymentBook,
 } from '../../../simulators';
-import { createOrdersWorker } from '../../../workers/ordersWorker';
+import { createVault, migrateVault } from '../../../vault';
+import { createOrdersWorker, vaultPorts } from '../../../workers/ordersWorker';
 import type { OrderSagaInput } from '../../../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { TEST_VAULT_KEYS, testDataConverter } from '../../support/secrets';
 import { uniqueTaskQueue } from '../../support/temporal';
+import type { OrderOverrides } from '../../workflows/sagaHarness';
 import { orderWorkflowBundle } from '../../workflows/sagaHarness';
 
 /** The pieces of a saga deployment on this run's dev server, isolated by task queue and database. */
@@ -22,13 +25,15 @@ export async function devServerSaga() {
   const db: TestDatabase = await createTestDatabase();
   await migrateEventStore(db.pool);
   await migrateGatewayLedger(db.pool);
+  await migrateVault(db.pool);
+  const vault = createVault(db.pool, TEST_VAULT_KEYS);
   const store = createEventStore(db.pool);
   const ledger = postgresLedger(db.pool);
   const book = postgresPaymentBook(db.pool);
   const address = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: testDataConverter });
   const ordersQueue = uniqueTaskQueue('orders');
   const baristaQueue = uniqueTaskQueue('barista');
   const customer = `Ana ${randomUUID().slice(0, 8)}`;
@@ -37,6 +42,7 @@ export async function devServerSaga() {
     createPaymentSimulator(config, ledger, book);
   return {
     db,
+    vault,
     store,
     ledger,
     book,
@@ -54,17 +60,27 @@ export async function devServerSaga() {
         appendToStream: store.append,
         readStream: (streamId) => store.readStream(streamId),
         paymentGateway: gateway(gatewayConfig),
+        ...vaultPorts(vault),
+        dataConverter: testDataConverter,
         workflowBundle: await orderWorkflowBundle(),
       });
     },
-    order(lines: Partial<PlaceOrderLine>[] = [{}], overrides: Partial<OrderSagaInput> = {}): OrderSagaInput {
+    /** A priced order whose name and card token are in the vault, as the API leaves them. */
+    async order(
+      lines: Partial<PlaceOrderLine>[] = [{}],
+      { paymentToken = 'tok_visa_4242', ...overrides }: OrderOverrides = {},
+    ): Promise<OrderSagaInput> {
       const items = lines.map(
         (line) => ({ drink: 'latte', size: 'medium', quantity: 1, ...line }) as PlaceOrderLine,
       );
-      const placed = placeOrder(
-        { customer, items, payment: { token: 'tok_visa_4242' } },
-        { orderId: randomUUID(), now: new Date().toISOString(), pickupWindowSeconds: 600 },
-      );
+      const command = { customer, items, payment: { token: paymentToken } };
+      const orderId = randomUUID();
+      await vault.keep(orderId, personalDataOf(command));
+      const placed = placeOrder(command, {
+        orderId,
+        now: new Date().toISOString(),
+        pickupWindowSeconds: 600,
+      });
       return { ...placed, baristaTaskQueue: baristaQueue, ...overrides };
     },
     async close() {

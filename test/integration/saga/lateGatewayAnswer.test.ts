@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator, reconcilePayments } from '../../../simula
 import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
+import { testDataConverter } from '../../support/secrets';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -21,6 +22,7 @@ async function withShop<T>(fn: () => Promise<T>): Promise<T> {
   const barista = await createBaristaWorker({
     connection: shop.nativeConnection,
     taskQueue: shop.baristaQueue,
+    dataConverter: testDataConverter,
     coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0.005, tickMs: 50 }),
   });
   const orders = await shop.ordersWorker(GATEWAY);
@@ -28,7 +30,7 @@ async function withShop<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 test('a late authorization is found by the next attempt: the customer pays the total exactly once', async () => {
-  const order = shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_late', ...HURRIED });
+  const order = await shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_late', ...HURRIED });
   const outcome = await withShop(async () => {
     const { handle } = await startOrderSaga(shop.client, order, { taskQueue: shop.ordersQueue });
     await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).status === 'READY', {
@@ -46,7 +48,7 @@ test('a late authorization is found by the next attempt: the customer pays the t
 });
 
 test('an authorization that lands after the give-up hits a voided key: the customer pays nothing', async () => {
-  const order = shop.order([{ drink: 'mocha' }], {
+  const order = await shop.order([{ drink: 'mocha' }], {
     paymentToken: SAGA_PATHS.gatewaySlowerThanGiveUp.token,
     ...HURRIED,
   });

@@ -3,6 +3,7 @@ import { createCoffeeMachineSimulator } from '../../../simulators';
 import { SAGA_PATHS } from '../../../simulators/sagaPaths';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { orderSagaStatus, pickUpOrder, startOrderSaga } from '../../../workflows/client';
+import { testDataConverter } from '../../support/secrets';
 import { waitFor } from '../../support/waitFor';
 import { devServerSaga } from './devServerSaga';
 
@@ -17,6 +18,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
   const barista = await createBaristaWorker({
     connection: shop.nativeConnection,
     taskQueue: shop.baristaQueue,
+    dataConverter: testDataConverter,
     coffeeMachine: createCoffeeMachineSimulator({ brewScale: 0.025, tickMs: 100 }),
   });
   const baristaRunning = barista.run();
@@ -29,7 +31,7 @@ test('an orders worker stopped mid-saga is replaced and the order completes with
     await running;
   };
 
-  const order = shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_flaky' });
+  const order = await shop.order([{ drink: 'latte', quantity: 2 }], { paymentToken: 'tok_flaky' });
   const first = await startOrdersWorker();
   const { handle } = await startOrderSaga(shop.client, order, { taskQueue: shop.ordersQueue });
   await waitFor(async () => (await orderSagaStatus(shop.client, order.orderId)).step === 'brewing', {

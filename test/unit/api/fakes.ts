@@ -8,10 +8,12 @@ import type {
   OrderView,
   StoredResponse,
 } from '../../../api/ports';
+import { EncryptionCodec } from '../../../codec';
 import { initialOrderState } from '../../../domain/evolve';
 import { money } from '../../../domain/money';
 import type { PricedOrder } from '../../../domain/placeOrder';
 import { isTerminal, type OrderStatus } from '../../../domain/status';
+import { randomKeyring } from '../../../keys';
 
 interface FakeEvent {
   position: number;
@@ -27,6 +29,7 @@ export const placedOrder = (
 ): OrderView => ({
   ...order,
   status: 'PLACED',
+  erased: false,
   refunded: money(0, order.total.currency),
   reason: null,
   pickupDeadline: null,
@@ -48,6 +51,8 @@ export function createFakeShop() {
   const placedCalls: PricedOrder[] = [];
   const listeners = new Set<(notice: OrderChangeNotice) => void>();
   const keys = new Map<string, { requestHash: string; orderId: string; response: StoredResponse | null }>();
+  /** The vault: what the customer gave, by order; null once erased. */
+  const vault = new Map<string, Record<string, string> | null>();
   const health = { postgres: true, temporal: true, lag: 0 };
   /** Order token hash (hex) → order id. */
   const tokens = new Map<string, string>();
@@ -79,7 +84,8 @@ export function createFakeShop() {
           const placed = history.get(order.orderId)![0]!;
           return { orderId: order.orderId, status: 'PLACED', position: placed.position };
         }
-        const { orderId, customer, items, total } = order;
+        const { orderId, items, total } = order;
+        const customer = vault.get(orderId)?.customer ?? null;
         orders.set(orderId, placedOrder({ orderId, customer, items, total }, order.placedAt));
         history.set(orderId, []);
         const position = record(orderId, 'OrderPlaced', 'PLACED');
@@ -192,6 +198,37 @@ export function createFakeShop() {
         return health.lag;
       },
     },
+    vault: {
+      async keep(orderId, fields) {
+        if (vault.get(orderId) === null) return false;
+        vault.set(orderId, { ...vault.get(orderId), ...(fields as Record<string, string>) });
+        return true;
+      },
+      async personalData(orderIds) {
+        return new Map(
+          orderIds
+            .filter((id) => vault.has(id))
+            .map((id) => {
+              const kept = vault.get(id);
+              return [
+                id,
+                { customer: kept?.customer ?? null, cancelReason: kept?.cancelReason ?? null, erased: !kept },
+              ];
+            }),
+        );
+      },
+      async ordersOf(customer) {
+        return [...vault.entries()].filter(([, kept]) => kept?.customer === customer).map(([id]) => id);
+      },
+      async erase(orderId) {
+        const alreadyErased = vault.get(orderId) === null;
+        vault.set(orderId, null);
+        const order = orders.get(orderId);
+        if (order) orders.set(orderId, { ...order, customer: null, erased: true });
+        return { alreadyErased };
+      },
+    },
+    codec: new EncryptionCodec(randomKeyring()),
     idempotency: {
       async claim(key, requestHash, orderId, orderTokenHash): Promise<IdempotencyClaim> {
         const existing = keys.get(key);
@@ -222,6 +259,7 @@ export function createFakeShop() {
 
   return {
     ports,
+    vault,
     orders,
     keys,
     placedCalls,

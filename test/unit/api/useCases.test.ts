@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { hashOrderToken, orderTokenFor } from '../../../api/auth';
 import { OrderSagaFinished } from '../../../api/errors';
-import type { OrderCommands } from '../../../api/ports';
+import type { DrinkRejection, OrderCommands } from '../../../api/ports';
 import { cancelOrder } from '../../../api/useCases/cancelOrder';
 import { placeOrder, requestHash } from '../../../api/useCases/placeOrder';
+import { rejectDrink } from '../../../api/useCases/rejectDrink';
 import { placeOrder as pricedOrder } from '../../../domain/placeOrder';
 import type { PlaceOrder } from '../../../domain/placeOrderCommand';
 import { createFakeShop } from './fakes';
@@ -17,7 +18,7 @@ const command: PlaceOrder = {
 };
 
 describe('placing an order', () => {
-  test('given a checked command, when placed, then the saga gets it priced from the menu', async () => {
+  test('given a checked command, when placed, then the vault keeps name and token and the saga gets references, priced from the menu', async () => {
     const shop = createFakeShop();
     await placeOrder(
       { ...shop.ports, tokenSecret: SECRET, pickupWindowSeconds: 90 },
@@ -25,10 +26,12 @@ describe('placing an order', () => {
       randomUUID(),
       'req-1',
     );
+    const orderId = shop.placedCalls[0]!.orderId;
+    expect(shop.vault.get(orderId)).toEqual({ customer: 'Ana', paymentToken: 'tok_visa_4242' });
     expect(shop.placedCalls).toEqual([
       {
-        orderId: expect.any(String),
-        customer: 'Ana',
+        orderId,
+        customerRef: `vault:${orderId}/customer`,
         items: [
           {
             drink: 'latte',
@@ -39,7 +42,8 @@ describe('placing an order', () => {
           },
         ],
         total: { amount: 900, currency: 'USD' },
-        paymentToken: 'tok_visa_4242',
+        paymentRef: `vault:${orderId}/paymentToken`,
+        paymentTokenLast4: '4242',
         pickupWindowSeconds: 90,
         placedAt: expect.any(String),
       },
@@ -91,21 +95,65 @@ describe('placing an order', () => {
   });
 });
 
-test('given no reason, when an order is cancelled, then the saga hears "customer cancelled" and the answer links onwards', async () => {
+test('given no reason, when an order is cancelled, then the saga hears no customer words and the answer links onwards', async () => {
   const shop = createFakeShop();
   const { orderId } = await shop.ports.commands.placeOrder(
     pricedOrder(command, { orderId: 'o-1', now: '2026-01-01T08:00:00.000Z' }),
     'req-0',
   );
-  const reasons: string[] = [];
+  const reasons: (string | undefined)[] = [];
   const commands: OrderCommands = {
     ...shop.ports.commands,
-    cancelOrder: (id, reason, correlationId) => {
-      reasons.push(reason);
-      return shop.ports.commands.cancelOrder(id, reason, correlationId);
+    cancelOrder: (id, reasonRef, correlationId) => {
+      reasons.push(reasonRef);
+      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
     },
   };
-  const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' });
-  expect(reasons).toEqual(['customer cancelled']);
+  const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' }, shop.ports.vault);
+  expect(reasons).toEqual([undefined]);
   expect(accepted).toMatchObject({ orderId, status: 'CANCELLED', links: { self: '/orders/o-1' } });
+});
+
+test('given a reason, when an order is cancelled, then the words go to the vault and the saga hears a reference', async () => {
+  const shop = createFakeShop();
+  const { orderId } = await shop.ports.commands.placeOrder(
+    pricedOrder(command, { orderId: 'o-2', now: '2026-01-01T08:00:00.000Z' }),
+    'req-0',
+  );
+  const reasons: (string | undefined)[] = [];
+  const commands: OrderCommands = {
+    ...shop.ports.commands,
+    cancelOrder: (id, reasonRef, correlationId) => {
+      reasons.push(reasonRef);
+      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
+    },
+  };
+  await cancelOrder(commands, { orderId, reason: 'my bus came', correlationId: 'req-1' }, shop.ports.vault);
+  expect(reasons).toEqual(['vault:o-2/cancelReason']);
+  expect(shop.vault.get('o-2')).toMatchObject({ cancelReason: 'my bus came' });
+});
+
+test('given a drink sent back with words, then the words go to the vault and the saga hears ours and a reference', async () => {
+  const shop = createFakeShop();
+  const { orderId } = await shop.ports.commands.placeOrder(
+    pricedOrder(command, { orderId: 'o-3', now: '2026-01-01T08:00:00.000Z' }),
+    'req-0',
+  );
+  const heard: DrinkRejection[] = [];
+  const commands: OrderCommands = {
+    ...shop.ports.commands,
+    rejectDrink: async (_id, rejection) => {
+      heard.push(rejection);
+      return { status: 'BREWING', rejection: 1, remake: 1, maxRemakes: 2, position: 7 };
+    },
+  };
+  await rejectDrink(
+    commands,
+    { orderId, rejection: { reason: 'asked for oat milk' }, correlationId: 'req-1' },
+    shop.ports.vault,
+  );
+  expect(heard).toEqual([
+    { reason: 'sent back by customer', reasonRef: 'vault:o-3/rejectReason', by: 'customer' },
+  ]);
+  expect(shop.vault.get('o-3')).toMatchObject({ rejectReason: 'asked for oat milk' });
 });

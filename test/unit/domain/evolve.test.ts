@@ -11,7 +11,7 @@ const placed: OrderEvent = {
   data: {
     orderId,
     at: at(0),
-    customer: 'Ana',
+    customerRef: `vault:${orderId}/customer`,
     items: [{ drink: 'latte', size: 'medium', quantity: 2, unitPrice: usd(450) }],
     total: usd(900),
     paymentTokenLast4: '4242',
@@ -29,12 +29,12 @@ const given = (...events: OrderEvent[]): OrderState => foldOrder(events);
 const when = (state: OrderState, event: OrderEvent) => evolve(state, event);
 
 describe('evolve', () => {
-  test('given nothing, when an order is placed, then it is PLACED with its customer, lines and total', () => {
+  test('given nothing, when an order is placed, then it is PLACED with a reference to its customer, lines and total', () => {
     const state = when(initialOrderState(), placed);
     expect(state).toMatchObject({
       orderId,
       status: 'PLACED',
-      customer: 'Ana',
+      customerRef: `vault:${orderId}/customer`,
       total: usd(900),
       paymentTokenLast4: '4242',
       version: 1,

@@ -92,11 +92,15 @@ describe('priceOrder and placeOrder', () => {
     expect(order).toMatchObject({
       orderId: 'o-1',
       placedAt: '2026-11-25T08:00:00.000Z',
-      paymentToken: 'tok_visa_4242',
+      customerRef: 'vault:o-1/customer',
+      paymentRef: 'vault:o-1/paymentToken',
+      paymentTokenLast4: '4242',
       pickupWindowSeconds: 1800,
       total: { amount: 900, currency: 'USD' },
     });
-    expect(summarizeOrder(order)).toBe('2× latte for Ana — $9.00');
+    // Neither the name nor the token travels with the order: only references and the last four.
+    expect(JSON.stringify(order)).not.toMatch(/Ana|tok_visa/);
+    expect(summarizeOrder(order)).toBe('2× latte, order O1 — $9.00');
   });
 
   test('summaries name sizes other than medium and spell drinks out', () => {
@@ -104,8 +108,8 @@ describe('priceOrder and placeOrder', () => {
       { drink: 'flat_white', size: 'large', quantity: 1 },
       { drink: 'tea', size: 'medium', quantity: 3 },
     ]);
-    expect(summarizeOrder({ customer: 'Bo', items, total })).toBe(
-      '1× large flat white, 3× tea for Bo — $13.60',
+    expect(summarizeOrder({ orderId: '0f8c1f3e-3c3b', items, total })).toBe(
+      '1× large flat white, 3× tea, order 0F8C1F3E — $13.60',
     );
   });
 });
