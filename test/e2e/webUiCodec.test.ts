@@ -24,7 +24,8 @@ beforeAll(async () => {
   const apiPort = await freePort();
   const uiPort = await freePort();
   const ports = { ...createFakeShop().ports, codec: new EncryptionCodec(TEST_CODEC_KEYS) };
-  const config = apiConfig({ temporalUiUrl: `http://127.0.0.1:${uiPort}` });
+  // As under npm start: the local UI forwards no token, and loopback callers need none.
+  const config = apiConfig({ temporalUiUrl: `http://127.0.0.1:${uiPort}`, codecLoopbackWithoutToken: true });
   const app = createApp({ config, ports, logger: createLogger('silent') }).app;
   api = app.listen(apiPort, '127.0.0.1');
   api.on('request', (req) => {
