@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { OrderEvent } from '../domain';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventstore/types';
 import { canonicalJson } from '../postgres';
+import { eventTraceContext } from '../telemetry/hooks';
 import { eventIdFor } from './eventIds';
 
 /** The port to the event store: `createEventStore(pool).append` fits it. */
@@ -39,6 +40,8 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
       if (!workflowExecution) throw new Error('appendOrderEvents runs only inside an order saga');
       const { workflowId, runId } = workflowExecution;
       const eventIds = input.events.map((event) => eventIdFor(workflowId, event.type));
+      // The append's trace (W3C traceparent) rides with each fact: consumers link their spans to it.
+      const trace = eventTraceContext();
       const events = input.events.map(
         (event, index): NewEvent => ({
           eventId: eventIds[index]!,
@@ -50,6 +53,7 @@ export function createAppendActivities(appendToStream: AppendToStream, readStrea
             workflowId,
             runId,
             activityAttempt: attempt,
+            ...trace,
           },
         }),
       );

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import type { ApiConfig } from '../config/api';
+import { temporalClientInterceptors } from '../telemetry/hooks';
 import { migrateApi, postgresIdempotencyStore } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
@@ -47,7 +48,12 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const interceptors = temporalClientInterceptors();
+  const client = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    ...(interceptors ? { interceptors } : {}),
+  });
   const changes = listenForOrderChanges(config.databaseUrl, logger);
   const queries = cacheOrderReads(postgresOrderQueries(pool), changes, { isLive: changes.isLive });
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;

@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { type CoffeeMachine, createBaristaActivities } from '../activities';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
+import { workerTracing } from '../telemetry/hooks';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
 
@@ -13,10 +14,13 @@ export interface BaristaWorkerOptions {
   /** Drinks this barista makes at once (default 4). */
   maxConcurrentBrews?: number;
   identity?: string;
+  /** Its name in traces, when several workers share a process (tests); default: the process's. */
+  serviceName?: string;
 }
 
 /** A barista: polls `barista`, brews and writes off. Start several and they compete for orders. */
 export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Worker> {
+  const tracing = workerTracing(options.serviceName);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -26,6 +30,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     // Heartbeats reach the server at least every second, so a cancel stops the machine quickly.
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(tracing ? { interceptors: { activity: tracing.activityInterceptors } } : {}),
   });
 }
 

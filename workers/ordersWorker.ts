@@ -16,6 +16,8 @@ import {
   migrateGatewayLedger,
   postgresLedger,
 } from '../simulators';
+import { workerTracing } from '../telemetry/hooks';
+import { sagaFactMetrics } from '../telemetry/sagaMetrics';
 import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
 
@@ -31,6 +33,8 @@ export interface OrdersWorkerOptions {
   paymentGateway: PaymentGateway;
   /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH })`) saves seconds per worker. */
   workflowBundle?: { code: string };
+  /** Its name in traces, when several workers share a process (tests); default: the process's. */
+  serviceName?: string;
   tuning?: Pick<
     WorkerOptions,
     'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
@@ -42,12 +46,18 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
   const source = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: ORDER_WORKFLOWS_PATH };
+  const tracing = workerTracing(options.serviceName);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? ORDERS_TASK_QUEUE,
     ...source,
     activities: createOrderActivities(options),
+    interceptors: {
+      activity: [...(tracing?.activityInterceptors ?? []), sagaFactMetrics(options.readStream)],
+      ...(tracing ? { workflowModules: tracing.workflowModules } : {}),
+    },
+    ...(tracing ? { sinks: tracing.sinks } : {}),
     ...options.tuning,
   });
 }
