@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
+import { traceLogMixin } from '../telemetry/hooks';
 import { createHttpProvider } from './httpProvider';
 import { type NotificationMetrics, notificationMetrics } from './metrics';
 import { migrateNotifications } from './migrate';
@@ -34,7 +35,12 @@ export async function startNotifier(
   deps: NotifierDeps = {},
 ): Promise<RunningNotifier> {
   const log =
-    deps.log ?? pino({ level: config.logLevel, base: { process: 'notifier', instance: config.instanceId } });
+    deps.log ??
+    pino({
+      level: config.logLevel,
+      base: { process: 'notifier', instance: config.instanceId },
+      mixin: traceLogMixin,
+    });
   const metrics = deps.metrics ?? notificationMetrics;
   const pool = deps.pool ?? new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
   const stops: Array<() => Promise<void>> = [];
