@@ -65,9 +65,13 @@ export function startTracing(options: TracingOptions): Tracing {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]!),
       }),
-      // Only the route handler's own span: a span per middleware would cost every request.
+      // Express only names the request's span by its route (POST /orders/:id): a span per layer costs every request.
       new ExpressInstrumentation({
-        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+        ignoreLayersType: [
+          ExpressLayerType.MIDDLEWARE,
+          ExpressLayerType.ROUTER,
+          ExpressLayerType.REQUEST_HANDLER,
+        ],
       }),
       // SQL only inside a trace: the log watcher's polls and pool housekeeping make no orphan traces.
       new PgInstrumentation({ requireParentSpan: true }),
