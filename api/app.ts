@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiConfig } from '../config/api';
+import { traceIds } from '../telemetry/hooks';
 import {
   createStaffVerifier,
   hashOrderToken,
@@ -102,6 +103,8 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     const context: RequestContext = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
     res.locals.requestId = context.requestId;
     res.setHeader('X-Request-Id', context.requestId);
+    // 'close' fires outside the request's trace context: take its ids now.
+    const trace = traceIds();
     // One listener per request: 'close' comes after 'finish', and also when the client hung up.
     res.once('close', () => {
       inFlight -= 1;
@@ -111,9 +114,11 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       const status = res.writableFinished ? res.statusCode : 499;
       observeLatency(req.method, route, status, seconds);
       // The ids are passed as fields (what the mixin would add), sparing a context scope per request.
-      const ids = context.orderId
-        ? { correlationId: context.requestId, orderId: context.orderId }
-        : { correlationId: context.requestId };
+      const ids = {
+        correlationId: context.requestId,
+        ...(context.orderId ? { orderId: context.orderId } : {}),
+        ...trace,
+      };
       logger.info(
         {
           ...ids,
