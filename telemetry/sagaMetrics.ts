@@ -3,6 +3,7 @@ import {
   type CompensationKind,
   countCompensation,
   countPaymentOutcome,
+  countRemake,
   observeSagaDuration,
   observeTimeToReady,
   type PaymentOutcome,
@@ -12,7 +13,7 @@ import {
 /** An order fact as the saga hands it to `appendOrderEvents`. */
 interface Fact {
   type: string;
-  data: { at?: string; reason?: string };
+  data: { at?: string; reason?: string; remake?: number; rejection?: number; maxRemakes?: number };
 }
 
 type ReadStream = (streamId: string) => Promise<{ type: string; data: Record<string, unknown> }[]>;
@@ -29,10 +30,33 @@ const PAYMENT_OUTCOMES: Record<string, PaymentOutcome> = {
   PaymentDeclined: 'declined',
   PaymentAuthorized: 'authorized',
   PaymentCaptured: 'captured',
-  PaymentVoided: 'voided',
+  AuthorizationVoided: 'voided',
   PaymentRefunded: 'refunded',
 };
-const COMPENSATIONS: Record<string, CompensationKind> = { PaymentRefunded: 'refund', PaymentVoided: 'void' };
+const COMPENSATIONS: Record<string, CompensationKind> = {
+  PaymentRefunded: 'refund',
+  AuthorizationVoided: 'void',
+};
+/** Drinks written off, by why: nobody came (a write-off), sent back (before a remake), or a compensation. */
+const DISCARDS: Record<string, CompensationKind> = { not_picked_up: 'write_off', rejected: 'rejected' };
+
+/** A fact's compensation kind, if it is one. */
+const compensationOf = (fact: Fact): CompensationKind | undefined =>
+  COMPENSATIONS[fact.type] ??
+  (fact.type === 'DrinkDiscarded' ? (DISCARDS[fact.data.reason ?? ''] ?? 'discard') : undefined);
+
+/** A remake brewed, or a rejection beyond the limit (the order fails and the money goes back). */
+function countRemakes(fact: Fact): void {
+  if (fact.type === 'BrewingStarted' && fact.data.remake) countRemake('remade');
+  const { rejection, maxRemakes } = fact.data;
+  if (
+    fact.type === 'DrinkRejected' &&
+    rejection !== undefined &&
+    maxRemakes !== undefined &&
+    rejection > maxRemakes
+  )
+    countRemake('limit_reached');
+}
 
 /**
  * The saga's facts become metrics where they are written: once `appendOrderEvents` succeeded, its
@@ -59,14 +83,9 @@ export function sagaFactMetrics(readStream?: ReadStream): ActivityInterceptorsFa
       }
       const payment = PAYMENT_OUTCOMES[fact.type];
       if (payment) countPaymentOutcome(payment);
-      const compensation =
-        COMPENSATIONS[fact.type] ??
-        (fact.type === 'DrinkDiscarded'
-          ? fact.data.reason === 'not_picked_up'
-            ? 'write_off'
-            : 'discard'
-          : undefined);
+      const compensation = compensationOf(fact);
       if (compensation) countCompensation(compensation);
+      countRemakes(fact);
       const outcome = SAGA_OUTCOMES[fact.type];
       if (fact.type !== 'OrderReady' && !outcome) continue;
       const started = await startOf(streamId);

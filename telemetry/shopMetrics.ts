@@ -6,11 +6,13 @@ import { Counter, Histogram, Registry } from 'prom-client';
 export const shopRegistry = new Registry();
 
 export type SagaOutcome = 'completed' | 'rejected' | 'failed' | 'cancelled' | 'abandoned';
-export type CompensationKind = 'refund' | 'void' | 'discard' | 'write_off';
+export type CompensationKind = 'refund' | 'void' | 'discard' | 'write_off' | 'rejected';
 export type PaymentOutcome = 'charged' | 'declined' | 'authorized' | 'captured' | 'voided' | 'refunded';
 
 const SAGA_OUTCOMES: SagaOutcome[] = ['completed', 'rejected', 'failed', 'cancelled', 'abandoned'];
-const COMPENSATION_KINDS: CompensationKind[] = ['refund', 'void', 'discard', 'write_off'];
+const COMPENSATION_KINDS: CompensationKind[] = ['refund', 'void', 'discard', 'write_off', 'rejected'];
+// The API's limits (api/limits.ts).
+const RATE_LIMITS = ['orders', 'commands', 'authFailures'];
 const PAYMENT_OUTCOMES: PaymentOutcome[] = [
   'charged',
   'declined',
@@ -35,7 +37,7 @@ const timeToReady = new Histogram({
 });
 const compensations = new Counter({
   name: 'brew_compensations_total',
-  help: 'Compensations run by kind (refund, void, discard) and write-offs of drinks nobody picked up',
+  help: 'Compensations run by kind (refund, void, discard), write-offs of drinks nobody picked up, drinks sent back',
   labelNames: ['kind'] as const,
   registers: [shopRegistry],
 });
@@ -53,7 +55,7 @@ const remakes = new Counter({
 });
 const batchSize = new Histogram({
   name: 'brew_barista_batch_size',
-  help: 'Drink requests a barista made in one machine run',
+  help: 'Cups a batching barista made in one machine run',
   buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
   registers: [shopRegistry],
 });
@@ -71,7 +73,7 @@ const codecErrors = new Counter({
 });
 const rateLimitRefusals = new Counter({
   name: 'brew_rate_limit_refusals_total',
-  help: 'Requests refused with 429 by a rate limit, by limit',
+  help: 'Requests refused with 429 by a per-client rate limit, by limit (orders, commands, authFailures)',
   labelNames: ['limit'] as const,
   registers: [shopRegistry],
 });
@@ -80,6 +82,8 @@ const rateLimitRefusals = new Counter({
 for (const outcome of PAYMENT_OUTCOMES) paymentOutcomes.inc({ outcome }, 0);
 for (const kind of COMPENSATION_KINDS) compensations.inc({ kind }, 0);
 for (const direction of ['encode', 'decode']) codecErrors.inc({ direction }, 0);
+for (const limit of RATE_LIMITS) rateLimitRefusals.inc({ limit }, 0);
+for (const outcome of ['remade', 'limit_reached']) remakes.inc({ outcome }, 0);
 for (const outcome of SAGA_OUTCOMES) sagaDuration.zero({ outcome });
 
 export const observeSagaDuration = (outcome: SagaOutcome, seconds: number): void =>
@@ -89,9 +93,9 @@ export const countCompensation = (kind: CompensationKind): void => compensations
 export const countPaymentOutcome = (outcome: PaymentOutcome): void => paymentOutcomes.inc({ outcome });
 /** For the remake feature: a rejected drink brewed again (`remade`), or refused beyond the limit (`limit_reached`). */
 export const countRemake = (outcome: 'remade' | 'limit_reached' = 'remade'): void => remakes.inc({ outcome });
-/** For the batching barista: the number of drink requests in one machine run. */
+/** For the batching barista: the cups in one machine run. */
 export const observeBatchSize = (requests: number): void => batchSize.observe(requests);
-/** For the vault: an operation (`encrypt`, `decrypt`, `shred`, …) that failed. */
+/** For the vault: an operation (`keep`, `reveal`, `erase`, …) that failed. */
 export const countVaultError = (operation: string): void => vaultErrors.inc({ operation });
 /** For the payload codec (worker, client and the codec server). */
 export const countCodecError = (direction: 'encode' | 'decode'): void => codecErrors.inc({ direction });

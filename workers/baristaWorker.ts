@@ -7,6 +7,7 @@ import { required } from '../config/keys';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
 import { workerTracing } from '../telemetry/hooks';
+import { observeBatchSize } from '../telemetry/shopMetrics';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
 
@@ -38,6 +39,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
       ? createBrewBatches(options.coffeeMachine as BatchingCoffeeMachine, {
           ...batching,
           machineSlots: machineRuns,
+          onRun: (run) => observeBatchSize(run.cups),
         })
       : undefined;
   const tracing = workerTracing(options.serviceName);
