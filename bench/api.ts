@@ -25,6 +25,7 @@ const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
 const WRITE_ROUNDS = 3;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 const run = promisify(execFile);
 const bin = (name: string) => join(import.meta.dirname, '..', 'bin', `${name}.ts`);
@@ -147,7 +148,10 @@ try {
     API_RATE_COMMANDS: '1000000',
   };
   const start = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    // BENCH_CPU_PROF=<dir>: the APIs write V8 CPU profiles there when they stop (open in Chrome DevTools).
+    const profile =
+      CPU_PROFILE_DIR && entry === bin('api') ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
       env: { ...env, ...extra },
       stdio: ['ignore', logFd, logFd],
     });

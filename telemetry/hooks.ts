@@ -1,6 +1,7 @@
 // What the shop's code calls to be traced. No-ops until `startTracing` (telemetry/tracing.ts) swaps
 // them in, so with tracing off nothing of OpenTelemetry is even loaded: these cost a function call.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientInterceptors } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 
@@ -19,7 +20,18 @@ export interface WorkerTracing {
   sinks: NonNullable<WorkerOptions['sinks']>;
 }
 
+/** One HTTP request's span: its ids for the log, its context for the handling, its end. */
+export interface RequestTrace {
+  ids: TraceIds;
+  /** Runs the request's handling (and all it awaits) inside the span's context. */
+  enter<T>(continuation: () => T): T;
+  /** Names the span by its route (`GET /orders/:id`; undefined: none matched) and ends it. */
+  end(route: string | undefined, status: number): void;
+}
+
 export interface TracingHooks {
+  /** A span for an incoming HTTP request; undefined when untraced (or a probe). */
+  traceRequest(method: string, path: string, headers: IncomingHttpHeaders): RequestTrace | undefined;
   /** The active span's ids, for log lines; undefined outside a traced request. */
   traceIds(): TraceIds | undefined;
   /** The active span's context to store in an event's metadata; empty when untraced. */
@@ -36,6 +48,7 @@ export interface TracingHooks {
 }
 
 const untraced: TracingHooks = {
+  traceRequest: () => undefined,
   traceIds: () => undefined,
   eventTraceContext: () => ({}),
   traceConsumerBatch: (_consumer, _events, handle) => handle(),
@@ -52,6 +65,8 @@ export function installTracingHooks(next: TracingHooks | undefined): void {
 
 export const tracingEnabled = (): boolean => hooks !== untraced;
 export const traceIds = (): TraceIds | undefined => hooks.traceIds();
+export const traceRequest: TracingHooks['traceRequest'] = (method, path, headers) =>
+  hooks.traceRequest(method, path, headers);
 export const eventTraceContext = (): EventTraceContext => hooks.eventTraceContext();
 export const traceConsumerBatch: TracingHooks['traceConsumerBatch'] = (consumer, events, handle) =>
   hooks.traceConsumerBatch(consumer, events, handle);

@@ -1,9 +1,7 @@
 // Loaded only when tracing is on (telemetry/start.ts imports it on demand): the OpenTelemetry SDK,
-// HTTP/Express/pg instrumentation, Temporal's interceptors, and the hooks the shop's code calls.
+// the API's request spans, pg instrumentation, Temporal's interceptors, and the hooks the shop's code calls.
 import { createRequire } from 'node:module';
 import * as otel from '@opentelemetry/api';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import {
   detectResourcesSync,
@@ -27,11 +25,10 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import { type EventTraceContext, installTracingHooks, type TracingHooks } from './hooks';
+import { requestSpans } from './requestSpans';
 
 const require = createRequire(import.meta.url);
 const TRACER = 'brew-saga';
-/** Probes and scrapes are not worth a trace each. */
-const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
 
 export interface TracingOptions {
   /** The process's service name; OTEL_SERVICE_NAME wins when set. */
@@ -62,17 +59,7 @@ export function startTracing(options: TracingOptions): Tracing {
     spanProcessors: [shared],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]!),
-      }),
-      // Express only names the request's span by its route (POST /orders/:id): a span per layer costs every request.
-      new ExpressInstrumentation({
-        ignoreLayersType: [
-          ExpressLayerType.MIDDLEWARE,
-          ExpressLayerType.ROUTER,
-          ExpressLayerType.REQUEST_HANDLER,
-        ],
-      }),
+      // HTTP requests get their span from the API itself (telemetry/requestSpans.ts).
       // SQL only inside a trace: the log watcher's polls and pool housekeeping make no orphan traces.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
@@ -95,6 +82,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const tracer = tracers.get(serviceName)!;
 
   const hooks: TracingHooks = {
+    traceRequest: requestSpans(tracer),
     traceIds() {
       const context = otel.trace.getActiveSpan()?.spanContext();
       if (!context || !otel.isSpanContextValid(context)) return undefined;
@@ -181,7 +169,7 @@ export function startTracing(options: TracingOptions): Tracing {
  * once here patches the very objects every importer shares (prototypes, module exports).
  */
 function patchLoadedModules(): void {
-  for (const name of ['http', 'https', 'express', 'pg']) require(name);
+  require('pg');
   try {
     createRequire(require.resolve('pg'))('pg-pool');
   } catch {
