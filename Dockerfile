@@ -19,6 +19,7 @@ COPY api ./api
 COPY workers ./workers
 COPY config ./config
 COPY processes ./processes
+COPY telemetry ./telemetry
 COPY bin ./bin
 COPY scripts ./scripts
 USER node

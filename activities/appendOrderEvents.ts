@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { type OrderEvent, SETTLES_PAYMENT } from '../domain';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventstore/types';
 import { canonicalJson } from '../postgres';
+import { eventTraceContext } from '../telemetry/hooks';
 import { eventIdFor } from './eventIds';
 
 /** The port to the event store: `createEventStore(pool).append` fits it. */
@@ -54,6 +55,8 @@ export function createAppendActivities(
       const { workflowId, runId } = workflowExecution;
       const step = (type: string) => (input.round ? `${input.round}/${type}` : type);
       const eventIds = input.events.map((event) => eventIdFor(workflowId, step(event.type)));
+      // The append's trace (W3C traceparent) rides with each fact: consumers link their spans to it.
+      const trace = eventTraceContext();
       const events = input.events.map(
         (event, index): NewEvent => ({
           eventId: eventIds[index]!,
@@ -65,6 +68,7 @@ export function createAppendActivities(
             workflowId,
             runId,
             activityAttempt: attempt,
+            ...trace,
           },
         }),
       );

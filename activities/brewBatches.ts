@@ -8,6 +8,8 @@ export interface BatchingOptions {
   maxCups: number;
   /** Machine runs at once (the barista's hands). */
   machineSlots: number;
+  /** Told of each machine run as it starts (the batch-size metric). */
+  onRun?: (run: BatchRun) => void;
 }
 
 /** Cups of one order line: they go into one batch together. */
@@ -99,6 +101,7 @@ export function createBrewBatches(machine: BatchingCoffeeMachine, options: Batch
       cups: cupsIn(batch),
       orderIds: [...new Set(members.map((member) => member.orderId))],
     };
+    options.onRun?.(runInfo);
     machine
       .brewBatch(runInfo, { signal: batch.stop.signal, progress: () => {} })
       .then(

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiConfig } from '../config/api';
+import { traceRequest } from '../telemetry/hooks';
 import {
   createStaffVerifier,
   hashOrderToken,
@@ -102,6 +103,8 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
     const context: RequestContext = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
     res.locals.requestId = context.requestId;
     res.setHeader('X-Request-Id', context.requestId);
+    // The request's span (when traced); 'close' fires outside its context, so its ids are kept here.
+    const trace = traceRequest(req.method, req.path, req.headers);
     // One listener per request: 'close' comes after 'finish', and also when the client hung up.
     res.once('close', () => {
       inFlight -= 1;
@@ -110,10 +113,13 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       const status = res.writableFinished ? res.statusCode : 499;
       observeLatency(req.method, route, status, seconds);
+      trace?.end(req.route ? route : undefined, status);
       // The ids are passed as fields (what the mixin would add), sparing a context scope per request.
-      const ids = context.orderId
-        ? { correlationId: context.requestId, orderId: context.orderId }
-        : { correlationId: context.requestId };
+      const ids = {
+        correlationId: context.requestId,
+        ...(context.orderId ? { orderId: context.orderId } : {}),
+        ...trace?.ids,
+      };
       logger.info(
         {
           ...ids,
@@ -126,14 +132,15 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
         'request completed',
       );
     });
-    const enter = () => requestContext.run(context, next);
+    const inSpan = (go: () => void) => (trace ? trace.enter(go) : go());
+    const enter = () => inSpan(() => requestContext.run(context, next));
     // Only commands carry bodies; a body on a query is ignored.
     if (req.method !== 'POST') return enter();
     if (req.path === '/orders') countOrderOutcome(res);
     // The codec server reads its own (larger) bodies, after its CORS and its guard.
     if (req.path.startsWith('/codec/')) return enter();
     // The context scope starts after the body is read: the body's stream events would run outside it.
-    readJson(req, res, (error?: unknown) => (error ? next(error) : enter()));
+    readJson(req, res, (error?: unknown) => (error ? inSpan(() => next(error)) : enter()));
   });
 
   const context: RouteContext = { router, registry, ports, config, metrics, logger, streams };

@@ -1,6 +1,7 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ApiConfig } from '../config/api';
+import { countRateLimitRefusal } from '../telemetry/shopMetrics';
 import { problemType, sendProblem } from './problem';
 
 export type RateLimitedDoor = 'orders' | 'commands' | 'authFailures';
@@ -29,6 +30,7 @@ export function createRateLimiters(limits: ApiConfig['rateLimits']): RateLimiter
         ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => res.statusCode !== 401 }
         : {}),
       handler: (_req, res, _next, options) => {
+        countRateLimitRefusal(door);
         const retryAfter = res.getHeader('Retry-After') ?? String(Math.ceil(options.windowMs / 1000));
         sendProblem(
           res,

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { traceIds } from '../telemetry/hooks';
 import { requestContext } from './requestContext';
 
 export type { Logger };
@@ -15,10 +16,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       mixin() {
         const context = requestContext.getStore();
-        if (!context) return {};
-        return context.orderId
+        if (!context) return traceIds() ?? {};
+        const ids = context.orderId
           ? { correlationId: context.requestId, orderId: context.orderId }
           : { correlationId: context.requestId };
+        const trace = traceIds();
+        return trace ? { ...ids, ...trace } : ids;
       },
       // Defence in depth: the API never logs bodies, but a token must never reach a log line.
       redact: {

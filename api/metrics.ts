@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { shopRegistry } from '../telemetry/shopMetrics';
 
 export type OrderOutcome = 'placed' | 'replayed' | 'invalid' | 'idempotency_conflict' | 'failed';
 export type CommandOutcome = 'accepted' | 'not_found' | 'refused' | 'failed';
@@ -60,5 +61,13 @@ export function createMetrics(projectionLag: () => Promise<number>): ApiMetrics 
       }
     },
   });
-  return { registry, httpDuration, orders, commands, sseClients, sseRefused };
+  // The shop's metrics (telemetry/shopMetrics.ts) are served beside the API's own.
+  return {
+    registry: Registry.merge([registry, shopRegistry]),
+    httpDuration,
+    orders,
+    commands,
+    sseClients,
+    sseRefused,
+  };
 }

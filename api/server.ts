@@ -7,6 +7,7 @@ import type { ApiConfig } from '../config/api';
 import { required } from '../config/keys';
 import { createEventStore } from '../eventstore';
 import { createPool } from '../postgres';
+import { temporalClientInterceptors } from '../telemetry/hooks';
 import { createVault, migrateVault } from '../vault';
 import { migrateApi, postgresIdempotencyStore, pruneKeysPeriodically } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
@@ -60,10 +61,12 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporalAddress });
+  const interceptors = temporalClientInterceptors();
   const client = new Client({
     connection,
     namespace: config.temporalNamespace,
     dataConverter: encryptedDataConverter(codecKeys),
+    ...(interceptors ? { interceptors } : {}),
   });
   const changes = listenForOrderChanges(config.databaseUrl, logger);
   const store = createEventStore(pool);

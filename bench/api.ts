@@ -1,30 +1,34 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import pg from 'pg';
-import pino from 'pino';
-import { createLogger } from '../api/logger';
-import { startApi } from '../api/server';
-import { apiConfig } from '../config/api';
-import { startEmbeddedPostgres } from '../embedded/postgres';
+import { freePort, startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
+import { newKeyEnv } from '../keys';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
+import { processCpuMs } from './support/serverCpu';
 
 // npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the
-// same size (same run, same machine), then POST /orders at a fixed rate. Prints one JSON object.
+// same size (same run, same machine), then POST /orders at a fixed rate. Two API processes answer,
+// each with its own orders worker: one untraced (nothing of OpenTelemetry loaded), one exporting
+// OTLP to a receiver process; their rounds interleave, so load drifting during the run weighs on
+// both alike and the tracing cost is a ratio. Prints one JSON object.
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 15);
 const READ_ROUNDS = 6;
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
+const WRITE_ROUNDS = 3;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 const run = promisify(execFile);
+const bin = (name: string) => join(import.meta.dirname, '..', 'bin', `${name}.ts`);
 const autocannonBin = join(import.meta.dirname, '..', 'node_modules', 'autocannon', 'autocannon.js');
 
 interface CannonResult {
@@ -127,110 +131,180 @@ const stops: Array<() => Promise<unknown>> = [];
 
 try {
   await migrateEventStore(pool);
-  // Worker, barista and projector as their own processes, as `npm start` and production run them.
   const logFd = openSync(join(root, 'processes.log'), 'a');
   const env = {
     ...process.env,
     DATABASE_URL: postgres.url,
     TEMPORAL_ADDRESS: temporal.address,
-    ORDERS_TASK_QUEUE: 'bench-api-orders',
-    BARISTA_TASK_QUEUE: 'bench-api-barista',
+    LOG_LEVEL,
     BARISTA_CONCURRENCY: '50',
     COFFEE_BREW_SCALE: '0.001',
     COFFEE_TICK_MS: '50',
+    // Fresh keys for this run, shared by every process (the codec seals each payload, as in production).
+    ...newKeyEnv('bench-api'),
+    API_TOKEN_SECRET: randomBytes(32).toString('base64'),
+    // One load generator, one client address: the per-client limits would refuse the load itself.
+    API_RATE_ORDERS: '1000000',
+    API_RATE_COMMANDS: '1000000',
   };
-  for (const name of ['worker', 'barista', 'projector']) {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, '..', 'bin', `${name}.ts`)],
-      {
-        env,
-        stdio: ['ignore', logFd, logFd],
-      },
-    );
+  const start = (entry: string, extra: Record<string, string> = {}) => {
+    // BENCH_CPU_PROF=<dir>: the APIs write V8 CPU profiles there when they stop (open in Chrome DevTools).
+    const profile =
+      CPU_PROFILE_DIR && entry === bin('api') ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+      env: { ...env, ...extra },
+      stdio: ['ignore', logFd, logFd],
+    });
     stops.push(() => stopChild(child));
-  }
+    return child;
+  };
 
-  // The API logs as in production (JSON lines at info), to a file rather than this JSON's stdout.
-  const logger = createLogger(LOG_LEVEL, pino.destination({ dest: join(root, 'api.log'), sync: false }));
-  const api = await startApi({
-    config: apiConfig({
-      port: 0,
-      databaseUrl: postgres.url,
-      temporalAddress: temporal.address,
-      taskQueue: 'bench-api-orders',
-      logLevel: LOG_LEVEL as 'info',
-      // One load generator, one client address: the per-client limit would refuse the load itself.
-      rateLimits: { ...apiConfig().rateLimits, orders: 1_000_000, commands: 1_000_000 },
-    }),
-    logger,
-    baristaTaskQueue: 'bench-api-barista',
-  });
-  stops.push(() => api.stop());
+  // An OTLP/HTTP receiver in its own process, standing in for a collector.
+  const receiverPort = await freePort();
+  const receiver = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(Number(process.argv[1]), '127.0.0.1')",
+      String(receiverPort),
+    ],
+    { stdio: 'ignore' },
+  );
+  stops.push(() => stopChild(receiver));
+  const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}` };
+
+  // One barista and one projector serve both sides (a POST answers once OrderPlaced is written,
+  // before any brewing); each side has its own API and orders worker on its own task queue.
+  start(bin('barista'));
+  start(bin('projector'));
+  const side = async (name: 'off' | 'on', extra: Record<string, string>) => {
+    const queue = `bench-api-${name}-orders`;
+    start(bin('worker'), { ...extra, ORDERS_TASK_QUEUE: queue });
+    const port = await freePort();
+    const api = start(bin('api'), { ...extra, PORT: String(port), TEMPORAL_TASK_QUEUE: queue });
+    const url = `http://127.0.0.1:${port}`;
+    for (let tries = 0; ; tries += 1) {
+      const ready = await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (tries > 600) throw new Error(`the ${name} API never got ready`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { name, url, pid: api.pid! };
+  };
+  const off = await side('off', {});
+  const on = await side('on', traced);
 
   const orderBody = JSON.stringify({
     customer: 'Bench',
     items: [{ drink: 'latte', size: 'medium', quantity: 2 }],
     payment: { token: SAGA_PATHS.happy.token },
   });
-  const placed = (await (
-    await fetch(`${api.url}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: orderBody,
-    })
-  ).json()) as { orderId: string; position: number; orderToken: string };
-  // The customer reads their order with the token it came with (the bare app gets the same header).
-  const authorization = `Bearer ${placed.orderToken}`;
-  const orderUrl = `${api.url}/orders/${placed.orderId}`;
-  let order: unknown;
-  for (let tries = 0; tries < 200; tries += 1) {
-    const body = (await (
-      await fetch(`${orderUrl}?minPosition=${placed.position}`, { headers: { authorization } })
-    ).json()) as {
-      status: string;
-    };
-    order = body;
-    if (body.status === 'READY') break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const bodyBytes = Buffer.byteLength(JSON.stringify(order));
+  /** An order placed through this API and made READY: the one its GETs read, with its customer's token. */
+  const readyOrder = async (api: string) => {
+    const placed = (await (
+      await fetch(`${api}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: orderBody,
+      })
+    ).json()) as { orderId: string; position: number; orderToken: string };
+    const authorization = `Bearer ${placed.orderToken}`;
+    const orderUrl = `${api}/orders/${placed.orderId}`;
+    let order: { status: string } | undefined;
+    for (let tries = 0; tries < 400 && order?.status !== 'READY'; tries += 1) {
+      const url = `${orderUrl}?minPosition=${placed.position}`;
+      order = (await (await fetch(url, { headers: { authorization } })).json()) as { status: string };
+      if (order.status !== 'READY') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // autocannon's header flag: every GET of this side carries the token (the bare app gets one too).
+    return { orderUrl, order, withToken: ['-H', `authorization=${authorization}`] };
+  };
+  const offOrder = await readyOrder(off.url);
+  const onOrder = await readyOrder(on.url);
+  const bodyBytes = Buffer.byteLength(JSON.stringify(offOrder.order));
 
   // The baseline: a bare Express app answering the very same object.
   const bare = express();
   bare.get('/orders/:id', (_req, res) => {
-    res.json(order);
+    res.json(offOrder.order);
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   await new Promise((resolve) => bareServer.once('listening', resolve));
   const barePort = (bareServer.address() as { port: number }).port;
   stops.push(() => new Promise((resolve) => bareServer.close(resolve)));
-  const bareUrl = `http://127.0.0.1:${barePort}/orders/${placed.orderId}`;
+  const bareUrl = `http://127.0.0.1:${barePort}/orders/x`;
 
-  // Interleaved rounds, so background load drifting during the run weighs on both sides alike.
-  const withToken = ['-H', `authorization=${authorization}`];
-  const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS), ...withToken];
-  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...withToken, bareUrl]); // warm-up
-  await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...withToken, orderUrl]);
-  const bareRounds: CannonResult[] = [];
-  const apiRounds: CannonResult[] = [];
+  // Interleaved rounds: bare, untraced, traced, again and again.
+  const readArgs = ['-c', String(READ_CONNECTIONS), '-d', String(READ_SECONDS / READ_ROUNDS)];
+  const targets = {
+    bare: [...offOrder.withToken, bareUrl],
+    off: [...offOrder.withToken, offOrder.orderUrl],
+    on: [...onOrder.withToken, onOrder.orderUrl],
+  };
+  for (const target of Object.values(targets))
+    await cannon(['-c', String(READ_CONNECTIONS), '-d', '2', ...target]); // warm-up
+  // The API process's CPU per request: unlike throughput on a busy machine, it shows what tracing costs.
+  const cpu = { off: { ms: 0, requests: 0 }, on: { ms: 0, requests: 0 } };
+  const cpuMetered = async (pid: number, name: 'off' | 'on', round: () => Promise<CannonResult>) => {
+    const before = processCpuMs(pid);
+    const result = await round();
+    cpu[name].ms += processCpuMs(pid) - before;
+    cpu[name].requests += result.requests.total;
+    return result;
+  };
+  const rounds = { bare: [] as CannonResult[], off: [] as CannonResult[], on: [] as CannonResult[] };
   for (let round = 0; round < READ_ROUNDS; round += 1) {
-    bareRounds.push(await cannon([...readArgs, bareUrl]));
-    apiRounds.push(await cannon([...readArgs, orderUrl]));
+    rounds.bare.push(await cannon([...readArgs, ...targets.bare]));
+    rounds.off.push(await cpuMetered(off.pid, 'off', () => cannon([...readArgs, ...targets.off])));
+    rounds.on.push(await cpuMetered(on.pid, 'on', () => cannon([...readArgs, ...targets.on])));
   }
-  const bareRead = combine(bareRounds);
-  const apiRead = combine(apiRounds);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ratios = (a: CannonResult[], b: CannonResult[]) =>
+    a.map((r, i) => Number((r.requests.average / b[i]!.requests.average).toFixed(3)));
+  const readSide = (results: CannonResult[]) => {
+    const roundRatios = ratios(results, rounds.bare);
+    return {
+      api: summary(combine(results)),
+      ratioToBareExpress: median(roundRatios),
+      roundRatios,
+    };
+  };
 
-  const write = await fixedRate(`${api.url}/orders`, orderBody, WRITE_RATE, WRITE_SECONDS);
-
-  // Each round's API run sits right after its bare run: the median of their ratios shrugs off
-  // a burst of background load that a ratio of totals would not.
-  const roundRatios = apiRounds.map((r, i) =>
-    Number((r.requests.average / bareRounds[i]!.requests.average).toFixed(3)),
-  );
-  const ratioToBareExpress = [...roundRatios].sort((a, b) => a - b)[Math.floor(roundRatios.length / 2)]!;
-  const ratioOfTotals = Number((apiRead.requests.average / bareRead.requests.average).toFixed(3));
-  const writeErrors = write.errors;
+  // Writes: the same fixed rate, alternating sides in rounds; p50 over each side's requests.
+  const writeRounds = {
+    off: [] as Awaited<ReturnType<typeof fixedRate>>[],
+    on: [] as Awaited<ReturnType<typeof fixedRate>>[],
+  };
+  for (let round = 0; round < WRITE_ROUNDS; round += 1)
+    for (const api of [off, on])
+      writeRounds[api.name].push(
+        await fixedRate(`${api.url}/orders`, orderBody, WRITE_RATE, WRITE_SECONDS / WRITE_ROUNDS),
+      );
+  const writeSide = (results: Awaited<ReturnType<typeof fixedRate>>[]) => ({
+    sent: results.reduce((sum, r) => sum + r.sent, 0),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+    roundP50Ms: results.map((r) => r.p50Ms),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  });
+  const read = { off: readSide(rounds.off), on: readSide(rounds.on) };
+  const write = { off: writeSide(writeRounds.off), on: writeSide(writeRounds.on) };
+  const cpuPerRequestUs = (side: { ms: number; requests: number }) =>
+    Number(((side.ms * 1000) / Math.max(1, side.requests)).toFixed(1));
+  const tracingCost = {
+    getOrderApiCpuPerRequestUs: { off: cpuPerRequestUs(cpu.off), on: cpuPerRequestUs(cpu.on) },
+    /** The throughput a CPU-bound API keeps with tracing on: untraced CPU per request over traced. */
+    getOrderCpuBoundThroughputOnToOff: Number(
+      (cpuPerRequestUs(cpu.off) / cpuPerRequestUs(cpu.on)).toFixed(3),
+    ),
+    // Per round, traced over untraced throughput (each measured right after the other): the median.
+    getOrderThroughputOnToOff: median(ratios(rounds.on, rounds.off)),
+    postOrdersP50OnToOff: Number((write.on.p50Ms / Math.max(1, write.off.p50Ms)).toFixed(3)),
+  };
+  const writeErrors = write.off.errors + write.on.errors;
   console.log(
     JSON.stringify(
       {
@@ -241,12 +315,14 @@ try {
           readConnections: READ_CONNECTIONS,
           writeRatePerSecond: WRITE_RATE,
           writeSeconds: WRITE_SECONDS,
+          writeRounds: WRITE_ROUNDS,
           apiLogLevel: LOG_LEVEL,
           responseBytes: bodyBytes,
+          tracedExporter: 'OTLP http/protobuf (SDK default), batched, to a receiver process',
         },
         machine: {
           cpus: cpus().length,
-          // Other work on the machine during the run: the ratio compares like with like, the POST latencies do not.
+          // Other work on the machine during the run: the ratios compare like with like, the absolute figures do not.
           loadAverageAtStart: loadAtStart,
           loadAverageAtEnd: Number(loadavg()[0]!.toFixed(2)),
           cpuModel: cpus()[0]?.model,
@@ -255,15 +331,23 @@ try {
           platform: process.platform,
         },
         getOrder: {
-          api: summary(apiRead),
-          bareExpress: summary(bareRead),
-          ratioToBareExpress,
-          roundRatios,
-          ratioOfTotals,
+          bareExpress: summary(combine(rounds.bare)),
+          tracingOff: read.off,
+          tracingOn: read.on,
         },
-        postOrders: write,
-        bars: { ratioToBareExpress: 0.7, postErrors: 0 },
-        pass: ratioToBareExpress >= 0.7 && writeErrors === 0,
+        postOrders: { tracingOff: write.off, tracingOn: write.on },
+        tracingCost,
+        bars: {
+          ratioToBareExpress: 0.7,
+          postErrors: 0,
+          getOrderThroughputOnToOff: 0.9,
+          postOrdersP50OnToOff: 1.1,
+        },
+        pass:
+          read.off.ratioToBareExpress >= 0.7 &&
+          writeErrors === 0 &&
+          tracingCost.getOrderThroughputOnToOff >= 0.9 &&
+          tracingCost.postOrdersP50OnToOff <= 1.1,
       },
       null,
       2,

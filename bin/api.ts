@@ -3,9 +3,16 @@ import { createLogger } from '../api/logger';
 import { startApi } from '../api/server';
 import { loadApiConfig } from '../config/api';
 import { configOrExit } from '../config/read';
+import { loadTelemetryConfig } from '../config/telemetry';
+import { shopProcess } from '../processes/list';
 import { stopOnSignal } from '../processes/stopOnSignal';
+import { startTelemetry } from '../telemetry/start';
 
 const config = configOrExit('api', loadApiConfig);
+const telemetry = await startTelemetry(
+  shopProcess('api').serviceName,
+  configOrExit('api', loadTelemetryConfig),
+);
 const api = await startApi({ config, logger: createLogger(config.logLevel) });
 console.log(`[api] listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
-stopOnSignal('api', api.stop);
+stopOnSignal('api', () => api.stop().finally(telemetry.stop));

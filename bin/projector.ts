@@ -3,12 +3,24 @@
 import { pino } from 'pino';
 import { loadProjectorConfig } from '../config/projector';
 import { configOrExit } from '../config/read';
+import { loadTelemetryConfig } from '../config/telemetry';
 import { createPool } from '../postgres';
+import { shopProcess } from '../processes/list';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startProjector } from '../projections';
+import { traceLogMixin } from '../telemetry/hooks';
+import { startTelemetry } from '../telemetry/start';
 
 const config = configOrExit('projector', loadProjectorConfig);
-const logger = pino({ level: config.logLevel, base: { process: 'projector', pid: process.pid } });
+const telemetry = await startTelemetry(
+  shopProcess('projector').serviceName,
+  configOrExit('projector', loadTelemetryConfig),
+);
+const logger = pino({
+  level: config.logLevel,
+  base: { process: 'projector', pid: process.pid },
+  mixin: traceLogMixin,
+});
 const pool = createPool(config.databaseUrl, 'projector');
 const projector = await startProjector({
   pool,
@@ -18,4 +30,9 @@ const projector = await startProjector({
   lockRetryMs: config.lockRetryMs,
 });
 logger.info({ projections: projector.runners.map((runner) => runner.name) }, 'projector started');
-stopOnSignal('projector', () => projector.stop().then(() => pool.end()));
+stopOnSignal('projector', () =>
+  projector
+    .stop()
+    .then(() => pool.end())
+    .finally(telemetry.stop),
+);

@@ -1,11 +1,18 @@
 // The `orders` worker: order sagas, event appends and payments (configuration: config/worker.ts).
 import { configOrExit } from '../config/read';
+import { loadTelemetryConfig } from '../config/telemetry';
 import { loadOrdersWorkerConfig } from '../config/worker';
+import { shopProcess } from '../processes/list';
 import { stopOnSignal } from '../processes/stopOnSignal';
+import { startTelemetry } from '../telemetry/start';
 import { startOrdersWorker } from '../workers/ordersWorker';
 
 const config = configOrExit('orders worker', loadOrdersWorkerConfig);
+const telemetry = await startTelemetry(
+  shopProcess('worker').serviceName,
+  configOrExit('orders worker', loadTelemetryConfig),
+);
 const worker = await startOrdersWorker(config);
 console.log(`orders worker polling ${config.taskQueue} on ${config.temporalAddress}`);
-stopOnSignal('orders worker', worker.stop);
+stopOnSignal('orders worker', () => worker.stop().finally(telemetry.stop));
 await worker.finished;

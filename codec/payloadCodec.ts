@@ -6,6 +6,7 @@ import {
 } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { type Keyring, open, seal } from '../keys';
+import { countCodecError } from '../telemetry/shopMetrics';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -24,6 +25,14 @@ export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly keys: Keyring) {}
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
+    return counted('encode', () => this.seal(payloads));
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return counted('decode', () => this.open(payloads));
+  }
+
+  private seal(payloads: Payload[]): Payload[] {
     const { currentId, current } = this.keys;
     return payloads.map((payload) => ({
       metadata: {
@@ -34,7 +43,7 @@ export class EncryptionCodec implements PayloadCodec {
     }));
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
+  private open(payloads: Payload[]): Payload[] {
     return payloads.map((payload) => {
       if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
       const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
@@ -44,6 +53,16 @@ export class EncryptionCodec implements PayloadCodec {
       const decoded = PayloadProto.decode(open(key, payload.data ?? new Uint8Array(), keyId));
       return { metadata: decoded.metadata ?? {}, data: decoded.data ?? new Uint8Array() };
     });
+  }
+}
+
+/** A codec failure is counted (brew_codec_errors_total) and thrown on: Temporal fails the task loudly. */
+function counted(direction: 'encode' | 'decode', work: () => Payload[]): Payload[] {
+  try {
+    return work();
+  } catch (error) {
+    countCodecError(direction);
+    throw error;
   }
 }
 

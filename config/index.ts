@@ -6,6 +6,7 @@ export { type DevConfig, devConfigSchema, loadDevConfig } from './dev';
 export { loadNotifierConfig, type NotifierConfig, notifierConfig, notifierConfigSchema } from './notifier';
 export { loadProjectorConfig, type ProjectorConfig, projectorConfigSchema } from './projector';
 export { configLoader, configOrExit, type Env, InvalidConfig, readConfig } from './read';
+export { loadTelemetryConfig, type TelemetryConfig, telemetryConfigSchema } from './telemetry';
 export {
   type BaristaConfig,
   baristaConfigSchema,

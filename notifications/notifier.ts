@@ -8,6 +8,7 @@ import type { NotifierConfig } from '../config/notifier';
 import { createEventStore, migrateEventStore } from '../eventstore';
 import { createPool } from '../postgres';
 import { type ProviderSimulator, startProviderSimulator } from '../simulators/notificationProvider';
+import { traceLogMixin } from '../telemetry/hooks';
 import { sweepEvery } from '../vault';
 import { vaultNames } from './customerNames';
 import { pruneReplayedDeadLetters } from './deadLetters';
@@ -38,7 +39,12 @@ export async function startNotifier(
   deps: NotifierDeps = {},
 ): Promise<RunningNotifier> {
   const log =
-    deps.log ?? pino({ level: config.logLevel, base: { process: 'notifier', instance: config.instanceId } });
+    deps.log ??
+    pino({
+      level: config.logLevel,
+      base: { process: 'notifier', instance: config.instanceId },
+      mixin: traceLogMixin,
+    });
   const metrics = deps.metrics ?? notificationMetrics;
   const pool = deps.pool ?? createPool(config.databaseUrl, 'notifier');
   const stops: Array<() => Promise<void>> = [];

@@ -7,6 +7,8 @@ export interface ShopProcess {
   replicas: number;
   /** A line it prints once it does its job. */
   readyLine: RegExp;
+  /** Its name in traces (OTEL_SERVICE_NAME overrides it). */
+  serviceName: string;
 }
 
 /**
@@ -14,11 +16,35 @@ export interface ShopProcess {
  * compose file's check read this list. The worker comes first: it migrates the event store.
  */
 export const SHOP_PROCESSES = [
-  { name: 'worker', entry: 'bin/worker.ts', replicas: 1, readyLine: /orders worker polling/ },
-  { name: 'barista', entry: 'bin/barista.ts', replicas: 2, readyLine: /barista polling/ },
-  { name: 'projector', entry: 'bin/projector.ts', replicas: 2, readyLine: /projector started/ },
-  { name: 'notifier', entry: 'bin/notifier.ts', replicas: 1, readyLine: /notifier started/ },
-  { name: 'api', entry: 'bin/api.ts', replicas: 1, readyLine: /listening on/ },
+  {
+    name: 'worker',
+    entry: 'bin/worker.ts',
+    replicas: 1,
+    readyLine: /orders worker polling/,
+    serviceName: 'brew-saga-orders-worker',
+  },
+  {
+    name: 'barista',
+    entry: 'bin/barista.ts',
+    replicas: 2,
+    readyLine: /barista polling/,
+    serviceName: 'brew-saga-barista',
+  },
+  {
+    name: 'projector',
+    entry: 'bin/projector.ts',
+    replicas: 2,
+    readyLine: /projector started/,
+    serviceName: 'brew-saga-projector',
+  },
+  {
+    name: 'notifier',
+    entry: 'bin/notifier.ts',
+    replicas: 1,
+    readyLine: /notifier started/,
+    serviceName: 'brew-saga-notifier',
+  },
+  { name: 'api', entry: 'bin/api.ts', replicas: 1, readyLine: /listening on/, serviceName: 'brew-saga-api' },
 ] as const satisfies readonly ShopProcess[];
 
 export type ShopProcessName = (typeof SHOP_PROCESSES)[number]['name'];

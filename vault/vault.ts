@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PersonalField } from '../domain/personalData';
 import { type Keyring, open, seal } from '../keys';
 import { runMigrations } from '../postgres';
+import { countFailures } from './countFailures';
 
 /** What a read shows of an order's personal data. */
 export interface PersonalView {
@@ -71,136 +72,139 @@ export function createVault(pool: pg.Pool, masterKeys: Keyring) {
       )
     ).rows;
 
-  return {
-    /** Seals the given fields under the order's data key (made on first use). Same values again: a no-op. */
-    async keep(orderId: string, fields: Partial<Record<PersonalField, string>>): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const master = masterKeys.current;
-        await client.query(
-          `INSERT INTO vault_keys (order_id, key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [orderId, masterKeys.currentId, seal(master, randomBytes(32), wrapAad(orderId))],
-        );
-        // FOR SHARE: an erasure running now waits for this to commit, then destroys it all.
-        const { rows } = await client.query<SealedRow>(
-          'SELECT order_id, key_id, wrapped_key FROM vault_keys WHERE order_id = $1 FOR SHARE',
-          [orderId],
-        );
-        const row = rows[0]!;
-        if (!row.wrapped_key) throw new PersonalDataErased(orderId);
-        const dataKey = unwrap(row);
-        for (const [field, value] of Object.entries(fields) as [PersonalField, string][]) {
+  return countFailures(
+    {
+      /** Seals the given fields under the order's data key (made on first use). Same values again: a no-op. */
+      async keep(orderId: string, fields: Partial<Record<PersonalField, string>>): Promise<void> {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const master = masterKeys.current;
           await client.query(
-            `INSERT INTO vault_entries (order_id, field, sealed, lookup) VALUES ($1, $2, $3, $4)
+            `INSERT INTO vault_keys (order_id, key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+            [orderId, masterKeys.currentId, seal(master, randomBytes(32), wrapAad(orderId))],
+          );
+          // FOR SHARE: an erasure running now waits for this to commit, then destroys it all.
+          const { rows } = await client.query<SealedRow>(
+            'SELECT order_id, key_id, wrapped_key FROM vault_keys WHERE order_id = $1 FOR SHARE',
+            [orderId],
+          );
+          const row = rows[0]!;
+          if (!row.wrapped_key) throw new PersonalDataErased(orderId);
+          const dataKey = unwrap(row);
+          for (const [field, value] of Object.entries(fields) as [PersonalField, string][]) {
+            await client.query(
+              `INSERT INTO vault_entries (order_id, field, sealed, lookup) VALUES ($1, $2, $3, $4)
              ON CONFLICT (order_id, field) DO UPDATE SET sealed = EXCLUDED.sealed, lookup = EXCLUDED.lookup`,
+              [
+                orderId,
+                field,
+                seal(dataKey, Buffer.from(value), fieldAad(orderId, field)),
+                SEARCHABLE.has(field) ? lookupUnder(master, field, value) : null,
+              ],
+            );
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+
+      /** One field's value; undefined when it was never kept, was destroyed, or the order was erased. */
+      async reveal(orderId: string, field: PersonalField): Promise<string | undefined> {
+        const row = (await sealedRows([orderId], [field]))[0];
+        if (!row?.wrapped_key || !row.sealed) return undefined;
+        return open(unwrap(row), row.sealed, fieldAad(orderId, field)).toString();
+      },
+
+      /** What reads show of many orders at once (one query): names, the customer's cancel reason, erasure. */
+      async personalData(orderIds: readonly string[]): Promise<Map<string, PersonalView>> {
+        const views = new Map<string, PersonalView>();
+        if (orderIds.length === 0) return views;
+        const keys = new Map<string, Buffer>();
+        for (const row of await sealedRows([...new Set(orderIds)], ['customer', 'cancelReason'])) {
+          if (!row.wrapped_key) {
+            views.set(row.order_id, ERASED);
+            continue;
+          }
+          const view = views.get(row.order_id) ?? { ...NOTHING_KEPT };
+          views.set(row.order_id, view);
+          if (!row.sealed || !row.field) continue;
+          const dataKey = keys.get(row.order_id) ?? unwrap(row);
+          keys.set(row.order_id, dataKey);
+          const value = open(dataKey, row.sealed, fieldAad(row.order_id, row.field)).toString();
+          if (row.field === 'customer') view.customer = value;
+          else if (row.field === 'cancelReason') view.cancelReason = value;
+        }
+        return views;
+      },
+
+      /** Orders whose field holds exactly this value (erased ones are not found). */
+      async ordersWith(field: PersonalField, value: string): Promise<string[]> {
+        const { rows } = await pool.query<{ order_id: string }>(
+          'SELECT order_id FROM vault_entries WHERE field = $1 AND lookup = ANY($2)',
+          [field, lookups(field, value)],
+        );
+        return rows.map((row) => row.order_id);
+      },
+
+      /** Destroys one field (the card token once the payment settled). */
+      async forget(orderId: string, field: PersonalField): Promise<void> {
+        await pool.query('DELETE FROM vault_entries WHERE order_id = $1 AND field = $2', [orderId, field]);
+      },
+
+      /**
+       * Crypto-shredding: the order's data key is destroyed (and its sealed values with it), leaving a
+       * tombstone. Erasing twice is a no-op; an order never seen gets a tombstone too.
+       */
+      async erase(orderId: string): Promise<{ alreadyErased: boolean }> {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const { rows } = await client.query<{ order_id: string }>(
+            `UPDATE vault_keys SET key_id = NULL, wrapped_key = NULL, erased_at = now()
+           WHERE order_id = $1 AND erased_at IS NULL RETURNING order_id`,
+            [orderId],
+          );
+          const inserted = await client.query(
+            `INSERT INTO vault_keys (order_id, erased_at) VALUES ($1, now()) ON CONFLICT DO NOTHING`,
+            [orderId],
+          );
+          await client.query('DELETE FROM vault_entries WHERE order_id = $1', [orderId]);
+          await client.query('COMMIT');
+          return { alreadyErased: rows.length === 0 && inserted.rowCount === 0 };
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+
+      /** Re-wraps data keys still under an older master key with the current one (after a rotation). */
+      async rewrap(): Promise<number> {
+        const { rows } = await pool.query<SealedRow>(
+          'SELECT order_id, key_id, wrapped_key FROM vault_keys WHERE key_id <> $1 AND erased_at IS NULL',
+          [masterKeys.currentId],
+        );
+        for (const row of rows)
+          await pool.query(
+            'UPDATE vault_keys SET key_id = $2, wrapped_key = $3 WHERE order_id = $1 AND key_id = $4',
             [
-              orderId,
-              field,
-              seal(dataKey, Buffer.from(value), fieldAad(orderId, field)),
-              SEARCHABLE.has(field) ? lookupUnder(master, field, value) : null,
+              row.order_id,
+              masterKeys.currentId,
+              seal(masterKeys.current, unwrap(row), wrapAad(row.order_id)),
+              row.key_id,
             ],
           );
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+        return rows.length;
+      },
     },
-
-    /** One field's value; undefined when it was never kept, was destroyed, or the order was erased. */
-    async reveal(orderId: string, field: PersonalField): Promise<string | undefined> {
-      const row = (await sealedRows([orderId], [field]))[0];
-      if (!row?.wrapped_key || !row.sealed) return undefined;
-      return open(unwrap(row), row.sealed, fieldAad(orderId, field)).toString();
-    },
-
-    /** What reads show of many orders at once (one query): names, the customer's cancel reason, erasure. */
-    async personalData(orderIds: readonly string[]): Promise<Map<string, PersonalView>> {
-      const views = new Map<string, PersonalView>();
-      if (orderIds.length === 0) return views;
-      const keys = new Map<string, Buffer>();
-      for (const row of await sealedRows([...new Set(orderIds)], ['customer', 'cancelReason'])) {
-        if (!row.wrapped_key) {
-          views.set(row.order_id, ERASED);
-          continue;
-        }
-        const view = views.get(row.order_id) ?? { ...NOTHING_KEPT };
-        views.set(row.order_id, view);
-        if (!row.sealed || !row.field) continue;
-        const dataKey = keys.get(row.order_id) ?? unwrap(row);
-        keys.set(row.order_id, dataKey);
-        const value = open(dataKey, row.sealed, fieldAad(row.order_id, row.field)).toString();
-        if (row.field === 'customer') view.customer = value;
-        else if (row.field === 'cancelReason') view.cancelReason = value;
-      }
-      return views;
-    },
-
-    /** Orders whose field holds exactly this value (erased ones are not found). */
-    async ordersWith(field: PersonalField, value: string): Promise<string[]> {
-      const { rows } = await pool.query<{ order_id: string }>(
-        'SELECT order_id FROM vault_entries WHERE field = $1 AND lookup = ANY($2)',
-        [field, lookups(field, value)],
-      );
-      return rows.map((row) => row.order_id);
-    },
-
-    /** Destroys one field (the card token once the payment settled). */
-    async forget(orderId: string, field: PersonalField): Promise<void> {
-      await pool.query('DELETE FROM vault_entries WHERE order_id = $1 AND field = $2', [orderId, field]);
-    },
-
-    /**
-     * Crypto-shredding: the order's data key is destroyed (and its sealed values with it), leaving a
-     * tombstone. Erasing twice is a no-op; an order never seen gets a tombstone too.
-     */
-    async erase(orderId: string): Promise<{ alreadyErased: boolean }> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rows } = await client.query<{ order_id: string }>(
-          `UPDATE vault_keys SET key_id = NULL, wrapped_key = NULL, erased_at = now()
-           WHERE order_id = $1 AND erased_at IS NULL RETURNING order_id`,
-          [orderId],
-        );
-        const inserted = await client.query(
-          `INSERT INTO vault_keys (order_id, erased_at) VALUES ($1, now()) ON CONFLICT DO NOTHING`,
-          [orderId],
-        );
-        await client.query('DELETE FROM vault_entries WHERE order_id = $1', [orderId]);
-        await client.query('COMMIT');
-        return { alreadyErased: rows.length === 0 && inserted.rowCount === 0 };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-
-    /** Re-wraps data keys still under an older master key with the current one (after a rotation). */
-    async rewrap(): Promise<number> {
-      const { rows } = await pool.query<SealedRow>(
-        'SELECT order_id, key_id, wrapped_key FROM vault_keys WHERE key_id <> $1 AND erased_at IS NULL',
-        [masterKeys.currentId],
-      );
-      for (const row of rows)
-        await pool.query(
-          'UPDATE vault_keys SET key_id = $2, wrapped_key = $3 WHERE order_id = $1 AND key_id = $4',
-          [
-            row.order_id,
-            masterKeys.currentId,
-            seal(masterKeys.current, unwrap(row), wrapAad(row.order_id)),
-            row.key_id,
-          ],
-        );
-      return rows.length;
-    },
-  };
+    (error) => error instanceof PersonalDataErased,
+  );
 }
 
 export type Vault = ReturnType<typeof createVault>;

@@ -6,6 +6,8 @@ import { encryptedDataConverter } from '../codec';
 import { required } from '../config/keys';
 import type { BaristaConfig } from '../config/worker';
 import { createCoffeeMachineSimulator } from '../simulators';
+import { workerTracing } from '../telemetry/hooks';
+import { observeBatchSize } from '../telemetry/shopMetrics';
 import { BARISTA_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
 
@@ -21,6 +23,8 @@ export interface BaristaWorkerOptions {
   identity?: string;
   /** The payload codec (codec/): brew and discard inputs and results are sealed. */
   dataConverter?: DataConverter;
+  /** Its name in traces, when several workers share a process (tests); default: the process's. */
+  serviceName?: string;
 }
 
 /**
@@ -35,8 +39,10 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
       ? createBrewBatches(options.coffeeMachine as BatchingCoffeeMachine, {
           ...batching,
           machineSlots: machineRuns,
+          onRun: (run) => observeBatchSize(run.cups),
         })
       : undefined;
+  const tracing = workerTracing(options.serviceName);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -47,6 +53,7 @@ export function createBaristaWorker(options: BaristaWorkerOptions): Promise<Work
     maxHeartbeatThrottleInterval: '1s',
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(tracing ? { interceptors: { activity: tracing.activityInterceptors } } : {}),
   });
 }
 

@@ -24,6 +24,8 @@ import {
   postgresLedger,
   postgresPaymentBook,
 } from '../simulators';
+import { workerTracing } from '../telemetry/hooks';
+import { sagaFactMetrics } from '../telemetry/sagaMetrics';
 import { createVault, migrateVault, pruneSettledTokens, sweepEvery, type Vault } from '../vault';
 import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
@@ -45,6 +47,8 @@ export interface OrdersWorkerOptions {
   dataConverter?: DataConverter;
   /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: ORDER_WORKFLOWS_PATH })`) saves seconds per worker. */
   workflowBundle?: { code: string };
+  /** Its name in traces, when several workers share a process (tests); default: the process's. */
+  serviceName?: string;
   tuning?: Pick<
     WorkerOptions,
     'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
@@ -56,6 +60,7 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
   const source = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: ORDER_WORKFLOWS_PATH };
+  const tracing = workerTracing(options.serviceName);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -63,6 +68,11 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
     ...source,
     activities: createOrderActivities(options),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    interceptors: {
+      activity: [...(tracing?.activityInterceptors ?? []), sagaFactMetrics(options.readStream)],
+      ...(tracing ? { workflowModules: tracing.workflowModules } : {}),
+    },
+    ...(tracing ? { sinks: tracing.sinks } : {}),
     ...options.tuning,
   });
 }

@@ -26,6 +26,12 @@ export async function serverCpuMeter(pool: pg.Pool): Promise<(() => number) | un
   };
 }
 
+/** CPU time one process used so far (Linux /proc), in ms; 0 when it cannot be read. */
+export function processCpuMs(pid: number): number {
+  const stat = readStat(pid);
+  return stat ? ((stat.utime + stat.stime) * 1000) / TICKS_PER_SECOND : 0;
+}
+
 function parentOf(pid: number): number | undefined {
   return readStat(pid)?.ppid;
 }

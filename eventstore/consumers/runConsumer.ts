@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { traceConsumerBatch } from '../../telemetry/hooks';
 import type { LogWatcher } from '../logWatcher';
 import { checkpointAfter, hasHeldBackEvents, readAll } from '../readAll';
 import { subscribeToLog } from '../subscribe';
@@ -64,7 +65,9 @@ export function runConsumer(options: ConsumerOptions): ConsumerRunner {
         after: position!.checkpoint,
         batchSize,
         handle: async (events: LoggedEvent[]) => {
-          await mode.process({ name, client, signal, at: position!, events });
+          await traceConsumerBatch(name, events, () =>
+            mode.process({ name, client, signal, at: position!, events }),
+          );
           position = { checkpoint: checkpointAfter(events[events.length - 1]!), failed: false };
         },
         onError: (error, { willRetry }) => {

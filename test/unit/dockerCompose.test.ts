@@ -67,12 +67,21 @@ describe('docker-compose.yml', () => {
     for (const folder of folders) expect(dockerfile).toContain(`COPY ${folder} ./${folder}`);
   });
 
-  test('exposes only what users need: the API to all, the Web UI to localhost, the Temporal frontend to nobody', () => {
+  test('exposes only what users need: the API to all, the UIs to localhost, the Temporal frontend to nobody', () => {
     expect(compose.services.temporal?.ports).toBeUndefined();
     expect(compose.services['temporal-ui']?.ports).toEqual(['127.0.0.1:8080:8080']);
     expect(compose.services.api?.environment?.HOST).toBe('0.0.0.0');
     const published = Object.entries(compose.services).filter(([, service]) => service.ports);
-    expect(published.map(([name]) => name).sort()).toEqual(['api', 'temporal-ui']);
+    expect(published.map(([name]) => name).sort()).toEqual([
+      'api',
+      'grafana',
+      'jaeger',
+      'prometheus',
+      'temporal-ui',
+    ]);
+    // Traces, metrics and the dashboard have no sign-in: on this machine only.
+    for (const [name, service] of published)
+      if (name !== 'api') for (const port of service.ports!) expect(port, name).toMatch(/^127\.0\.0\.1:/);
   });
 
   test('production settings: simulator switches off everywhere, the token secret required', () => {
