@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import { ensureLocalAuth, mintStaffToken, type StaffRole } from '../api/auth';
 import { loadApiConfig } from '../config/api';
 import { loadDevConfig } from '../config/dev';
+import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
+import { forgetRunningSystem, recordRunningSystem } from '../config/runningSystem';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { ensureDevKeys } from '../keys';
@@ -65,6 +67,16 @@ async function main(): Promise<void> {
     PORT: String(config.apiPort),
   };
   for (const { name, entry } of SHOP_PROCESSES) children.set(name, startProcess(name, entry, env));
+  recordRunningSystem(config.dataDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    databaseUrl,
+    temporalAddress,
+    temporalUiUrl,
+    apiUrl: `http://127.0.0.1:${config.apiPort}`,
+    notificationProviderUrl: providerUrlOf(env),
+  });
+  process.once('exit', () => forgetRunningSystem(config.dataDir));
   say(`API        http://127.0.0.1:${config.apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
   say(`Web UI     ${temporalUiUrl}  (payloads decoded by http://127.0.0.1:${config.apiPort}/codec)`);
   say(
@@ -104,9 +116,16 @@ function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Chil
   return child;
 }
 
+/** Where the notifier (as it reads its env) sends messages: the operator's `npm run notifications` needs it. */
+function providerUrlOf(env: NodeJS.ProcessEnv): string {
+  const notifier = loadNotifierConfig(env);
+  return notifier.providerUrl ?? `http://127.0.0.1:${notifier.simulatorPort}`;
+}
+
 /** Children first, then Temporal and Postgres; once, whoever asks. */
 function stopEverything(): Promise<void> {
   stopping ??= (async () => {
+    forgetRunningSystem(config.dataDir);
     await Promise.all([...children.values()].map((child) => stopChild(child)));
     for (const stop of stops) await stop().catch((error: unknown) => say(`stop failed: ${String(error)}`));
   })();
