@@ -6,6 +6,7 @@ import { configOrExit } from '../config/read';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
 const config = configOrExit('api', loadApiConfig);
-const api = await startApi({ config, logger: createLogger(config.logLevel) });
-console.log(`[api] listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
-stopOnSignal('api', api.stop);
+const logger = createLogger(config.logLevel);
+const api = await startApi({ config, logger });
+logger.info(`listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
+stopOnSignal('api', api.stop, logger);

@@ -14,10 +14,14 @@ import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { ensureDevKeys } from '../keys';
 import { SHOP_PROCESSES } from '../processes/list';
+import { logFormat, processLogger } from '../processes/log';
+import { relayChildOutput } from '../processes/relay';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
 const root = resolve(import.meta.dirname, '..');
 const config = configOrExit('brew-saga', loadDevConfig);
+const format = logFormat();
+const log = processLogger('brew-saga');
 
 const stops: Array<() => Promise<void>> = [];
 const children = new Map<string, ChildProcess>();
@@ -103,11 +107,14 @@ async function printStaffTokens(signingKeyFile: string, env: NodeJS.ProcessEnv):
   say(`  manager  ${credentials.manager}`);
 }
 
+/** A child writes JSON records to its pipe; this process prints them once, in the terminal's format. */
 function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...env, LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  relayChildOutput(name, child.stdout!, 'info', format);
+  relayChildOutput(name, child.stderr!, 'error', format);
   child.on('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? code}); stopping everything`);
@@ -133,10 +140,10 @@ function stopEverything(): Promise<void> {
 }
 
 function say(line: string): void {
-  console.log(`[brew-saga] ${line}`);
+  log.info(line);
 }
 
-stopOnSignal('brew-saga', stopEverything);
+stopOnSignal('brew-saga', stopEverything, log);
 main().catch((error: unknown) => {
   say(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
   void stopEverything().finally(() => process.exit(1));

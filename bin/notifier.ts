@@ -2,8 +2,10 @@
 import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
 import { startNotifier } from '../notifications/notifier';
+import { processLogger } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
 const config = configOrExit('notifier', loadNotifierConfig);
-const notifier = await startNotifier(config);
-stopOnSignal('notifier', notifier.stop);
+const log = processLogger('notifier', { instance: config.instanceId });
+const notifier = await startNotifier(config, { log });
+stopOnSignal('notifier', notifier.stop, log);

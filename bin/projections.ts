@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(command === 'status' || !command ? USAGE : `${USAGE}\nread models: ${known.join(', ')}`);
     return 2;
   }
-  const { databaseUrl } = configOrExit('projections', () => loadCliConfig(process.env, 'npm run projections'));
+  const { databaseUrl } = configOrExit('projections', () =>
+    loadCliConfig(process.env, 'npm run projections'),
+  );
   const pool = createPool(databaseUrl, 'cli');
   try {
     await migrateEventStore(pool);
