@@ -5,10 +5,10 @@ import { shopDate, startOfShopDay } from '../../domain/shopDay';
 import { readStream } from '../../eventstore';
 import {
   type BaristaTicket,
+  boardOrders,
   getBaristaQueue,
   getDailySales,
   getOrderSummary,
-  boardOrders,
   getProjectionStatus,
   listOrders,
   waitForPosition,

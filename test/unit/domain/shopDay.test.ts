@@ -25,7 +25,9 @@ describe("the shop's day", () => {
   });
 
   test('UTC is UTC, and unknown zones are refused', () => {
-    expect(startOfShopDay(new Date('2026-05-05T12:00:00Z'), 'UTC').toISOString()).toBe('2026-05-05T00:00:00.000Z');
+    expect(startOfShopDay(new Date('2026-05-05T12:00:00Z'), 'UTC').toISOString()).toBe(
+      '2026-05-05T00:00:00.000Z',
+    );
     expect(isTimeZone('Europe/Lisbon')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
