@@ -3,10 +3,11 @@ import { createLogger } from '../api/logger';
 import { startApi } from '../api/server';
 import { loadApiConfig } from '../config/api';
 import { configOrExit } from '../config/read';
+import { announce } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
 const config = configOrExit('api', loadApiConfig);
 const logger = createLogger(config.logLevel);
 const api = await startApi({ config, logger });
-logger.info(`listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
+announce(logger, `listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
 stopOnSignal('api', api.stop, logger);

@@ -1,7 +1,7 @@
 // The `orders` worker: order sagas, event appends and payments (configuration: config/worker.ts).
 import { configOrExit } from '../config/read';
 import { loadOrdersWorkerConfig } from '../config/worker';
-import { processLogger } from '../processes/log';
+import { announce, processLogger } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startOrdersWorker } from '../workers/ordersWorker';
 import { installTemporalLogging } from '../workers/temporalLogging';
@@ -10,6 +10,6 @@ const config = configOrExit('orders worker', loadOrdersWorkerConfig);
 const logger = processLogger('worker');
 installTemporalLogging(logger);
 const worker = await startOrdersWorker(config, logger);
-logger.info(`orders worker polling ${config.taskQueue} on ${config.temporalAddress}`);
+announce(logger, `orders worker polling ${config.taskQueue} on ${config.temporalAddress}`);
 stopOnSignal('orders worker', worker.stop, logger);
 await worker.finished;

@@ -39,3 +39,9 @@ export function processLogger(name: string, extra: Record<string, unknown> = {})
     logDestination(logFormat(format)),
   );
 }
+
+/** Start and stop lines that people and harnesses wait for: written at info even when LOG_LEVEL is higher. */
+export function announce(logger: Logger, message: string): void {
+  const level = logger.level === 'silent' ? 'silent' : 'info';
+  logger.child({}, { level }).info(message);
+}
