@@ -12,6 +12,7 @@ export function relayChildOutput(
   output: Readable,
   level: 'info' | 'error',
   format: LogFormat,
+  out: NodeJS.WritableStream = process.stdout,
 ): void {
   const pretty = format === 'pretty' ? prettyLines() : undefined;
   createInterface({ input: output, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
@@ -22,7 +23,7 @@ export function relayChildOutput(
       process: name,
       msg: line,
     };
-    process.stdout.write(pretty ? pretty(record) : `${JSON.stringify(record)}\n`);
+    out.write(pretty ? pretty(record) : `${JSON.stringify(record)}\n`);
   });
 }
 
