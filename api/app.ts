@@ -185,7 +185,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       method: 'get',
       path: '/board',
       operationId: 'board',
-      summary: "The order board: today's orders in columns by status, live over /orders/stream",
+      summary: "The order board: open orders and the day's finished ones by status, live over /orders/stream",
       tags: ['board'],
       access: publicAccess,
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } } },

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { logDestination } from '../processes/log';
 import { traceIds } from '../telemetry/hooks';
 import { requestContext } from './requestContext';
 
@@ -9,6 +10,7 @@ export type { Logger };
  * id and, once known, the orderId (from AsyncLocalStorage, so adapters need not pass them).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
+  // Without a destination: this process's LOG_FORMAT (pretty on a terminal, JSON through a pipe).
   return pino(
     {
       level,
@@ -29,6 +31,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? logDestination(),
   );
 }

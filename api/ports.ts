@@ -111,6 +111,8 @@ export interface OrderQueries {
   /** `fresh`: straight from the read model, never from a cache (after `waitForPosition`). */
   getOrder(orderId: string, options?: { fresh?: boolean }): Promise<OrderView | null>;
   listOrders(filter: ListOrdersFilter): Promise<OrderPage>;
+  /** The board: open orders whatever day they were placed, and those finished on the shop's current day. */
+  boardOrders(): Promise<OrderView[]>;
   /** The audit trail; empty when the order does not exist. */
   orderEvents(orderId: string): Promise<OrderEventView[]>;
   /** The order folded from its own events up to a position or an instant; null when nothing was there yet. */

@@ -34,6 +34,8 @@ export interface StartApiOptions {
   /** Where the saga's brew runs, when tests isolate their barista workers. */
   baristaTaskQueue?: string;
   pickupWindowSeconds?: number;
+  /** The shop's clock (tests move it to another day); the system's by default. */
+  clock?: () => Date;
 }
 
 /** A dependency probed while an order waits must answer within this. */
@@ -86,7 +88,14 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const store = createEventStore(pool);
   // An erasure here drops this process's cached reads at once; others hear it from the projector.
   const vault = apiVault(createVault(pool, vaultKeys), store, (orderId) => changes.announce({ orderId }));
-  const queries = cacheOrderReads(postgresOrderQueries(pool, vault), changes, { isLive: changes.isLive });
+  const queries = cacheOrderReads(
+    postgresOrderQueries(pool, vault, {
+      timeZone: config.shopTimeZone,
+      ...(options.clock ? { now: options.clock } : {}),
+    }),
+    changes,
+    { isLive: changes.isLive },
+  );
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
   const postgresAnswers = async () => {
     await pool.query('SELECT 1');

@@ -5,6 +5,7 @@ import { loadApiConfig } from '../config/api';
 import { configOrExit } from '../config/read';
 import { loadTelemetryConfig } from '../config/telemetry';
 import { shopProcess } from '../processes/list';
+import { announce } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startTelemetry } from '../telemetry/start';
 
@@ -13,6 +14,7 @@ const telemetry = await startTelemetry(
   shopProcess('api').serviceName,
   configOrExit('api', loadTelemetryConfig),
 );
-const api = await startApi({ config, logger: createLogger(config.logLevel) });
-console.log(`[api] listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
-stopOnSignal('api', () => api.stop().finally(telemetry.stop));
+const logger = createLogger(config.logLevel);
+const api = await startApi({ config, logger });
+announce(logger, `listening on ${api.url} (board: ${api.url}/board, OpenAPI: ${api.url}/openapi.json)`);
+stopOnSignal('api', () => api.stop().finally(telemetry.stop), logger);

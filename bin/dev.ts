@@ -7,15 +7,21 @@ import { join, resolve } from 'node:path';
 import { ensureLocalAuth, mintStaffToken, type StaffRole } from '../api/auth';
 import { loadApiConfig } from '../config/api';
 import { loadDevConfig } from '../config/dev';
+import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
+import { forgetRunningSystem, recordRunningSystem } from '../config/runningSystem';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { ensureDevKeys } from '../keys';
 import { SHOP_PROCESSES } from '../processes/list';
+import { logFormat, processLogger } from '../processes/log';
+import { relayChildOutput } from '../processes/relay';
 import { stopOnSignal } from '../processes/stopOnSignal';
 
 const root = resolve(import.meta.dirname, '..');
 const config = configOrExit('brew-saga', loadDevConfig);
+const format = logFormat();
+const log = processLogger('brew-saga');
 
 const stops: Array<() => Promise<void>> = [];
 const children = new Map<string, ChildProcess>();
@@ -65,6 +71,16 @@ async function main(): Promise<void> {
     PORT: String(config.apiPort),
   };
   for (const { name, entry } of SHOP_PROCESSES) children.set(name, startProcess(name, entry, env));
+  recordRunningSystem(config.dataDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    databaseUrl,
+    temporalAddress,
+    temporalUiUrl,
+    apiUrl: `http://127.0.0.1:${config.apiPort}`,
+    notificationProviderUrl: providerUrlOf(env),
+  });
+  process.once('exit', () => forgetRunningSystem(config.dataDir));
   say(`API        http://127.0.0.1:${config.apiPort}  (order board: /board, OpenAPI: /openapi.json)`);
   say(`Web UI     ${temporalUiUrl}  (payloads decoded by http://127.0.0.1:${config.apiPort}/codec)`);
   say(
@@ -91,11 +107,14 @@ async function printStaffTokens(signingKeyFile: string, env: NodeJS.ProcessEnv):
   say(`  manager  ${credentials.manager}`);
 }
 
+/** A child writes JSON records to its pipe; this process prints them once, in the terminal's format. */
 function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...env, LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  relayChildOutput(name, child.stdout!, 'info', format);
+  relayChildOutput(name, child.stderr!, 'error', format);
   child.on('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? code}); stopping everything`);
@@ -104,9 +123,16 @@ function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Chil
   return child;
 }
 
+/** Where the notifier (as it reads its env) sends messages: the operator's `npm run notifications` needs it. */
+function providerUrlOf(env: NodeJS.ProcessEnv): string {
+  const notifier = loadNotifierConfig(env);
+  return notifier.providerUrl ?? `http://127.0.0.1:${notifier.simulatorPort}`;
+}
+
 /** Children first, then Temporal and Postgres; once, whoever asks. */
 function stopEverything(): Promise<void> {
   stopping ??= (async () => {
+    forgetRunningSystem(config.dataDir);
     await Promise.all([...children.values()].map((child) => stopChild(child)));
     for (const stop of stops) await stop().catch((error: unknown) => say(`stop failed: ${String(error)}`));
   })();
@@ -114,10 +140,10 @@ function stopEverything(): Promise<void> {
 }
 
 function say(line: string): void {
-  console.log(`[brew-saga] ${line}`);
+  log.info(line);
 }
 
-stopOnSignal('brew-saga', stopEverything);
+stopOnSignal('brew-saga', stopEverything, log);
 main().catch((error: unknown) => {
   say(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
   void stopEverything().finally(() => process.exit(1));

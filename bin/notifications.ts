@@ -3,10 +3,11 @@
 //   npm run notifications -- replay <eventId|--all>   re-send once, with the original idempotency key
 //   npm run notifications -- simulator                run the provider simulator as its own process
 //   npm run notifications -- faults '<json>'          tell a running simulator to misbehave, e.g. '{"downForMs":30000}'
-// Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL (default: the simulator `npm start` runs on
-// NOTIFICATION_SIMULATOR_PORT, 4010).
+// Reads DATABASE_URL and NOTIFICATION_PROVIDER_URL; unset, those of the running `npm start` (.data/running.json),
+// else the simulator on NOTIFICATION_SIMULATOR_PORT (4010).
 import { loadNotifierConfig } from '../config/notifier';
 import { configOrExit } from '../config/read';
+import { operatorEnv, requireDatabase } from '../config/runningSystem';
 import { createEventStore } from '../eventstore';
 import { firstKnown, namesInTheLog, vaultNames } from '../notifications/customerNames';
 import { listDeadLetters, replayDeadLetters } from '../notifications/deadLetters';
@@ -31,7 +32,11 @@ async function main(args: string[]): Promise<number | undefined> {
     console.error(USAGE);
     return 2;
   }
-  const config = configOrExit('notifications', loadNotifierConfig);
+  // Variables first, then what the running `npm start` recorded; the database only where it is used.
+  const env = operatorEnv();
+  if (command === 'dead-letters' || command === 'replay')
+    configOrExit('notifications', () => requireDatabase(env, 'npm run notifications'));
+  const config = configOrExit('notifications', () => loadNotifierConfig(env));
   const providerUrl = config.providerUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
   if (command === 'simulator') return runSimulator(config.simulatorPort);
   if (command === 'faults') {

@@ -4,6 +4,7 @@ import { configOrExit } from '../config/read';
 import { loadTelemetryConfig } from '../config/telemetry';
 import { startNotifier } from '../notifications/notifier';
 import { shopProcess } from '../processes/list';
+import { processLogger } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startTelemetry } from '../telemetry/start';
 
@@ -12,5 +13,6 @@ const telemetry = await startTelemetry(
   shopProcess('notifier').serviceName,
   configOrExit('notifier', loadTelemetryConfig),
 );
-const notifier = await startNotifier(config);
-stopOnSignal('notifier', () => notifier.stop().finally(telemetry.stop));
+const log = processLogger('notifier', { instance: config.instanceId });
+const notifier = await startNotifier(config, { log });
+stopOnSignal('notifier', () => notifier.stop().finally(telemetry.stop), log);

@@ -17,7 +17,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let databaseUrl: string;
   try {
-    ({ databaseUrl } = loadCliConfig(env));
+    ({ databaseUrl } = loadCliConfig(env, 'npm run payments'));
   } catch (error) {
     if (!(error instanceof InvalidConfig)) throw error;
     console.error(`payments: ${error.message}`);

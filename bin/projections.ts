@@ -18,12 +18,14 @@ const USAGE = 'usage: npm run projections -- status | rebuild <name|all> | retry
 
 async function main(argv: string[]): Promise<number> {
   const [command, name] = argv;
-  const { databaseUrl } = configOrExit('projections', loadCliConfig);
   const known = READ_MODELS.map((model) => model.name);
   if (command !== 'status' && !(command === 'rebuild' && name === 'all') && !known.includes(name ?? '')) {
     console.error(command === 'status' || !command ? USAGE : `${USAGE}\nread models: ${known.join(', ')}`);
     return 2;
   }
+  const { databaseUrl } = configOrExit('projections', () =>
+    loadCliConfig(process.env, 'npm run projections'),
+  );
   const pool = createPool(databaseUrl, 'cli');
   try {
     await migrateEventStore(pool);

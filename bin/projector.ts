@@ -1,11 +1,11 @@
 // The projector: folds the log into the read models the API serves (configuration: config/projector.ts).
 // Run as many as you like; one instance per projection is active (advisory lock), the others stand by.
-import { pino } from 'pino';
 import { loadProjectorConfig } from '../config/projector';
 import { configOrExit } from '../config/read';
 import { loadTelemetryConfig } from '../config/telemetry';
 import { createPool } from '../postgres';
 import { shopProcess } from '../processes/list';
+import { processLogger } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startProjector } from '../projections';
 import { traceLogMixin } from '../telemetry/hooks';
@@ -16,11 +16,7 @@ const telemetry = await startTelemetry(
   shopProcess('projector').serviceName,
   configOrExit('projector', loadTelemetryConfig),
 );
-const logger = pino({
-  level: config.logLevel,
-  base: { process: 'projector', pid: process.pid },
-  mixin: traceLogMixin,
-});
+const logger = processLogger('projector');
 const pool = createPool(config.databaseUrl, 'projector');
 const projector = await startProjector({
   pool,
@@ -31,9 +27,12 @@ const projector = await startProjector({
   lease: config.lease,
 });
 logger.info({ projections: projector.runners.map((runner) => runner.name) }, 'projector started');
-stopOnSignal('projector', () =>
-  projector
-    .stop()
-    .then(() => pool.end())
-    .finally(telemetry.stop),
+stopOnSignal(
+  'projector',
+  () =>
+    projector
+      .stop()
+      .then(() => pool.end())
+      .finally(telemetry.stop),
+  logger,
 );

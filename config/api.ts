@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isTimeZone, machineTimeZone } from '../domain/shopDay';
 import { DEFAULT_MAX_REMAKES, ORDERS_TASK_QUEUE } from '../workflows/contract';
 import { codecKeyKnobs, keyringOf, vaultKeyKnobs } from './keys';
 import { LOCAL_POSTGRES, logLevel, port, positiveInt, postgresUrl, temporalKnobs } from './knobs';
@@ -42,6 +43,11 @@ export const apiConfigSchema = z
      * and orders may carry their switches (`machine`, `tok_flaky`…). Off, those are refused with 400.
      */
     SHOP_SIMULATORS: z.stringbool().default(true),
+    /** The shop's IANA time zone: the board shows finished orders of this zone's current day. */
+    SHOP_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Lisbon or UTC' })
+      .default(machineTimeZone),
     /** How many times a drink sent back is made again before the order fails and is refunded. */
     ORDER_MAX_REMAKES: z.coerce.number().int().min(0).max(10).default(DEFAULT_MAX_REMAKES),
     /** How long a saga tries for the card's hold before it voids the key (unset: the saga's 5 min). */
@@ -108,6 +114,7 @@ export const apiConfigSchema = z
     },
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
     simulators: e.SHOP_SIMULATORS,
+    shopTimeZone: e.SHOP_TIME_ZONE,
     maxRemakes: e.ORDER_MAX_REMAKES,
     paymentGiveUpSeconds: e.ORDER_PAYMENT_GIVE_UP_SECONDS as number | undefined,
     tokenSecret: e.API_TOKEN_SECRET,

@@ -1,9 +1,8 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { port, postgresUrl } from './knobs';
 import { configLoader } from './read';
-
-const root = resolve(import.meta.dirname, '..');
+import { dataDirOf } from './runningSystem';
 
 /** `npm start`'s own knobs; every other variable passes through to the processes it runs. */
 export const devConfigSchema = z
@@ -14,8 +13,8 @@ export const devConfigSchema = z
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
     /** The Web UI of that Temporal (ignored when the dev server runs: it brings its own). */
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-    /** Embedded Postgres data and Temporal's history file live here. */
-    BREW_SAGA_DATA_DIR: z.string().min(1).default(join(root, '.data')),
+    /** Embedded Postgres data, Temporal's history file and running.json (how operator tools find us) live here. */
+    BREW_SAGA_DATA_DIR: z.string().min(1).default(dataDirOf({})),
     PORT: port.default(3000),
     EMBEDDED_PG_PORT: port.default(54329),
     TEMPORAL_PORT: port.default(7233),

@@ -1,20 +1,26 @@
+import type { Logger } from 'pino';
+import { announce } from './log';
+
 /**
  * On the first SIGINT or SIGTERM: says so, runs `stop`, then exits 0, or 1 when stopping failed.
  * Signals that arrive while it stops are ignored, so a second Ctrl-C cannot cut it short.
  */
-export function stopOnSignal(name: string, stop: () => Promise<unknown>): void {
+export function stopOnSignal(name: string, stop: () => Promise<unknown>, logger?: Logger): void {
+  const say = (message: string) => (logger ? announce(logger, message) : console.log(`[${name}] ${message}`));
+  const complain = (message: string) =>
+    logger ? logger.error(message) : console.error(`[${name}] ${message}`);
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[${name}] ${signal}: stopping`);
+    say(`${signal}: stopping`);
     stop().then(
       () => {
-        console.log(`[${name}] stopped`);
+        say('stopped');
         process.exit(0);
       },
       (error: unknown) => {
-        console.error(`[${name}] stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        complain(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
         process.exit(1);
       },
     );

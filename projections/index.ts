@@ -41,7 +41,12 @@ export {
   orderSummary,
   parseOrderChanged,
 } from './readModels/orderSummary';
-export { getOrderSummary, type ListOrdersQuery, listOrders } from './readModels/orderSummaryQueries';
+export {
+  boardOrders,
+  getOrderSummary,
+  type ListOrdersQuery,
+  listOrders,
+} from './readModels/orderSummaryQueries';
 export { type RebuildOptions, type RebuildResult, rebuildReadModels, SHADOW_SUFFIX } from './rebuild';
 export { getProjectionStatus, type ProjectionStatus } from './status';
 export type { Projection, ProjectionOptions, ReadModel } from './types';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import {
   type AppendToStream,
   createOrderActivities,
@@ -29,6 +30,7 @@ import { sagaFactMetrics } from '../telemetry/sagaMetrics';
 import { createVault, migrateVault, pruneSettledTokens, sweepEvery, type Vault } from '../vault';
 import { ORDERS_TASK_QUEUE } from '../workflows/definitions';
 import { type RunningWorker, runWorker } from './runWorker';
+import { quietBundlerLogger } from './temporalLogging';
 
 export const ORDER_WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -78,10 +80,10 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
 }
 
 /** The `orders` worker process's composition: Postgres, the gateway simulator, Temporal. */
-export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<RunningWorker> {
+export async function startOrdersWorker(config: OrdersWorkerConfig, logger: Logger): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, 'worker');
   // An idle connection dropped by a Postgres restart must not crash the worker: the pool reconnects.
-  pool.on('error', (error) => console.warn(`orders worker: idle database connection lost: ${error.message}`));
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
   await migrateEventStore(pool);
   let ledger: GatewayLedger = memoryLedger();
   let book: PaymentBook = memoryPaymentBook();
@@ -97,7 +99,7 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
   const retention = sweepEvery(
     config.vaultRetention.pruneIntervalMs,
     () => pruneSettledTokens(pool, config.vaultRetention),
-    (error) => console.warn(`orders worker: vault retention sweep failed: ${String(error)}`),
+    (error) => logger.warn({ err: error }, 'vault retention sweep failed'),
   );
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const close = async () => {
@@ -116,6 +118,11 @@ export async function startOrdersWorker(config: OrdersWorkerConfig): Promise<Run
       paymentGateway: createPaymentSimulator(config.gateway, ledger, book),
       ...vaultPorts(vault),
       dataConverter: encryptedDataConverter(codecKeys),
+      // Bundled here, so webpack's report goes to the debug level rather than the terminal.
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: ORDER_WORKFLOWS_PATH,
+        logger: quietBundlerLogger(logger),
+      }),
     });
     return runWorker(worker, close);
   } catch (error) {

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { orderStreamId } from '../../domain/events';
 import { money } from '../../domain/money';
+import { shopDate, startOfShopDay } from '../../domain/shopDay';
 import { readStream } from '../../eventstore';
 import {
   type BaristaTicket,
+  boardOrders,
   getBaristaQueue,
   getDailySales,
   getOrderSummary,
@@ -15,6 +17,12 @@ import { InvalidRequest } from '../errors';
 import type { OrderQueries, PersonalDataVault } from '../ports';
 import { changesOf, foldOrder, viewOfState, viewOfSummary } from './orderView';
 
+/** The shop's day: its time zone, and a clock tests may move (a day change without waiting for one). */
+export interface ShopCalendar {
+  timeZone: string;
+  now?: () => Date;
+}
+
 /**
  * Queries read projections only (CQRS); the audit trail and time travel read the log itself. Names
  * and a customer's own words are resolved from the vault at read time (one lookup per answer), so
@@ -23,6 +31,7 @@ import { changesOf, foldOrder, viewOfState, viewOfSummary } from './orderView';
 export function postgresOrderQueries(
   pool: pg.Pool,
   vault: Pick<PersonalDataVault, 'personalData' | 'ordersOf'>,
+  { timeZone, now = () => new Date() }: ShopCalendar = { timeZone: 'UTC' },
 ): OrderQueries {
   const stream = (orderId: string, upToTime?: Date) =>
     readStream(pool, orderStreamId(orderId), upToTime ? { upToTime } : {});
@@ -55,6 +64,11 @@ export function postgresOrderQueries(
           ]);
         throw error;
       }
+    },
+    async boardOrders() {
+      const orders = await boardOrders(pool, { finishedSince: startOfShopDay(now(), timeZone) });
+      const personal = await vault.personalData(orders.map((order) => order.orderId));
+      return orders.map((order) => viewOfSummary(order, personal.get(order.orderId)));
     },
     async orderEvents(orderId) {
       return (await stream(orderId)).map((event) => ({
@@ -89,7 +103,7 @@ export function postgresOrderQueries(
       return { toBrew: toBrew.map(named), awaitingPickup: awaitingPickup.map(named) };
     },
     async dailySales(day) {
-      const date = day ?? new Date().toISOString().slice(0, 10);
+      const date = day ?? shopDate(now(), 'UTC');
       const [sales] = await getDailySales(pool, { from: date, to: date });
       if (sales) return { ...sales };
       const zero = money(0);

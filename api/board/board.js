@@ -1,4 +1,5 @@
-// The order board: today's orders in columns by status, moved live by /orders/stream (SSE).
+// The order board: open orders of any day and today's finished ones in columns by status, moved live
+// by /orders/stream (SSE). The server decides what "today" is (the shop's time zone).
 // Staff sign in with a bearer token (barista or manager); it lives in this tab's sessionStorage only.
 const TOKEN_KEY = 'brew-saga:staff-token';
 const COLUMN_OF = {
@@ -15,7 +16,8 @@ const COLUMN_OF = {
 };
 const CANCELLABLE = new Set(['PLACED', 'PAID', 'BREWING']);
 const orders = new Map();
-const today = new Date().toISOString().slice(0, 10);
+const localDay = () => new Date().toDateString();
+let shownDay = localDay();
 
 const money = ({ amount, currency }) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
@@ -104,8 +106,6 @@ function card(order) {
 }
 
 function render(order) {
-  const placedOn = (order.timestamps.placedAt || order.updatedAt || '').slice(0, 10);
-  if (placedOn && placedOn !== today) return;
   const known = orders.get(order.orderId);
   if (known && known.position >= order.position) return;
   orders.set(order.orderId, order);
@@ -113,6 +113,10 @@ function render(order) {
   const column = document.querySelector(`section[data-column="${COLUMN_OF[order.status] || 'STOPPED'}"]`);
   const heading = column.querySelector('h2');
   heading.after(card(order));
+  updateCounts();
+}
+
+function updateCounts() {
   for (const section of document.querySelectorAll('section')) {
     section.querySelector('.count').textContent = `(${section.querySelectorAll('article').length})`;
   }
@@ -166,4 +170,13 @@ signInForm.addEventListener('submit', (event) => {
   void connect();
 });
 signOutButton.addEventListener('click', () => signOut());
+// A new day: yesterday's finished orders leave; the server sends the board afresh (open ones stay).
+setInterval(() => {
+  if (localDay() === shownDay || !sessionStorage.getItem(TOKEN_KEY)) return;
+  shownDay = localDay();
+  orders.clear();
+  for (const article of document.querySelectorAll('#board article')) article.remove();
+  updateCounts();
+  void connect();
+}, 60_000);
 void connect();

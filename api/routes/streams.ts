@@ -132,9 +132,9 @@ export function streamRoutes({
         }
       };
       const onError = (error: unknown) => logger.warn({ err: error }, 'board stream read failed');
-      // (Re)connecting sends the current page of orders (the board re-renders from what it is sent);
+      // (Re)connecting sends the board (open orders of any day, finished ones of the shop's day);
       // a change notice then reads just that order, and the poll catches anything a notice missed.
-      const pump = serialPump(async () => send((await queries.listOrders({ limit: 100 })).orders), onError);
+      const pump = serialPump(async () => send(await queries.boardOrders()), onError);
       const unsubscribe = changes.subscribe(({ orderId }) => {
         queries.getOrder(orderId).then((order) => order && send([order]), onError);
       });

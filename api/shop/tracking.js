@@ -24,7 +24,7 @@ let current = null;
 export function followOrder(orderId, token) {
   if (current && current.orderId === orderId && current.token === token) return;
   stopFollowing();
-  current = { orderId, token, position: 0, reached: -1, rejectAvailable: true };
+  current = { orderId, token, position: 0, reached: -1 };
   $('track-id').textContent = `#${orderId.slice(0, 8)}`;
   $('track-link').href = trackingLink(orderId, token);
   $('tracking').dataset.status = '';
@@ -85,7 +85,7 @@ function show(change) {
   reason.textContent = why;
   reason.hidden = !why;
   $('cancel-order').hidden = !CANCELLABLE.has(status);
-  $('reject-form').hidden = !(status === 'READY' && current.rejectAvailable);
+  $('reject-form').hidden = status !== 'READY';
   if (FINAL.has(status)) current.stream.close();
 }
 
@@ -181,12 +181,6 @@ async function rejectOrder(event) {
     token: following.token,
   });
   if (current !== following) return;
-  // The route comes with a later release: until then, the barista handles it at the counter.
-  if (answer.status === 404 || answer.status === 405 || answer.status === 501) {
-    following.rejectAvailable = false;
-    $('reject-form').hidden = true;
-    return tell('Rejecting online is not available yet: please tell the barista.');
-  }
   if (answer.status === 409) return tell('Too late to reject this order.');
   if (answer.status >= 300) return tell(problemText(answer, 'Could not reject'));
   $('reject-form').hidden = true;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { OrderLine } from '../../domain/events';
 import type { OrderTimestamps } from '../../domain/evolve';
-import type { OrderStatus } from '../../domain/status';
+import { type OrderStatus, TERMINAL_STATUSES } from '../../domain/status';
 import { iso } from '../sql';
 import type { OrderSummary } from './orderSummary';
 import { ORDER_SUMMARY_TABLE, TIMESTAMP_COLUMNS } from './orderSummaryRow';
@@ -67,4 +67,21 @@ export async function listOrders(
     orders: page,
     nextCursor: last ? Buffer.from(String(last.placed_position)).toString('base64url') : null,
   };
+}
+
+/**
+ * The board: every open order whatever day it was placed (a READY drink awaiting pickup never drops
+ * off), then orders finished since `finishedSince` (the start of the shop's day); open ones first.
+ */
+export async function boardOrders(
+  pool: pg.Pool,
+  { finishedSince, limit = 500 }: { finishedSince: Date; limit?: number },
+): Promise<OrderSummary[]> {
+  const { rows } = await pool.query(
+    `SELECT *, status <> ALL($1::text[]) AS open FROM ${ORDER_SUMMARY_TABLE}
+     WHERE status <> ALL($1::text[]) OR updated_at >= $2
+     ORDER BY open DESC, placed_position DESC LIMIT $3`,
+    [[...TERMINAL_STATUSES], finishedSince, limit],
+  );
+  return rows.map(toSummary);
 }

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SAGA_PATHS } from '../../simulators/sagaPaths';
 import { launchBrowser } from './browser';
-import { call, order, placeOrder } from './http';
+import { call, order, placeOrder, waitForStatus } from './http';
 import { type ShopSystem, startShop } from './system';
 
 let shop: ShopSystem;
@@ -90,4 +90,39 @@ test('a drink sent back from the board is remade: the card returns to READY with
     .filter((type: string) => type !== 'CustomerNotified');
   expect(events).toEqual(SAGA_PATHS.rejectedOnceThenPickedUp.events.slice(0, -2));
   await page.close();
+});
+
+test('after midnight in the shop, the board still shows a drink awaiting pickup; finished orders of yesterday leave', async () => {
+  const waiting = (await placeOrder(shop.url, order({ customer: 'Ed' }))).body.orderId as string;
+  const finished = (await placeOrder(shop.url, order({ customer: 'Fay' }))).body.orderId as string;
+  await waitForStatus(shop.url, waiting, 'READY', 20_000, shop.staff);
+  await waitForStatus(shop.url, finished, 'READY', 20_000, shop.staff);
+  expect((await call(shop.url, 'POST', `/orders/${finished}/pickup`, {}, shop.staff)).status).toBe(200);
+  await waitForStatus(shop.url, finished, 'COMPLETED', 20_000, shop.staff);
+
+  // The same shop seen a day later: an injected clock, in the shop's time zone.
+  const tomorrow = await shop.startAnotherApi({
+    config: { shopTimeZone: 'America/New_York' },
+    clock: () => new Date(Date.now() + 86_400_000),
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+  // The board's screen lives in that day too.
+  await page.clock.install({ time: new Date(Date.now() + 86_400_000) });
+  await page.goto(`${tomorrow.url}/board`);
+  await page.getByLabel('Staff token').fill(shop.tokens.barista);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#connection', { hasText: 'live' }).waitFor();
+  await page.locator(`section[data-column="READY"] #order-${waiting}`).waitFor({ timeout: 10_000 });
+  expect(await page.locator(`#order-${finished}`).count()).toBe(0);
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/board-next-day.png', fullPage: true });
+  await page.close();
+
+  // Today, the finished order is on the board too.
+  const today = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+  await today.goto(`${shop.url}/board`);
+  await today.getByLabel('Staff token').fill(shop.tokens.barista);
+  await today.getByRole('button', { name: 'Sign in' }).click();
+  await today.locator(`section[data-column="DONE"] #order-${finished}`).waitFor({ timeout: 10_000 });
+  await today.close();
 });

@@ -37,6 +37,8 @@ export interface ShopSystem {
   startAnotherApi(options: {
     pickupWindowSeconds?: number;
     config?: Partial<ApiConfig>;
+    /** The shop's clock, e.g. a day ahead to see the board after midnight. */
+    clock?: () => Date;
   }): Promise<RunningApi>;
   /** Everything the API processes logged so far. */
   logs(): string;
@@ -113,6 +115,7 @@ export async function startShop(name: string, options: { db?: TestDatabase } = {
       logger,
       baristaTaskQueue: baristaQueue,
       ...(options.pickupWindowSeconds ? { pickupWindowSeconds: options.pickupWindowSeconds } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     apis.push(api);
     return api;

@@ -139,6 +139,9 @@ export function createFakeShop() {
         const page = all.slice(start, start + limit);
         return { orders: page, nextCursor: start + limit < all.length ? String(start + limit) : null };
       },
+      async boardOrders() {
+        return [...orders.values()].reverse();
+      },
       async orderEvents(orderId): Promise<OrderEventView[]> {
         return (history.get(orderId) ?? []).map((e, i) => ({
           position: e.position,
