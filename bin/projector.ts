@@ -8,7 +8,6 @@ import { shopProcess } from '../processes/list';
 import { processLogger } from '../processes/log';
 import { stopOnSignal } from '../processes/stopOnSignal';
 import { startProjector } from '../projections';
-import { traceLogMixin } from '../telemetry/hooks';
 import { startTelemetry } from '../telemetry/start';
 
 const config = configOrExit('projector', loadProjectorConfig);
