@@ -14,6 +14,7 @@ import {
 import { corsFor } from './cors';
 import { createRateLimiters, installRateLimiters } from './limits';
 import type { Logger } from './logger';
+import { answerOtherMethods } from './methodNotAllowed';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import type { ApiPorts } from './ports';
@@ -188,6 +189,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       return undefined;
     },
   );
+  answerOtherMethods(router);
   app.use(router);
   app.use('/board', express.static(boardDir, { index: false, fallthrough: true }));
   app.use(notFoundMiddleware);
