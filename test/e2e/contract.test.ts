@@ -41,8 +41,10 @@ async function schemathesis(
     '--generation-deterministic',
     '--max-examples',
     '10',
+    // One worker: Python 3.11's `ast` is not thread-safe (CPython gh-106905), and Hypothesis parses
+    // lambdas while generating, so two workers failed a run with "AST constructor recursion depth mismatch".
     '--workers',
-    '2',
+    '1',
     '--no-color',
     '--report',
     'junit',
@@ -81,7 +83,13 @@ test('Schemathesis finds nothing on the routes of one order with that order’s 
     config: 'orderToken.toml',
     token: placed.body.orderToken,
     env: { CONTRACT_ORDER_ID: placed.body.orderId },
-    args: ['--include-path-regex', '^/orders/\\{id\\}'],
+    args: [
+      '--include-path-regex',
+      '^/orders/\\{id\\}',
+      // Pickup is the barista's: an order token is rightly 403 there (the manager run covers it).
+      '--exclude-path-regex',
+      '/pickup$',
+    ],
   });
   expect(code, stdout).toBe(0);
 }, 960_000);
