@@ -39,9 +39,6 @@ async function schemathesis(
     // Reproducible: deterministic generation (no seed: the same cases every run), few enough per
     // operation to finish in minutes on a loaded machine.
     '--generation-deterministic',
-    // Nothing carried over between runs (Schemathesis would keep found examples in .schemathesis/).
-    '--generation-database',
-    'none',
     '--max-examples',
     '10',
     // One worker: Python 3.11's `ast` is not thread-safe (CPython gh-106905), and Hypothesis parses
