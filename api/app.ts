@@ -15,6 +15,7 @@ import {
 import { corsFor } from './cors';
 import { createRateLimiters, installRateLimiters } from './limits';
 import type { Logger } from './logger';
+import { answerOtherMethods } from './methodNotAllowed';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import type { ApiPorts } from './ports';
@@ -195,6 +196,7 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
       return undefined;
     },
   );
+  answerOtherMethods(router);
   app.use(router);
   app.use('/board', express.static(boardDir, { index: false, fallthrough: true }));
   app.use(notFoundMiddleware);

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { z } from 'zod';
 import { accessResponses, guardFor, type RouteAccess, securityOf } from './auth';
 import { limitedBy } from './limits';
+import { recordMethod } from './methodNotAllowed';
 import { Problem } from './schemas';
 import { parseRequestPart } from './validation';
 
@@ -33,6 +34,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   body?: B;
   /** A body may be left out entirely (then it parses as `{}`). */
   bodyOptional?: boolean;
+  /** Request headers (lower-case names), validated before the handler runs and documented. */
   headers?: AnyObject;
   responses: Record<number, ResponseConfig>;
 }
@@ -41,6 +43,8 @@ export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends 
   params: z.infer<P>;
   query: z.infer<Q>;
   body: z.infer<B>;
+  /** The declared headers, parsed; an optional one left out is absent. */
+  headers: Record<string, unknown>;
 }
 
 export type RouteHandler<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> = (
@@ -50,6 +54,36 @@ export type RouteHandler<P extends AnyObject, Q extends AnyObject, B extends z.Z
 ) => Promise<Reply | undefined> | Reply | undefined;
 
 const expressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
+
+/** `idempotency-key` → `Idempotency-Key`, as problem details name a header. */
+const headerName = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_m, dash, c: string) => dash + c.toUpperCase());
+
+/** Each declared header by itself, so a problem names the header that is missing or wrong. */
+function parseHeaders(schema: AnyObject, req: Request): Record<string, unknown> {
+  const parsed: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const value = req.get(name);
+    if (value === undefined && field.safeParse(undefined).success) continue;
+    parsed[name] = parseRequestPart(field, value, 'header', headerName(name));
+  }
+  return parsed;
+}
+
+/** What a route that reads input may answer when the input does not parse. */
+const invalidInput = (spec: RouteSpec<AnyObject, AnyObject, z.ZodType>): ResponseConfig | undefined => {
+  const parts = [
+    spec.params && 'path',
+    spec.query && 'query',
+    spec.headers && 'header',
+    spec.body && 'body',
+  ].filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return {
+    description: `invalid ${parts.join(', ')} (each field that is wrong in \`errors\`)`,
+    content: { 'application/problem+json': { schema: Problem } },
+  };
+};
 
 const isEmptyBody = (body: unknown) =>
   body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0);
@@ -63,6 +97,7 @@ export function defineRoute<
   Q extends AnyObject = AnyObject,
   B extends z.ZodType = z.ZodType,
 >(router: Router, registry: OpenAPIRegistry, spec: RouteSpec<P, Q, B>, handler: RouteHandler<P, Q, B>): void {
+  const invalid = invalidInput(spec as RouteSpec<AnyObject, AnyObject, z.ZodType>);
   registry.registerPath({
     method: spec.method,
     path: spec.path,
@@ -84,6 +119,7 @@ export function defineRoute<
     },
     security: securityOf(spec.access),
     responses: {
+      ...(invalid ? { 400: invalid } : {}),
       ...accessResponses(spec.access),
       ...(spec.rateLimit
         ? {
@@ -103,6 +139,7 @@ export function defineRoute<
 
   // Most requests carry no query string: its parse is the same every time, so it is done once.
   const noQuery = spec.query ? spec.query.safeParse({}) : undefined;
+  recordMethod(router, expressPath(spec.path), spec.method);
   router[spec.method](
     expressPath(spec.path),
     ...doors,
@@ -114,12 +151,13 @@ export function defineRoute<
           noQuery?.success && !req.url.includes('?')
             ? { ...noQuery.data }
             : parseRequestPart(spec.query, { ...req.query }, 'query');
+      const headers = spec.headers ? parseHeaders(spec.headers, req) : {};
       let body: unknown;
       if (spec.body) {
         const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
         body = parseRequestPart(spec.body, raw, 'body');
       }
-      const reply = await handler({ params, query, body } as RouteInput<P, Q, B>, req, res);
+      const reply = await handler({ params, query, headers, body } as RouteInput<P, Q, B>, req, res);
       if (!reply) return;
       if (res.headersSent) return next();
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);

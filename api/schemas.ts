@@ -173,18 +173,31 @@ export const GetOrderQuery = z.strictObject({
     .int()
     .min(0)
     .optional()
-    .openapi({ description: 'wait (bounded) until the read model reached this log position' }),
+    .openapi({
+      description:
+        'read-your-writes: wait (bounded) until the read model reached this log position (a command answer’s ' +
+        '`position`). 0, or a position before the first event, is reached at once; one past the head of the ' +
+        'log waits for the head. Not reached in time: 503 with Retry-After',
+    }),
   asOf: z
-    .union([z.string().regex(/^\d+$/, 'a log position'), z.iso.datetime({ offset: true })])
+    .union([z.string().regex(/^\d{1,15}$/, 'a log position'), z.iso.datetime({ offset: true })])
     .optional()
-    .openapi({ description: 'time travel: a log position or an ISO 8601 instant' }),
+    .openapi({
+      description:
+        'time travel: the order folded from its log up to a position or an ISO 8601 instant. After its last ' +
+        'event (a later position, a future instant) it is the current state; before its first event: 404',
+    }),
 });
 
 export const ListOrdersQuery = z.strictObject({
   status: OrderStatus.optional(),
   customer: z.string().min(1).max(80).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'a `nextCursor` this API gave out')
+    .optional()
+    .openapi({ description: "the previous page's `nextCursor` (a log position: the page starts before it)" }),
 });
 
 export const OrderPage = z

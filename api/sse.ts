@@ -42,12 +42,9 @@ export class OpenStreams {
   }
 }
 
-/** The client's resume point: the `Last-Event-ID` header (or `?lastEventId=` for plain links). */
-export function lastEventId(req: Request): number {
-  const raw = req.get('last-event-id');
-  const parsed = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : 0;
-  return Number.isSafeInteger(parsed) ? parsed : 0;
-}
+/** The client's resume point from its validated `Last-Event-ID` (digits): empty or absent is the start. */
+export const lastEventId = (header: unknown): number =>
+  typeof header === 'string' && header !== '' ? Number(header) : 0;
 
 /** How long a stream may stay over its buffer bound before its reader counts as slow. */
 const SLOW_READER_GRACE_MS = 1_000;

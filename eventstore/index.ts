@@ -13,6 +13,7 @@ export { createLogWatcher, type LogWatcher, type LogWatcherOptions } from './log
 export { migrateEventStore } from './migrate';
 export {
   checkpointAfter,
+  checkpointAtOrBefore,
   checkpointOf,
   compareCheckpoints,
   hasHeldBackEvents,

@@ -76,6 +76,22 @@ export async function checkpointOf(
   return rows[0] ? { transactionId: rows[0].transaction_id, position } : undefined;
 }
 
+/**
+ * The checkpoint of the last event at or before `position` (a gap or a position past the head of
+ * the log names the event before it), or undefined when the log holds none that early.
+ */
+export async function checkpointAtOrBefore(
+  db: pg.Pool | pg.ClientBase,
+  position: number,
+): Promise<LogCheckpoint | undefined> {
+  const { rows } = await db.query<{ transaction_id: string; position: string }>({
+    name: 'eventstore.checkpointAtOrBefore',
+    text: 'SELECT transaction_id::text AS transaction_id, position FROM events WHERE position <= $1 ORDER BY position DESC LIMIT 1',
+    values: [position],
+  });
+  return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].position) } : undefined;
+}
+
 /** Log order: negative when a comes first, 0 when equal, positive when b comes first. */
 export function compareCheckpoints(a: LogCheckpoint, b: LogCheckpoint): number {
   const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);

@@ -17,7 +17,6 @@ import { cancelOrder } from '../useCases/cancelOrder';
 import { pickUpOrder } from '../useCases/pickUpOrder';
 import { placeOrder } from '../useCases/placeOrder';
 import { rejectDrink } from '../useCases/rejectDrink';
-import { parseRequestPart } from '../validation';
 import { z } from '../zod';
 import { jsonResponse, problemResponse, type RouteContext } from './context';
 
@@ -69,14 +68,13 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
           'the order is placed; its saga runs',
           z.object({ Location: z.string() }),
         ),
-        400: problemResponse('invalid request, or no Idempotency-Key (field details in `errors`)'),
         413: problemResponse('body too large'),
         415: problemResponse('compressed or non-UTF-8 body'),
         422: problemResponse('Idempotency-Key already used with another body'),
       },
     },
-    async ({ body }, req, res) => {
-      const key = parseRequestPart(IdempotencyKey, req.get('idempotency-key'), 'header', 'Idempotency-Key');
+    async ({ body, headers }, _req, res) => {
+      const key = String(headers['idempotency-key']);
       const { response, orderToken, replayed } = await placeOrder(
         { ...ports, tokenSecret: config.tokenSecret, pickupWindowSeconds: config.pickupWindowSeconds },
         body,
@@ -172,7 +170,6 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
           RejectAccepted,
           'sent back: remade, or past the limit the order fails and is refunded',
         ),
-        400: problemResponse('no reason given'),
         404: problemResponse('no such order'),
         409: problemResponse('the drinks are not READY on the counter'),
       },

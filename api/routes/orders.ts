@@ -46,7 +46,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       tags,
       access: staffAccess(['barista']),
       query: ListOrdersQuery,
-      responses: { 200: jsonResponse(OrderPage, 'a page of orders'), 400: problemResponse('invalid query') },
+      responses: { 200: jsonResponse(OrderPage, 'a page of orders') },
     },
     async ({ query }) => {
       const page = await queries.listOrders(query);
@@ -82,8 +82,7 @@ export function orderRoutes({ router, registry, ports, config }: RouteContext): 
       query: GetOrderQuery,
       responses: {
         200: jsonResponse(Order, 'the order'),
-        400: problemResponse('invalid id or query'),
-        404: problemResponse('no such order'),
+        404: problemResponse('no such order (with `asOf`: not yet at that point)'),
         503: problemResponse('the read model did not reach minPosition in time (Retry-After)'),
       },
     },

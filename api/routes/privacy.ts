@@ -79,7 +79,6 @@ export function privacyRoutes({ router, registry, ports, config, logger }: Route
         bodyOptional: true,
         responses: {
           200: jsonResponse(CodecPayloads, `the payloads, ${operation}d`),
-          400: problemResponse('not a codec request'),
           403: problemResponse('not allowed to decode'),
           422: problemResponse('a payload does not decode: sealed under an unknown key, or tampered with'),
         },

@@ -2,7 +2,7 @@ import { publicAccess, staffAccess } from '../auth';
 import { menuView } from '../menu';
 import { defineRoute } from '../routing';
 import { BaristaQueue, DailySales, DailySalesQuery, Menu } from '../schemas';
-import { jsonResponse, problemResponse, type RouteContext } from './context';
+import { jsonResponse, type RouteContext } from './context';
 
 /** The shop's read-only views: the menu, what the barista makes next, the day's sales. */
 export function shopRoutes({ router, registry, ports }: RouteContext): void {
@@ -48,7 +48,7 @@ export function shopRoutes({ router, registry, ports }: RouteContext): void {
       tags: ['shop'],
       access: staffAccess(['manager']),
       query: DailySalesQuery,
-      responses: { 200: jsonResponse(DailySales, 'the day’s sales'), 400: problemResponse('invalid day') },
+      responses: { 200: jsonResponse(DailySales, 'the day’s sales') },
     },
     async ({ query }) => ({ status: 200, body: await ports.queries.dailySales(query.day) }),
   );

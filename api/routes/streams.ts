@@ -11,23 +11,45 @@ import { type EventStream, lastEventId, openEventStream, serialPump } from '../s
 import { z } from '../zod';
 import { problemResponse, type RouteContext } from './context';
 
-const eventStream = (dataSchemaName: 'Order' | 'OrderChange', description: string) => ({
-  description,
+/**
+ * A stream documented event by event (OpenAPI 3.1 `schema` under `text/event-stream` describes one
+ * event, as 3.2's `itemSchema` does): `id:` the log position, `event:` its name, and `data:` JSON of a
+ * named component schema. `retry:` and `: heartbeat` blocks carry no data and are not events.
+ */
+const eventStream = (
+  event: 'order' | 'change',
+  dataSchemaName: 'Order' | 'OrderChange',
+  description: string,
+) => ({
+  description: `${description}. Reconnect with Last-Event-ID to resume; \`: heartbeat\` comments keep it open.`,
   content: {
     'text/event-stream': {
-      schema: z.string().openapi({
-        description: `${description}. Each event: \`id:\` the log position, \`event:\` its name, \`data:\` JSON (${dataSchemaName}). Reconnect with Last-Event-ID to resume; \`: heartbeat\` comments keep it open.`,
-      }),
+      schema: z
+        .object({
+          id: z.string().regex(/^\d+$/).openapi({ description: 'the log position of the change' }),
+          event: z.literal(event),
+          data: z.string().openapi({
+            description: `JSON: ${dataSchemaName}`,
+            // JSON Schema 2020-12 content keywords: the data line is JSON of that schema.
+            contentMediaType: 'application/json',
+            contentSchema: { $ref: `#/components/schemas/${dataSchemaName}` },
+          } as object),
+        })
+        .openapi({ description: `one event: \`event: ${event}\` with \`data:\` ${dataSchemaName}` }),
     },
   },
 });
 
+// An empty value is what a client with nothing to resume from may send: it means "from the start".
 const lastEventIdHeader = z.object({
   'last-event-id': z
     .string()
-    .regex(/^\d+$/)
+    .regex(/^\d{0,15}$/, 'a log position (digits), or empty')
     .optional()
-    .openapi({ description: 'the last `id:` received: the stream resumes right after that log position' }),
+    .openapi({
+      description:
+        'the last `id:` received: the stream resumes right after that log position; empty or absent: from the start',
+    }),
 });
 
 // EventSource cannot set headers: a stream takes its bearer token from the query string too.
@@ -116,7 +138,7 @@ export function streamRoutes({
       headers: lastEventIdHeader,
       query: streamQuery,
       responses: {
-        200: eventStream('Order', '`event: order` per changed order'),
+        200: eventStream('order', 'Order', '`event: order` per changed order'),
         429: problemResponse('too many open streams (in total or from this client; `Retry-After`)'),
       },
     },
@@ -158,14 +180,14 @@ export function streamRoutes({
       query: streamQuery,
       headers: lastEventIdHeader,
       responses: {
-        200: eventStream('OrderChange', '`event: change` per event of the order'),
+        200: eventStream('change', 'OrderChange', '`event: change` per event of the order'),
         404: problemResponse('no such order'),
         429: problemResponse('too many open streams (in total or from this client; `Retry-After`)'),
       },
     },
-    async ({ params }, req, res) => {
+    async ({ params, headers }, req, res) => {
       tagOrder(params.id);
-      let after = lastEventId(req);
+      let after = lastEventId(headers['last-event-id']);
       const first = await queries.orderChangesAfter(params.id, after);
       if (first.length === 0 && after === 0 && !(await queries.getOrder(params.id))) {
         throw new OrderNotFound(params.id);

@@ -52,8 +52,10 @@ export async function listOrders(
   { status, orderIds, cursor, limit = 20 }: ListOrdersQuery = {},
 ): Promise<{ orders: OrderSummary[]; nextCursor: string | null }> {
   const size = Math.min(Math.max(Math.trunc(limit), 1), 100);
-  const before = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : null;
-  if (before !== null && !Number.isSafeInteger(before)) throw new RangeError('invalid cursor');
+  // The cursor is the position of the last order's OrderPlaced: the next page starts before it.
+  const before = cursor ? Number(cursor) : null;
+  if (before !== null && !(/^\d{1,15}$/.test(cursor ?? '') && Number.isSafeInteger(before)))
+    throw new RangeError('invalid cursor');
   const { rows } = await pool.query(
     `SELECT * FROM ${ORDER_SUMMARY_TABLE}
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR order_id = ANY($2))
@@ -65,7 +67,7 @@ export async function listOrders(
   const last = rows.length > size ? rows[size - 1] : undefined;
   return {
     orders: page,
-    nextCursor: last ? Buffer.from(String(last.placed_position)).toString('base64url') : null,
+    nextCursor: last ? String(last.placed_position) : null,
   };
 }
 

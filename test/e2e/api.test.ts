@@ -87,6 +87,17 @@ describe('reads', () => {
     );
     expect(read.status).toBe(200);
     expect(read.body.position).toBeGreaterThanOrEqual(placed.body.position);
+    // 0 is always reached; a position past the head of the log waits for the head, never 503.
+    for (const position of [0, 999_999_999_999]) {
+      const at = await call(
+        shop.url,
+        'GET',
+        `/orders/${placed.body.orderId}?minPosition=${position}`,
+        undefined,
+        bearer(placed.body.orderToken),
+      );
+      expect(at.status, String(position)).toBe(200);
+    }
   });
 
   test('?asOf= folds the log up to a position or an instant; /events is the audit trail', async () => {

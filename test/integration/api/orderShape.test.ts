@@ -56,6 +56,17 @@ test.each(SIMULATED_PATHS)(
       readModel!,
       'asOf time',
     );
+    // After the last event: the current state.
+    expectSameOrder(
+      await queries.orderAsOf(orderId, { position: 999_999_999_999_999 }),
+      readModel!,
+      'asOf a later position',
+    );
+    expectSameOrder(
+      await queries.orderAsOf(orderId, { time: new Date('9999-12-31T23:59:59Z') }),
+      readModel!,
+      'asOf a future instant',
+    );
     expectSameOrder((await queries.orderChangesAfter(orderId, 0)).at(-1)?.order, readModel!, 'order stream');
     const listed = (await queries.listOrders({ limit: 100 })).orders.find(
       (order) => order.orderId === orderId,

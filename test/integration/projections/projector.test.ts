@@ -56,6 +56,9 @@ describe('projector', () => {
     expect(await waitForPosition(db.pool, 'orderSummary', last, 20_000)).toBe(true);
     expect(await getOrderSummary(db.pool, 'live-0')).toMatchObject({ status: 'COMPLETED' });
     expect(await waitForPosition(db.pool, 'notAProjection', last, 100)).toBe(false);
+    // Position 0 (before any event) is always reached; one past the head waits for the head.
+    expect(await waitForPosition(db.pool, 'notAProjection', 0, 100)).toBe(true);
+    expect(await waitForPosition(db.pool, 'orderSummary', last + 1_000_000, 1_000)).toBe(true);
     const status = await waitFor(async () => {
       const rows = await getProjectionStatus(db.pool);
       expect(rows.map((row) => [row.name, row.state, row.lag])).toEqual([

@@ -108,15 +108,28 @@ test('metrics (manager only) expose latency by route and status, orders by outco
   expect(text).toContain('brew_projection_lag_events 3');
 });
 
-test('unknown routes and wrong methods are 404 problem details', async () => {
-  for (const [method, path] of [
-    ['GET', '/espresso-machine'],
-    ['DELETE', '/orders'],
-  ]) {
+test('an unknown route is 404; a method a route does not have is 405 with Allow; OPTIONS lists them', async () => {
+  const unknown = await fetch(`${api.url}/espresso-machine`);
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  for (const [method, path, allow] of [
+    ['DELETE', '/orders', 'GET, HEAD, POST, OPTIONS'],
+    ['PUT', '/orders/abc', 'GET, HEAD, OPTIONS'],
+    ['PATCH', '/orders/abc/personal-data', 'DELETE, OPTIONS'],
+    ['POST', '/menu', 'GET, HEAD, OPTIONS'],
+  ] as const) {
     const response = await fetch(`${api.url}${path}`, { method });
-    expect(response.status).toBe(404);
+    expect(response.status, `${method} ${path}`).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({
+      type: 'urn:brew-saga:problem:method-not-allowed',
+      status: 405,
+    });
   }
+  const options = await fetch(`${api.url}/orders/abc/events`, { method: 'OPTIONS' });
+  expect(options.status).toBe(204);
+  expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
 });
 
 test('configuration is validated once, with every problem named', () => {

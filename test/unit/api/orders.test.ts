@@ -72,6 +72,13 @@ test('?asOf= folds the order up to a position or an instant', async () => {
   expect(then).toMatchObject({ orderId, status: 'PLACED', position: 1, asOf: '1' });
   const now = await json(await get(`/orders/${orderId}?asOf=2`));
   expect(now.status).toBe('PAID');
+  // After the last event: the current state.
+  for (const later of ['999999999999999', '9999-12-31T23:59:59Z']) {
+    expect(await json(await get(`/orders/${orderId}?asOf=${later}`))).toMatchObject({
+      status: 'PAID',
+      position: 2,
+    });
+  }
   const before = await get(`/orders/${orderId}?asOf=2000-01-01T00:00:00Z`);
   expect(before.status).toBe(404);
 });
@@ -155,4 +162,29 @@ test('an order stream replays its changes, pushes new ones, and resumes after La
   rest = rest.replace(/^retry: \d+\n\n/, '');
   expect(rest).toMatch(/^id: 4\nevent: change\n/);
   expect((await get('/orders/nobody/stream')).status).toBe(404);
+});
+
+test('an empty Last-Event-ID means "from the start", as documented; anything but digits is 400', async () => {
+  const orderId = await place();
+  const empty = new AbortController();
+  const fromStart = await fetch(`${api.url}/orders/${orderId}/stream`, {
+    headers: { 'last-event-id': '', ...api.staff },
+    signal: empty.signal,
+  });
+  const reader = fromStart.body!.getReader();
+  let text = '';
+  while (!text.includes('id: 1')) text += new TextDecoder().decode((await reader.read()).value);
+  empty.abort();
+  expect(text).toMatch(/id: 1\nevent: change\n/);
+  for (const bad of ['abc', '-1', '1.5', '1234567890123456']) {
+    const refused = await fetch(`${api.url}/orders/${orderId}/stream`, {
+      headers: { 'last-event-id': bad, ...api.staff },
+    });
+    expect(refused.status, bad).toBe(400);
+    expect((await json(refused)).errors[0]).toMatchObject({ location: 'header', pointer: 'Last-Event-Id' });
+  }
+  const header = (await json(await fetch(`${api.url}/openapi.json`))).paths[
+    '/orders/{id}/stream'
+  ].get.parameters.find((p: { name: string }) => p.name === 'last-event-id');
+  expect(header.schema.pattern).toBe('^\\d{0,15}$');
 });
