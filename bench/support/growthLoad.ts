@@ -67,10 +67,10 @@ FROM ${ORDERS} CROSS JOIN unnest($3::int[], $4::text[], $5::text[], $6::text[]) 
 ORDER BY o.i, t.version`;
 
 const LOAD_SUMMARIES = `INSERT INTO order_summary
-SELECT (jsonb_populate_record(NULL::order_summary, to_jsonb(s) || jsonb_build_object(
+SELECT (jsonb_populate_record(NULL::order_summary, $3::jsonb || jsonb_build_object(
   'order_id', o.id, 'customer_ref', 'vault:' || o.id || '/customer',
   'placed_position', o.i * 5 + 1, 'last_position', o.i * 5 + 5))).*
-FROM ${ORDERS} CROSS JOIN order_summary s WHERE s.order_id = $3`;
+FROM ${ORDERS}`;
 
 const LOAD_TOKENS = `INSERT INTO order_tokens (order_id, token_hash)
 SELECT o.id, sha256(convert_to('g' || lpad(o.i::text, 42, '0'), 'UTF8')) FROM ${ORDERS}`;
@@ -117,16 +117,29 @@ export async function loadOrders(pool: pg.Pool, options: LoadOptions): Promise<{
     template.map((event) => JSON.stringify(event.data)),
     template.map((event) => JSON.stringify(event.metadata)),
   ];
-  for (let first = 1; first <= options.orders; first += options.batchOrders) {
-    const last = Math.min(options.orders, first + options.batchOrders - 1);
-    await pool.query(LOAD_EVENTS, [first, last, ...columns, TEMPLATE_ORDER]);
-    await pool.query(LOAD_SUMMARIES, [first, last, TEMPLATE_ORDER]);
-    await pool.query(LOAD_TOKENS, [first, last]);
-    const standIns = Math.max(first, options.readable + 1);
-    if (standIns <= last) {
-      await pool.query(LOAD_VAULT_KEYS, [standIns, last]);
-      await pool.query(LOAD_VAULT_ENTRIES, [standIns, last]);
+  const { rows } = await pool.query('SELECT to_jsonb(s) AS row FROM order_summary s WHERE order_id = $1', [
+    TEMPLATE_ORDER,
+  ]);
+  const summary = JSON.stringify(rows[0]!.row);
+  const bulk = await pool.connect();
+  try {
+    // Random keys (event ids, order ids) make index inserts slow; building each index once at the end is fast.
+    await bulk.query("SET maintenance_work_mem = '256MB'");
+    const rebuild = await dropIndexes(bulk, ['events', 'order_summary', 'order_tokens', 'vault_entries']);
+    for (let first = 1; first <= options.orders; first += options.batchOrders) {
+      const last = Math.min(options.orders, first + options.batchOrders - 1);
+      await bulk.query(LOAD_EVENTS, [first, last, ...columns, TEMPLATE_ORDER]);
+      await bulk.query(LOAD_SUMMARIES, [first, last, summary]);
+      await bulk.query(LOAD_TOKENS, [first, last]);
+      const standIns = Math.max(first, options.readable + 1);
+      if (standIns <= last) {
+        await bulk.query(LOAD_VAULT_KEYS, [standIns, last]);
+        await bulk.query(LOAD_VAULT_ENTRIES, [standIns, last]);
+      }
     }
+    for (const statement of rebuild) await bulk.query(statement);
+  } finally {
+    bulk.release();
   }
   const readable = Math.min(options.readable, options.orders);
   await inParallel(readable, 8, (i) => options.keep(loadedOrderId(i + 1), { customer: `Guest ${i + 1}` }));
@@ -146,4 +159,25 @@ export async function inParallel(count: number, concurrency: number, task: (i: n
       for (let i = next++; i < count; i = next++) await task(i);
     }),
   );
+}
+
+/**
+ * Drops the tables' indexes and unique constraints (a primary key only when no foreign key leans
+ * on it, and never the log's position) and returns the statements that make them again, as defined.
+ */
+async function dropIndexes(db: pg.ClientBase, tables: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ drop: string; create: string }>(
+    `SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.relname, k.conname) AS drop,
+            format('ALTER TABLE %I ADD CONSTRAINT %I %s', c.relname, k.conname, pg_get_constraintdef(k.oid)) AS create
+     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+     WHERE c.relname = ANY($1) AND k.contype IN ('p', 'u') AND k.conname <> 'events_pkey'
+       AND NOT EXISTS (SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)
+     UNION ALL
+     SELECT format('DROP INDEX %I', i.relname), pg_get_indexdef(i.oid)
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+     WHERE c.relname = ANY($1) AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.oid)`,
+    [tables],
+  );
+  for (const row of rows) await db.query(row.drop);
+  return rows.map((row) => row.create);
 }
