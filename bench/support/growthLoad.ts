@@ -66,11 +66,26 @@ SELECT 'order-' || o.id, t.version, md5(o.id || ':' || t.version)::uuid, t.type,
 FROM ${ORDERS} CROSS JOIN unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS t(version, type, data, metadata)
 ORDER BY o.i, t.version`;
 
-const LOAD_SUMMARIES = `INSERT INTO order_summary
-SELECT (jsonb_populate_record(NULL::order_summary, $3::jsonb || jsonb_build_object(
-  'order_id', o.id, 'customer_ref', 'vault:' || o.id || '/customer',
-  'placed_position', o.i * 5 + 1, 'last_position', o.i * 5 + 5))).*
-FROM ${ORDERS}`;
+// The order summary's columns are read from the table, so a column added by a migration is cloned too.
+const SUMMARY_OVERRIDES: Record<string, string> = {
+  order_id: 'o.id',
+  customer_ref: `'vault:' || o.id || '/customer'`,
+  placed_position: 'o.i * 5 + 1',
+  last_position: 'o.i * 5 + 5',
+};
+async function loadSummariesSql(db: pg.ClientBase): Promise<string> {
+  await db.query('CREATE TEMP TABLE summary_template AS SELECT * FROM order_summary WHERE order_id = $1', [
+    TEMPLATE_ORDER,
+  ]);
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns
+     WHERE table_name = 'order_summary' AND table_schema = current_schema() ORDER BY ordinal_position`,
+  );
+  const names = rows.map((row) => row.name);
+  const values = names.map((name) => SUMMARY_OVERRIDES[name] ?? `t.${name}`);
+  return `INSERT INTO order_summary (${names.join(', ')})
+SELECT ${values.join(', ')} FROM ${ORDERS} CROSS JOIN summary_template t`;
+}
 
 const LOAD_TOKENS = `INSERT INTO order_tokens (order_id, token_hash)
 SELECT o.id, sha256(convert_to('g' || lpad(o.i::text, 42, '0'), 'UTF8')) FROM ${ORDERS}`;
@@ -117,19 +132,16 @@ export async function loadOrders(pool: pg.Pool, options: LoadOptions): Promise<{
     template.map((event) => JSON.stringify(event.data)),
     template.map((event) => JSON.stringify(event.metadata)),
   ];
-  const { rows } = await pool.query('SELECT to_jsonb(s) AS row FROM order_summary s WHERE order_id = $1', [
-    TEMPLATE_ORDER,
-  ]);
-  const summary = JSON.stringify(rows[0]!.row);
   const bulk = await pool.connect();
   try {
+    const loadSummaries = await loadSummariesSql(bulk);
     // Random keys (event ids, order ids) make index inserts slow; building each index once at the end is fast.
     await bulk.query("SET maintenance_work_mem = '256MB'");
     const rebuild = await dropIndexes(bulk, ['events', 'order_summary', 'order_tokens', 'vault_entries']);
     for (let first = 1; first <= options.orders; first += options.batchOrders) {
       const last = Math.min(options.orders, first + options.batchOrders - 1);
       await bulk.query(LOAD_EVENTS, [first, last, ...columns, TEMPLATE_ORDER]);
-      await bulk.query(LOAD_SUMMARIES, [first, last, summary]);
+      await bulk.query(loadSummaries, [first, last]);
       await bulk.query(LOAD_TOKENS, [first, last]);
       const standIns = Math.max(first, options.readable + 1);
       if (standIns <= last) {
