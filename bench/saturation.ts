@@ -71,7 +71,11 @@ const roots: Record<string, number> = {
   ...Object.fromEntries(shop.map((p) => [p.name, p.pid])),
   postgres: postmaster,
   temporal: findProcess('start-dev', `--port ${temporal.address.split(':')[1]}`) ?? -1,
-  loadGenerator: process.pid,
+};
+// This process's own time only: its tree holds every process above.
+const cpuNow = (): Record<string, number> => {
+  const own = process.cpuUsage();
+  return { ...cpuOfTrees(roots), loadGenerator: (own.user + own.system) / 1000 };
 };
 
 const body = JSON.stringify({
@@ -84,10 +88,10 @@ const body = JSON.stringify({
 async function step(rate: number) {
   const starts = new Map<string, number>();
   let failed = 0;
-  const cpuBefore = cpuOfTrees(roots);
+  const cpuBefore = cpuNow();
   const inFlight: Promise<void>[] = [];
   const began = performance.now();
-  for (let i = 0; i < rate * inputs.stepSeconds; i++) {
+  for (let i = 0; i < Math.round(rate * inputs.stepSeconds); i++) {
     const wait = began + (i * 1000) / rate - performance.now();
     if (wait > 0) await sleep(wait);
     const sent = Date.now();
@@ -107,7 +111,7 @@ async function step(rate: number) {
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - began) / 1000;
-  const cpuAfter = cpuOfTrees(roots);
+  const cpuAfter = cpuNow();
   const ready = await readyTimes(starts);
   const latencies = [...starts].map(
     ([stream, sent]) => (ready.get(stream) ?? Number.POSITIVE_INFINITY) - sent,
@@ -115,7 +119,7 @@ async function step(rate: number) {
   latencies.sort((a, b) => a - b);
   const p99 = quantile(latencies, 0.99);
   const cpuPercent = Object.fromEntries(
-    Object.keys(roots).map((name) => [
+    Object.keys(cpuAfter).map((name) => [
       name,
       round(((cpuAfter[name]! - cpuBefore[name]!) / 1000 / seconds) * 100, 0),
     ]),
@@ -153,29 +157,36 @@ async function readyTimes(starts: Map<string, number>): Promise<Map<string, numb
 
 try {
   const steps: Awaited<ReturnType<typeof step>>[] = [];
-  await step(Math.max(1, Math.round(inputs.fromOrdersPerSecond / 2))); // warm-up, not counted
+  await step(Math.max(0.5, inputs.fromOrdersPerSecond / 2)); // warm-up, not counted
   let passed: number | undefined;
   let failedAt: number | undefined;
-  for (
-    let rate = inputs.fromOrdersPerSecond;
-    rate <= inputs.upToOrdersPerSecond;
-    rate = Math.ceil(rate * inputs.factor)
-  ) {
+  const tryRate = async (rate: number) => {
     const result = await step(rate);
     steps.push(result);
-    if (!result.sustained) {
-      failedAt = rate;
-      break;
+    if (result.sustained) passed = Math.max(passed ?? 0, rate);
+    else failedAt = Math.min(failedAt ?? Number.POSITIVE_INFINITY, rate);
+    return result.sustained;
+  };
+  // Bracket the limit: climb by the factor while steps pass, or descend while they fail.
+  const oneDecimal = (rate: number) => Math.round(rate * 10) / 10;
+  if (await tryRate(inputs.fromOrdersPerSecond)) {
+    for (
+      let rate = oneDecimal(inputs.fromOrdersPerSecond * inputs.factor);
+      rate <= inputs.upToOrdersPerSecond;
+    ) {
+      if (!(await tryRate(rate))) break;
+      rate = oneDecimal(rate * inputs.factor);
     }
-    passed = rate;
+  } else {
+    for (let rate = oneDecimal(inputs.fromOrdersPerSecond / inputs.factor); rate >= 0.5; ) {
+      if (await tryRate(rate)) break;
+      rate = oneDecimal(rate / inputs.factor);
+    }
   }
   for (let i = 0; i < inputs.refineSteps && passed !== undefined && failedAt !== undefined; i++) {
-    const rate = Math.round((passed + failedAt) / 2);
+    const rate = oneDecimal((passed + failedAt) / 2);
     if (rate === passed || rate === failedAt) break;
-    const result = await step(rate);
-    steps.push(result);
-    if (result.sustained) passed = rate;
-    else failedAt = rate;
+    await tryRate(rate);
   }
   const atMax = steps.find((s) => s.ordersPerSecond === passed && s.sustained);
   console.log(

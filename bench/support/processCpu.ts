@@ -8,15 +8,16 @@ const TICKS_PER_SECOND = 100;
 interface ProcStat {
   pid: number;
   parent: number;
+  /** Its own CPU time, and that of its children that ended (Postgres backends that closed). */
   cpuMs: number;
 }
 
-function readStat(pid: string): ProcStat | undefined {
+export function readStat(pid: string): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after its last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     return { pid: Number(pid), parent: Number(fields[1]), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
   } catch {
     return undefined; // it ended while we looked
