@@ -17,6 +17,7 @@ import { startTemporalDevServer } from '../embedded/temporal';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
 import { machineFacts, quantile, round } from './support/measure';
 import { cpuOfTrees, findProcess } from './support/processCpu';
+import { readyTimes } from './support/readyTimes';
 import { startShopProcesses } from './support/shopProcesses';
 
 const { values: flags } = parseArgs({
@@ -112,7 +113,7 @@ async function step(rate: number) {
   await Promise.all(inFlight);
   const seconds = (performance.now() - began) / 1000;
   const cpuAfter = cpuNow();
-  const ready = await readyTimes(starts);
+  const ready = await readyTimes(pool, starts, inputs.drainSeconds);
   const latencies = [...starts].map(
     ([stream, sent]) => (ready.get(stream) ?? Number.POSITIVE_INFINITY) - sent,
   );
@@ -139,20 +140,6 @@ async function step(rate: number) {
     cpuPercentOfOneCore: cpuPercent,
     busiestProcess: bottleneck,
   };
-}
-
-/** When each order's OrderReady was recorded, waiting up to the drain time for stragglers. */
-async function readyTimes(starts: Map<string, number>): Promise<Map<string, number>> {
-  const deadline = Date.now() + inputs.drainSeconds * 1000;
-  for (;;) {
-    const { rows } = await pool.query<{ stream_id: string; recorded_at: Date }>(
-      `SELECT stream_id, recorded_at FROM events WHERE type = 'OrderReady' AND stream_id = ANY($1)`,
-      [[...starts.keys()]],
-    );
-    if (rows.length === starts.size || Date.now() > deadline)
-      return new Map(rows.map((row) => [row.stream_id, row.recorded_at.getTime()]));
-    await sleep(500);
-  }
 }
 
 try {
