@@ -161,6 +161,15 @@ try {
           getOrderRatio: ratio((f) => f.getOrdersPerSecond),
           catchUpRatio: ratio((f) => f.catchUpEventsPerSecond),
         },
+        // large ÷ small in each round: how far the load drifting on a shared machine moved each ratio
+        growthPerRound: Object.fromEntries(
+          (['append', 'readStream', 'getOrder', 'catchUp'] as const).map((key) => [
+            key,
+            results
+              .get(large)!
+              [key].map((run, i) => round(run.perSecond / results.get(small)![key][i]!.perSecond)),
+          ]),
+        ),
         bars: { appendRatio: 0.85, readStreamRatio: 0.85, getOrderRatio: 0.85, catchUpRatio: 0.85 },
       },
       null,
