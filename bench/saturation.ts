@@ -50,6 +50,12 @@ const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-saturation-'));
 const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
 const temporal = await startTemporalDevServer();
 const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
+const stopServers = async () => {
+  await pool.end();
+  await temporal.stop();
+  await postgres.stop();
+  rmSync(root, { recursive: true, force: true });
+};
 const apiPort = await freePort();
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const shop = await startShopProcesses(
@@ -66,7 +72,10 @@ const shop = await startShopProcesses(
     },
   },
   root,
-);
+).catch(async (error: unknown) => {
+  await stopServers();
+  throw error;
+});
 const postmaster = Number(readFileSync(join(root, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 const roots: Record<string, number> = {
   ...Object.fromEntries(shop.map((p) => [p.name, p.pid])),
@@ -195,8 +204,5 @@ try {
   );
 } finally {
   for (const process of shop.reverse()) await process.stop();
-  await pool.end();
-  await temporal.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await stopServers();
 }

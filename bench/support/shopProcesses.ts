@@ -35,14 +35,20 @@ export async function startShopProcesses(
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     running.push({ name, pid: child.pid!, stop: () => stopChild(child) });
-    await readyOrExit(child, readyLine, name);
+    try {
+      await readyOrExit(child, readyLine, name);
+    } catch (error) {
+      for (const started of running.reverse()) await started.stop();
+      throw error;
+    }
   }
   return running;
 }
 
 function readyOrExit(child: ChildProcess, readyLine: RegExp, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready within 60 s`)), 60_000);
+    // Bundling the workflows takes a while on a busy machine.
+    const timer = setTimeout(() => reject(new Error(`${name} not ready within 180 s`)), 180_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       if (readyLine.test(chunk.toString())) {
         clearTimeout(timer);
