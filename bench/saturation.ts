@@ -148,6 +148,11 @@ async function step(rate: number) {
       starts.size >= 0.95 * rate * inputs.stepSeconds,
     cpuPercentOfOneCore: cpuPercent,
     busiestProcess: bottleneck,
+    // Far below 100: the shop is starved by other work on the machine, not limited by one of its processes.
+    shopPercentOfAllCores: round(
+      Object.values(cpuPercent).reduce((sum, value) => sum + value, 0) / cpus().length,
+      0,
+    ),
   };
 }
 
