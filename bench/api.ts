@@ -11,7 +11,7 @@ import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
 import { newKeyEnv } from '../keys';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
-import { processCpuMs } from './support/serverCpu';
+import { processCpuMs } from './support/processCpu';
 
 // npm run bench:api — GET /orders/:id against a bare Express route answering a JSON object of the
 // same size (same run, same machine), then POST /orders at a fixed rate. Two API processes answer,

@@ -37,17 +37,17 @@ export async function appendToStream(
   events: NewEvent[],
 ): Promise<AppendOutcome> {
   const input = validateAppend(streamId, expectedVersion, events);
-  const mayRerunAfterError = typeof (db as pg.Pool).totalCount === 'number';
+  const isPool = typeof (db as pg.Pool).totalCount === 'number';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       const outcome =
         input.eventIds.length === 1
-          ? await appendOne(db, input, expectedVersion)
+          ? await appendOne(db, input, expectedVersion, { isPool })
           : await appendMany(db, input, expectedVersion);
       if (outcome) return outcome;
     } catch (error) {
       if (!LOST_RACE.has((error as { code?: string }).code ?? '')) throw error;
-      if (!mayRerunAfterError) break;
+      if (!isPool) break;
     }
   }
   throw new ConcurrencyError(streamId, expectedVersion, Number.NaN);
