@@ -13,7 +13,7 @@ import { apiConfig } from '../config/api';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
-import { newKeyEnv } from '../keys';
+import { newKeyEnv, parseKeyring } from '../keys';
 import { SAGA_PATHS } from '../simulators/sagaPaths';
 import { openBareUpdateWithStart } from './api/bareUpdateWithStart';
 import { comparePlacement, PLACEMENT_BARS } from './api/placement';
@@ -77,8 +77,9 @@ const summary = (result: CannonResult) => ({
   non2xx: result.non2xx,
 });
 
-// Fresh vault and codec keys for this run, seen by the API here and by the processes it spawns.
-Object.assign(process.env, newKeyEnv('bench-api'));
+// Fresh vault and codec keys for this run, for the API here and the processes it spawns.
+const keyEnv = newKeyEnv('bench-api');
+Object.assign(process.env, keyEnv);
 const loadAtStart = Number(loadavg()[0]!.toFixed(2));
 const root = mkdtempSync(join(tmpdir(), 'brew-saga-bench-api-'));
 const postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), unsafeFast: true });
@@ -123,6 +124,8 @@ try {
       logLevel: LOG_LEVEL as 'info',
       // One load generator, one client address: the per-client limit would refuse the load itself.
       rateLimits: { ...apiConfig().rateLimits, orders: 1_000_000, commands: 1_000_000 },
+      vaultKeys: parseKeyring(keyEnv.VAULT_MASTER_KEYS, keyEnv.VAULT_CURRENT_KEY_ID),
+      codecKeys: parseKeyring(keyEnv.TEMPORAL_CODEC_KEYS, keyEnv.TEMPORAL_CODEC_KEY_ID),
     }),
     logger,
     baristaTaskQueue: 'bench-api-barista',
