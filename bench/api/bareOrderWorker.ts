@@ -23,7 +23,9 @@ const worker = await Worker.create({
   activities: {
     async insertOrder(orderId: string): Promise<number> {
       const { rows } = await pool.query<{ position: string }>(
-        'INSERT INTO bench_bare_orders (order_id) VALUES ($1) RETURNING position',
+        // A retried attempt gets its first position back, as the event store's append does.
+        `INSERT INTO bench_bare_orders (order_id) VALUES ($1)
+         ON CONFLICT (order_id) DO UPDATE SET order_id = EXCLUDED.order_id RETURNING position`,
         [orderId],
       );
       return Number(rows[0]!.position);
