@@ -4,6 +4,7 @@ import type { PersonalField } from '../domain/personalData';
 import { type Keyring, open, seal } from '../keys';
 import { runMigrations } from '../postgres';
 import { countFailures } from './countFailures';
+import { keepFresh } from './keepFresh';
 
 /** What a read shows of an order's personal data. */
 export interface PersonalView {
@@ -76,13 +77,24 @@ export function createVault(pool: pg.Pool, masterKeys: Keyring) {
     {
       /** Seals the given fields under the order's data key (made on first use). Same values again: a no-op. */
       async keep(orderId: string, fields: Partial<Record<PersonalField, string>>): Promise<void> {
+        // A new order (the usual case): its fresh data key and sealed values in one round trip.
+        const master = masterKeys.current;
+        const dataKey = randomBytes(32);
+        const sealedUnder = (key: Buffer) =>
+          (Object.entries(fields) as [PersonalField, string][]).map(([field, value]) => ({
+            field,
+            sealed: seal(key, Buffer.from(value), fieldAad(orderId, field)),
+            lookup: SEARCHABLE.has(field) ? lookupUnder(master, field, value) : null,
+          }));
+        const wrappedKey = seal(master, dataKey, wrapAad(orderId));
+        const fresh = { orderId, keyId: masterKeys.currentId, wrappedKey, entries: sealedUnder(dataKey) };
+        if (await keepFresh(pool, fresh)) return;
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          const master = masterKeys.current;
           await client.query(
             `INSERT INTO vault_keys (order_id, key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-            [orderId, masterKeys.currentId, seal(master, randomBytes(32), wrapAad(orderId))],
+            [orderId, masterKeys.currentId, wrappedKey],
           );
           // FOR SHARE: an erasure running now waits for this to commit, then destroys it all.
           const { rows } = await client.query<SealedRow>(
@@ -91,17 +103,11 @@ export function createVault(pool: pg.Pool, masterKeys: Keyring) {
           );
           const row = rows[0]!;
           if (!row.wrapped_key) throw new PersonalDataErased(orderId);
-          const dataKey = unwrap(row);
-          for (const [field, value] of Object.entries(fields) as [PersonalField, string][]) {
+          for (const { field, sealed, lookup } of sealedUnder(unwrap(row))) {
             await client.query(
               `INSERT INTO vault_entries (order_id, field, sealed, lookup) VALUES ($1, $2, $3, $4)
              ON CONFLICT (order_id, field) DO UPDATE SET sealed = EXCLUDED.sealed, lookup = EXCLUDED.lookup`,
-              [
-                orderId,
-                field,
-                seal(dataKey, Buffer.from(value), fieldAad(orderId, field)),
-                SEARCHABLE.has(field) ? lookupUnder(master, field, value) : null,
-              ],
+              [orderId, field, sealed, lookup],
             );
           }
           await client.query('COMMIT');

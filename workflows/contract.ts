@@ -15,6 +15,12 @@ export const PAYMENT_FAILURES = {
 /** The saga's change from charge/refund to authorize/capture/void/refund (`patched()`): orders started before keep charging. */
 export const AUTHORIZE_CAPTURE_PATCH = 'payments-authorize-capture';
 
+/**
+ * Fewer appends per order (`patched()`): `PaymentCaptured` goes in one append with `OrderReady`, and a
+ * customer already at the counter gets `OrderReady`, `OrderPickedUp` and `OrderCompleted` in one.
+ */
+export const READY_IN_ONE_APPEND_PATCH = 'ready-in-one-append';
+
 /** ApplicationFailure types the barista activities throw when the machine fails. */
 export const MACHINE_FAILURES = { jammed: 'MachineJammed', broken: 'MachineBroken' } as const;
 

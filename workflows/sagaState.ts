@@ -27,6 +27,8 @@ export class SagaState {
   /** Why compensations run, fixed when unwinding starts. */
   unwinding: 'cancelled' | 'brew_failed' | null = null;
   pickedUp = false;
+  /** Decided at the capture (`READY_IN_ONE_APPEND_PATCH`): the ready drinks' facts go in as few appends as they can. */
+  readyInOneAppend = false;
   /** False for an order that reached READY on code from before remakes (`patched('remake')`). */
   remakesAllowed = false;
   /** Drinks sent back, waiting for the story to write them off and brew again. */

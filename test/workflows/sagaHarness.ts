@@ -24,6 +24,7 @@ import {
 } from '../../workflows/definitions';
 import type { orderSaga } from '../../workflows/orderSaga';
 import { registeredSearchAttributes } from '../../workflows/searchAttributes';
+import { plainHistory } from '../support/plainHistory';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { TEST_VAULT_KEYS, testDataConverter } from '../support/secrets';
 import { startTimeSkipping, uniqueTaskQueue } from '../support/temporal';
@@ -189,7 +190,7 @@ export function useSagaHarnesses<Configs extends SagaConfig[]>(
  * The saga version today's tests record: each version's histories live in their own folder and keep
  * replaying after the next change (the top folder holds the charge/refund saga's).
  */
-export const HISTORY_VERSION = 'authorizeCapture';
+export const HISTORY_VERSION = 'readyInOneAppend';
 
 /** Records a path's history for the replay test, only when asked to (RECORD_HISTORIES=1); else a no-op. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
@@ -197,6 +198,6 @@ export async function keepHistory(name: string, handle: WorkflowHandle): Promise
   const folder = new URL(`../histories/${HISTORY_VERSION}/`, import.meta.url);
   mkdirSync(folder, { recursive: true });
   const file = new URL(`${name}.json`, folder);
-  const history = await handle.fetchHistory();
+  const history = await plainHistory(await handle.fetchHistory());
   writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
 }

@@ -1,6 +1,7 @@
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import type { CardSource, PaymentInput } from '../../activities';
-import type { PaymentAuthorized } from '../../domain';
+import type { PaymentAuthorized, PaymentCaptured } from '../../domain';
+import { READY_IN_ONE_APPEND_PATCH } from '../contract';
 import type { OrderSagaInput } from '../definitions';
 import { isCardDeclined } from '../failures';
 import type { OrderTicket } from '../ticket';
@@ -56,7 +57,14 @@ export async function capturePayment(t: OrderTicket): Promise<void> {
     'capturePayment',
     await CancellationScope.nonCancellable(() => shop.capturePayment(paymentOf(t))),
   );
-  await journal.record([{ type: 'PaymentCaptured', data: { orderId, at: t.at(), amount, captureId } }]);
+  const captured: PaymentCaptured = {
+    type: 'PaymentCaptured',
+    data: { orderId, at: t.at(), amount, captureId },
+  };
+  // Recorded with `OrderReady`, which follows at once; sagas from before the patch record it alone.
+  saga.readyInOneAppend = patched(READY_IN_ONE_APPEND_PATCH);
+  if (saga.readyInOneAppend) journal.hold([captured]);
+  else await journal.record([captured]);
 }
 
 /**

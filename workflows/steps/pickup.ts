@@ -1,4 +1,5 @@
 import { condition, patched } from '@temporalio/workflow';
+import type { OrderEvent } from '../../domain';
 import type { OrderTicket } from '../ticket';
 import { writeOffDrinks } from './brewing';
 
@@ -16,19 +17,34 @@ export async function awaitPickup(t: OrderTicket): Promise<'served' | 'sent_back
   const windowMs = order.pickupWindowSeconds * 1000;
   const pickupDeadline = new Date(Date.now() + windowMs).toISOString();
   const batchIds = saga.batchIds.length > 0 ? { batchIds: saga.batchIds } : {};
-  await journal.record([{ type: 'OrderReady', data: { orderId, at: t.at(), pickupDeadline, ...batchIds } }]);
+  const ready: OrderEvent = {
+    type: 'OrderReady',
+    data: { orderId, at: t.at(), pickupDeadline, ...batchIds },
+  };
+  // The customer already at the counter takes the drinks as they come out: one append for the three facts.
+  if (saga.readyInOneAppend && saga.pickedUp) return served(t, [ready]);
+  await journal.record([ready]);
   if (await condition(() => saga.pickedUp || saga.rejection !== null, windowMs)) {
     if (!saga.pickedUp) return 'sent_back';
-    saga.step = 'finishing';
-    const position = await journal.record([
-      { type: 'OrderPickedUp', data: { orderId, at: t.at() } },
-      { type: 'OrderCompleted', data: { orderId, at: t.at() } },
-    ]);
-    saga.completed = { orderId, status: 'COMPLETED', position };
-    return 'served';
+    return served(t);
   }
   saga.step = 'writing_off';
   const discarded = await writeOffDrinks(t, 'not_picked_up');
   await journal.record([discarded, { type: 'OrderAbandoned', data: { orderId, at: t.at() } }]);
+  return 'served';
+}
+
+/** Picked up: recorded (after `before`, when the drinks came out this very moment) and the order completed. */
+async function served(
+  { orderId, saga, journal, at }: OrderTicket,
+  before: OrderEvent[] = [],
+): Promise<'served'> {
+  saga.step = 'finishing';
+  const position = await journal.record([
+    ...before,
+    { type: 'OrderPickedUp', data: { orderId, at: at() } },
+    { type: 'OrderCompleted', data: { orderId, at: at() } },
+  ]);
+  saga.completed = { orderId, status: 'COMPLETED', position };
   return 'served';
 }

@@ -43,6 +43,22 @@ test('values are sealed per order: nothing readable in Postgres, everything back
   await expect(vault.personalData([other])).rejects.toThrow(/authentication failed/);
 });
 
+test('a new order is kept in one statement; keeping more for it later opens the key already there', async () => {
+  const orderId = randomUUID();
+  await vault.keep(orderId, { customer: 'Noor Haddad', paymentToken: 'tok_first' });
+  await vault.keep(orderId, { cancelReason: 'missed the bus', paymentToken: 'tok_first' });
+  expect(await vault.reveal(orderId, 'paymentToken')).toBe('tok_first');
+  expect((await vault.personalData([orderId])).get(orderId)).toEqual({
+    customer: 'Noor Haddad',
+    cancelReason: 'missed the bus',
+    erased: false,
+  });
+  const { rows } = await db.pool.query('SELECT count(*)::int AS keys FROM vault_keys WHERE order_id = $1', [
+    orderId,
+  ]);
+  expect(rows[0].keys).toBe(1);
+});
+
 test('erasure destroys the key: every field is gone, it reads as erased, a second erasure is a no-op', async () => {
   const orderId = randomUUID();
   await vault.keep(orderId, { customer: 'Yusuf Brandt', paymentToken: 'tok_x', cancelReason: 'bus came' });
