@@ -74,6 +74,14 @@ export class Supervisor {
     }
   }
 
+  /** The pid of a running service (its process group's leader). */
+  pidOf(name: string): number | undefined {
+    const running = this.running.get(name);
+    return running && running.child.exitCode === null && running.child.signalCode === null
+      ? running.child.pid
+      : undefined;
+  }
+
   /** SIGKILL to the process group, and wait for the exit. */
   async kill(name: string): Promise<void> {
     const running = this.running.get(name);
