@@ -6,6 +6,6 @@ export function crashRecoveries(logDir: string): number {
   const file = join(logDir, 'postgres.log');
   if (!existsSync(file)) return 0;
   return (
-    readFileSync(file, 'utf8').match(/database system was (interrupted|not properly shut down)/g)?.length ?? 0
+    readFileSync(file, 'utf8').match(/automatic recovery in progress/g)?.length ?? 0
   );
 }
