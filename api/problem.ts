@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isConnectionError, isStatementTimeout } from '../postgres';
+import { isStatementTimeout, isTransientDatabaseError } from '../postgres';
 import { Forbidden, Unauthenticated, withoutAccessToken } from './auth';
 import {
   CommandRefused,
@@ -121,7 +121,7 @@ export function toProblem(error: unknown): ProblemDetails {
       detail: 'a statement ran past its timeout; try again shortly',
     };
   }
-  if (isConnectionError(error)) {
+  if (isTransientDatabaseError(error)) {
     return {
       type: problemType('dependency-unavailable'),
       title: 'A backing service is unavailable',

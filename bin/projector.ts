@@ -16,6 +16,7 @@ const projector = await startProjector({
   batchSize: config.batchSize,
   pollIntervalMs: config.pollIntervalMs,
   lockRetryMs: config.lockRetryMs,
+  lease: config.lease,
 });
 logger.info({ projections: projector.runners.map((runner) => runner.name) }, 'projector started');
 stopOnSignal('projector', () => projector.stop().then(() => pool.end()));

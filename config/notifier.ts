@@ -1,7 +1,16 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { keyringOf, vaultKeyKnobs } from './keys';
-import { LOCAL_POSTGRES, logLevel, port, positive, positiveInt, postgresUrl } from './knobs';
+import {
+  LOCAL_POSTGRES,
+  leaseKnobs,
+  leaseTiming,
+  logLevel,
+  port,
+  positive,
+  positiveInt,
+  postgresUrl,
+} from './knobs';
 import { configLoader } from './read';
 
 /** Every setting the notifier reads, with its documented default; parsed once at start-up. */
@@ -31,6 +40,7 @@ export const notifierConfigSchema = z
     NOTIFIER_BATCH_SIZE: positiveInt.max(10_000).default(100),
     /** How often a standby instance tries to take over. */
     NOTIFIER_STANDBY_POLL_MS: positiveInt.default(1_000),
+    ...leaseKnobs,
     /** Fault injection for crash drills: SIGKILL this process after the nth acknowledged send, before its checkpoint. */
     NOTIFIER_CRASH_AFTER_SEND: positiveInt.optional(),
     LOG_LEVEL: logLevel,
@@ -62,6 +72,7 @@ export const notifierConfigSchema = z
     requestTimeoutMs: e.NOTIFIER_REQUEST_TIMEOUT_MS,
     batchSize: e.NOTIFIER_BATCH_SIZE,
     standbyPollMs: e.NOTIFIER_STANDBY_POLL_MS,
+    lease: leaseTiming(e),
     crashAfterSend: e.NOTIFIER_CRASH_AFTER_SEND as number | undefined,
     logLevel: e.LOG_LEVEL,
     vaultKeys: keyringOf(e.VAULT_MASTER_KEYS, e.VAULT_CURRENT_KEY_ID, 'VAULT_MASTER_KEYS', ctx),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevel, postgresUrl } from './knobs';
+import { leaseKnobs, leaseTiming, logLevel, postgresUrl } from './knobs';
 import { configLoader } from './read';
 
 const integer = (min: number, max: number, fallback: number) =>
@@ -15,6 +15,7 @@ export const projectorConfigSchema = z
     PROJECTOR_POLL_INTERVAL_MS: integer(10, 60_000, 500),
     /** How often a standby tries to take a projection's advisory lock. */
     PROJECTOR_LOCK_RETRY_MS: integer(10, 60_000, 1000),
+    ...leaseKnobs,
     LOG_LEVEL: logLevel,
   })
   .transform((e) => ({
@@ -22,6 +23,7 @@ export const projectorConfigSchema = z
     batchSize: e.PROJECTOR_BATCH_SIZE,
     pollIntervalMs: e.PROJECTOR_POLL_INTERVAL_MS,
     lockRetryMs: e.PROJECTOR_LOCK_RETRY_MS,
+    lease: leaseTiming(e),
     logLevel: e.LOG_LEVEL,
   }));
 

@@ -87,6 +87,7 @@ export async function startNotifier(
       instanceId: config.instanceId,
       batchSize: config.batchSize,
       standbyPollMs: config.standbyPollMs,
+      lease: config.lease,
       crashAfterSend: config.crashAfterSend,
     });
     stops.unshift(() => reactor.stop());

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { orderStreamId } from '../domain/events';
 import { createLogWatcher, type EventStore } from '../eventstore';
-import { dedicatedConnection, reactorMode, runConsumer } from '../eventstore/consumers';
+import { dedicatedConnection, type LeaseTiming, reactorMode, runConsumer } from '../eventstore/consumers';
 import { notificationCheckpoints } from './checkpoints';
 import { type CustomerNames, firstKnown, namesInTheLog } from './customerNames';
 import { recordDeadLetter } from './deadLetters';
@@ -29,6 +29,8 @@ export interface NotificationReactorOptions {
   pollIntervalMs?: number;
   /** How often a standby tries to take over the lock. */
   standbyPollMs?: number;
+  /** Heartbeat and eviction of a silent holder (DEFAULT_LEASE_TIMING). */
+  lease?: Partial<LeaseTiming>;
   /**
    * Fault injection (config, for crash drills): after this many acknowledged sends in this
    * process, call `crash` right after the ack, before `CustomerNotified` and the checkpoint.
@@ -135,6 +137,7 @@ export function startNotificationReactor(options: NotificationReactorOptions): N
     logger: log,
     batchSize: options.batchSize ?? 100,
     lockRetryMs: options.standbyPollMs ?? 1_000,
+    ...(options.lease ? { lease: options.lease } : {}),
     onStateChange: (state) => {
       metrics.active.set(state === 'active' ? 1 : 0);
       if (state === 'active') markActivated();

@@ -4,6 +4,7 @@ import {
   type ConsumerRunner,
   type ConsumerState,
   dedicatedConnection,
+  type LeaseTiming,
   type Logger,
   projectorMode,
   runConsumer,
@@ -25,6 +26,8 @@ export interface ProjectorOptions {
   logger?: Logger;
   batchSize?: number;
   lockRetryMs?: number;
+  /** Heartbeat and eviction of a silent holder (DEFAULT_LEASE_TIMING). */
+  lease?: Partial<LeaseTiming>;
   /** Fallback polling of the log when no notification comes (default 500 ms). */
   pollIntervalMs?: number;
   /** Test hook: runs after the handler, before the checkpoint is saved and the batch commits. */
@@ -69,6 +72,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       logger,
       batchSize: options.batchSize ?? 1000,
       lockRetryMs: options.lockRetryMs,
+      ...(options.lease ? { lease: options.lease } : {}),
     });
   });
   return {

@@ -1,4 +1,4 @@
-import { isConnectionError, isRetryableTransaction } from '../../postgres';
+import { isTransientDatabaseError } from '../../postgres';
 
 /** The slice of a pino logger a consumer uses (pino's own logger fits it). */
 export interface Logger {
@@ -10,11 +10,11 @@ export interface Logger {
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /**
- * Trouble with the connection or the server (a restart, a dropped socket, a deadlock victim):
- * retried on a fresh connection. Anything else thrown while handling an event is the event's fault.
+ * Trouble with the connection or the server (a restart, a dropped socket, a full disk, a cancelled
+ * statement, a deadlock victim): retried on a fresh connection with backoff, never a poison event.
+ * Anything else thrown while handling an event is the event's fault.
  */
-export const isTransient = (error: unknown): boolean =>
-  isConnectionError(error) || isRetryableTransaction(error);
+export const isTransient = isTransientDatabaseError;
 
 export const errorText = (error: unknown): string =>
   error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -4,7 +4,7 @@ import type { LogWatcher } from '../logWatcher';
 import { checkpointAfter, hasHeldBackEvents, readAll } from '../readAll';
 import { subscribeToLog } from '../subscribe';
 import type { LogCheckpoint, LoggedEvent } from '../types';
-import { type Lease, takeLease } from './lease';
+import { type Lease, type LeaseTiming, takeLease } from './lease';
 import { isTransient, type Logger, silentLogger } from './logger';
 import { type ConsumerMode, type ConsumerPosition, ResumeFromCheckpoint } from './types';
 
@@ -22,6 +22,8 @@ export interface ConsumerOptions {
   batchSize?: number;
   /** How often a standby tries the lock, and a halted consumer looks for a reset. */
   lockRetryMs?: number;
+  /** Heartbeat, its deadline, and when a standby evicts a silent holder (DEFAULT_LEASE_TIMING). */
+  lease?: Partial<LeaseTiming>;
   onStateChange?: (state: ConsumerState) => void;
 }
 
@@ -108,6 +110,9 @@ export function runConsumer(options: ConsumerOptions): ConsumerRunner {
           retryMs: lockRetryMs,
           stopping: stopping.signal,
           onStandby: () => setState('standby'),
+          onEvicted: (pid) =>
+            logger.warn({ consumer: name, pid }, `${name}: evicted a holder that stopped answering`),
+          ...(options.lease ? { timing: options.lease } : {}),
         });
         if (!lease) break;
         backoffMs = 100;
