@@ -5,7 +5,5 @@ import { join } from 'node:path';
 export function crashRecoveries(logDir: string): number {
   const file = join(logDir, 'postgres.log');
   if (!existsSync(file)) return 0;
-  return (
-    readFileSync(file, 'utf8').match(/automatic recovery in progress/g)?.length ?? 0
-  );
+  return readFileSync(file, 'utf8').match(/automatic recovery in progress/g)?.length ?? 0;
 }
