@@ -101,6 +101,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   async function waitFor(record: OrderRecord, wanted: string[], remakes = 0): Promise<string | null> {
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
+    let polls = 0;
     while (Date.now() < deadline) {
       const outcome = await http.call(
         'GET',
@@ -116,7 +117,9 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
           return null;
         }
       }
-      await sleep(500 + random.between(0, 400));
+      // Polls ease off (0.5 s up to 2 s) so hundreds of waiting customers do not load the API.
+      polls += 1;
+      await sleep(Math.min(500 * 1.3 ** polls, 2_000) + random.between(0, 300));
     }
     record.notes.push(`never saw ${wanted.join('/')} (last ${last})`);
     return null;

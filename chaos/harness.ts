@@ -130,7 +130,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         random: seededRandom(options.seed),
         runId,
         staffToken: system.staffToken,
-        patienceMs: 180_000,
+        // A loaded machine plus a minute without Postgres: sagas may take minutes; giving up early would abandon drinks.
+        patienceMs: 300_000,
         log,
       }),
       runFaults(plan, {
