@@ -295,8 +295,15 @@ export const DailySalesQuery = z.strictObject({
 export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 
 export const Readiness = z
-  .object({ status: z.enum(['ready', 'not_ready']) })
-  .openapi('Readiness', { description: 'status only: which check failed is logged, not told to the caller' });
+  .object({
+    status: z.enum(['ready', 'degraded', 'not_ready']),
+    /** What is degraded while still ready (the projections lag): order placement is unaffected. */
+    degraded: z.array(z.enum(['projectionLag'])).optional(),
+  })
+  .openapi('Readiness', {
+    description:
+      'ready, degraded (still 200: the read models lag) or not_ready (503: Postgres or Temporal unreachable); why is logged, not told to the caller',
+  });
 
 export const Problem = z
   .object({

@@ -19,7 +19,7 @@ export const apiConfigSchema = z
     API_MAX_BODY_BYTES: positiveInt.default(16_384),
     /** `?minPosition=` waits at most this long, then answers 503 with Retry-After. */
     API_MIN_POSITION_TIMEOUT_MS: positiveInt.default(5_000),
-    /** /readyz answers 503 when the slowest projection is further behind than this many events. */
+    /** /readyz reports `degraded` (still 200) when the slowest projection is further behind than this many events. */
     API_MAX_PROJECTION_LAG: positiveInt.default(1_000),
     API_SSE_HEARTBEAT_MS: positiveInt.default(15_000),
     /** How often an SSE stream re-reads when no change notification came (fallback). */

@@ -4,7 +4,7 @@ import { LOG_START, type LogCheckpoint } from '../eventstore/types';
 
 /**
  * Where the reactor stands, in its own table: in `projection_checkpoints` its backlog during a
- * provider outage would count as projection lag and turn `/readyz` to 503.
+ * provider outage would count as projection lag and turn `/readyz` to degraded.
  */
 export async function loadCheckpoint(db: pg.ClientBase | pg.Pool, reactor: string): Promise<LogCheckpoint> {
   const { rows } = await db.query<{ transaction_id: string; position: string }>(

@@ -47,11 +47,11 @@ export function operationsRoutes({ router, registry, ports, config, metrics, log
       path: '/readyz',
       operationId: 'readyz',
       summary:
-        'Readiness: Postgres and Temporal answer and the projections are not too far behind (status only; details in the log)',
+        'Readiness: Postgres and Temporal answer (503 otherwise); projections far behind report `degraded` with 200 (details in the log)',
       tags: ['operations'],
       access: publicAccess,
       responses: {
-        200: jsonResponse(Readiness, 'ready'),
+        200: jsonResponse(Readiness, 'ready, or degraded (the read models lag; orders are still taken)'),
         503: jsonResponse(Readiness, 'not ready (the log says which check failed)'),
       },
     },
@@ -68,13 +68,18 @@ export function operationsRoutes({ router, registry, ports, config, metrics, log
         max: config.maxProjectionLag,
         ...(lag.ok ? (lagOk ? {} : { error: 'projections are behind' }) : { error: lag.error }),
       };
-      const ready = postgres.ok && temporal.ok && lagOk;
+      // A lagging projection must not take order placement out of the load balancer: only the
+      // dependencies every command needs decide readiness; lag is reported as degraded.
+      const ready = postgres.ok && temporal.ok;
       // The answer is public: which dependency failed, and why, goes to the log only.
-      if (!ready) {
+      if (!ready || !lagOk) {
         const failed = (c: { ok: boolean; error?: string }) => (c.ok ? undefined : c.error);
-        logger.warn({ postgres: failed(postgres), temporal: failed(temporal), projectionLag }, 'not ready');
+        const details = { postgres: failed(postgres), temporal: failed(temporal), projectionLag };
+        logger.warn(details, ready ? 'degraded' : 'not ready');
       }
-      return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready' } };
+      if (!ready) return { status: 503, body: { status: 'not_ready' } };
+      if (!lagOk) return { status: 200, body: { status: 'degraded', degraded: ['projectionLag'] } };
+      return { status: 200, body: { status: 'ready' } };
     },
   );
 
