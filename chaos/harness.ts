@@ -26,6 +26,7 @@ export interface ChaosOptions {
   faults: Partial<Record<FaultKind, number>>;
   durations: FaultDurations;
   pickupWindowSeconds: number;
+  paymentGiveUpSeconds: number;
   brewScale: number;
   /** How long the system may take to settle after the load. */
   quiescenceTimeoutMs: number;
@@ -65,6 +66,7 @@ export interface ChaosReport extends Invariants {
   settings: {
     rate: number;
     pickupWindowSeconds: number;
+    paymentGiveUpSeconds: number;
     brewScale: number;
     durations: FaultDurations;
     fsync: string;
@@ -107,6 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log;
   const system = await startSystem({
     pickupWindowSeconds: options.pickupWindowSeconds,
+    paymentGiveUpSeconds: options.paymentGiveUpSeconds,
     brewScale: options.brewScale,
     logDir,
     log,
@@ -206,6 +209,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         settings: {
           rate: options.rate,
           pickupWindowSeconds: options.pickupWindowSeconds,
+          paymentGiveUpSeconds: options.paymentGiveUpSeconds,
           brewScale: options.brewScale,
           durations: options.durations,
           fsync: (await pool.query<{ fsync: string }>('SHOW fsync')).rows[0]!.fsync,

@@ -29,6 +29,8 @@ const FULL: Omit<ChaosOptions, 'seed' | 'log'> = {
   // Longer than the Postgres outage plus a worker's restart: a customer who could not see READY
   // while the read model was unreachable must still find the drink on the counter afterwards.
   pickupWindowSeconds: 120,
+  // Past the outage plus a worker restarted into it: a good card must not be given up on.
+  paymentGiveUpSeconds: 120,
   brewScale: 0.03,
   quiescenceTimeoutMs: 300_000,
 };
@@ -40,6 +42,7 @@ const SHORT: Omit<ChaosOptions, 'seed' | 'log'> = {
   faults: EACH_ONCE,
   durations: { latencyMs: 8_000, partitionMs: 15_000, resetMs: 2_000, outageMs: 20_000 },
   pickupWindowSeconds: 75,
+  paymentGiveUpSeconds: 75,
   brewScale: 0.03,
   quiescenceTimeoutMs: 150_000,
 };

@@ -36,6 +36,8 @@ export interface ShopServiceOptions {
   simulatorUrl: string;
   simulatorPort: number;
   pickupWindowSeconds: number;
+  /** The saga gives a payment up after this: longer than any outage, or a good card would fail. */
+  paymentGiveUpSeconds: number;
   brewScale: number;
   /** API_TOKEN_SECRET and AUTH_JWKS_FILE: order tokens and staff JWTs the driver can present. */
   tokenSecret: string;
@@ -46,13 +48,13 @@ export interface ShopServiceOptions {
 function chaosEnv(name: ShopProcessName, instance: string, options: ShopServiceOptions): NodeJS.ProcessEnv {
   switch (name) {
     case 'worker':
-      // `tok_silent` answers after 60 s: after the saga's give-up (45 s, set on the API below).
+      // `tok_silent` answers 15 s after the saga's give-up (set on the API below).
       return {
         GATEWAY_LEDGER: 'postgres',
         GATEWAY_SLOW_MS: '2000',
         GATEWAY_FLAKY_FAILURES: '2',
         GATEWAY_LATE_MS: '6000',
-        GATEWAY_SILENT_MS: '60000',
+        GATEWAY_SILENT_MS: String((options.paymentGiveUpSeconds + 15) * 1_000),
       };
     case 'barista':
       return {
@@ -78,7 +80,7 @@ function chaosEnv(name: ShopProcessName, instance: string, options: ShopServiceO
         PORT: String(options.apiPorts[SERVICES.apis.indexOf(instance)]),
         LOG_LEVEL: 'warn',
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
-        ORDER_PAYMENT_GIVE_UP_SECONDS: '45',
+        ORDER_PAYMENT_GIVE_UP_SECONDS: String(options.paymentGiveUpSeconds),
         API_SHUTDOWN_GRACE_MS: '3000',
         API_TOKEN_SECRET: options.tokenSecret,
         AUTH_JWKS_FILE: options.jwksFile,

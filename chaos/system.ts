@@ -15,6 +15,8 @@ export { SERVICES } from './services';
 export interface SystemSettings {
   /** How long a READY drink waits for its customer (the abandoned path). */
   pickupWindowSeconds: number;
+  /** The saga gives a payment up after this (the `gatewaySlowerThanGiveUp` path). */
+  paymentGiveUpSeconds: number;
   /** Menu brew seconds times this: 0.03 makes a latte in 1.8 s and a slow tea in ~16 s. */
   brewScale: number;
   /** Keep the run's logs here (else in the temporary folder, removed with it). */

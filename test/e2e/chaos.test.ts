@@ -37,6 +37,7 @@ test('a cancel accepted while every barista is dead still ends CANCELLED, writte
 }, async () => {
   const system = await startSystem({
     pickupWindowSeconds: 20,
+    paymentGiveUpSeconds: 45,
     brewScale: 0.03,
     logDir: join('test-output', 'chaos', `drill-${process.pid}`),
     log: () => {},
