@@ -12,6 +12,7 @@ import { migrateApi, postgresIdempotencyStore, pruneKeysPeriodically } from './a
 import { cacheOrderReads } from './adapters/orderCache';
 import { listenForOrderChanges } from './adapters/orderChanges';
 import { cacheOrderTokens, postgresOrderTokens } from './adapters/orderTokens';
+import { withPlacementDeadline } from './adapters/placementDeadline';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
 import { apiVault } from './adapters/vault';
@@ -33,6 +34,9 @@ export interface StartApiOptions {
   baristaTaskQueue?: string;
   pickupWindowSeconds?: number;
 }
+
+/** A dependency probed while an order waits must answer within this. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 /** Wires the real adapters (Postgres, Temporal) into the app and listens. */
 export async function startApi({ config, ...options }: StartApiOptions): Promise<RunningApi> {
@@ -59,7 +63,17 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       migrated = true;
     });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
-  const connection = Connection.lazy({ address: config.temporalAddress });
+  const { keepAliveMs, keepAliveTimeoutMs, connectTimeoutMs } = config.temporalConnection;
+  const connection = Connection.lazy({
+    address: config.temporalAddress,
+    connectTimeout: connectTimeoutMs,
+    // A silent channel (a partition, a killed server) is noticed in keepalive + timeout, not minutes.
+    channelArgs: {
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.keepalive_time_ms': keepAliveMs,
+      'grpc.keepalive_timeout_ms': keepAliveTimeoutMs,
+    },
+  });
   const client = new Client({
     connection,
     namespace: config.temporalNamespace,
@@ -71,13 +85,27 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const vault = apiVault(createVault(pool, vaultKeys), store, (orderId) => changes.announce({ orderId }));
   const queries = cacheOrderReads(postgresOrderQueries(pool, vault), changes, { isLive: changes.isLive });
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
-  const commands = temporalOrderCommands({
+  const postgresAnswers = async () => {
+    await pool.query('SELECT 1');
+  };
+  const temporalCommands = temporalOrderCommands({
     client,
     taskQueue: config.taskQueue,
     maxRemakes: config.maxRemakes,
     ...(config.paymentGiveUpSeconds ? { paymentGiveUpSeconds: config.paymentGiveUpSeconds } : {}),
     logger,
     ...(options.baristaTaskQueue ? { baristaTaskQueue: options.baristaTaskQueue } : {}),
+  });
+  const commands = withPlacementDeadline(temporalCommands, {
+    timeoutMs: config.placeOrderTimeoutMs,
+    probeEveryMs: config.placeOrderProbeMs,
+    probes: {
+      Postgres: postgresAnswers,
+      Temporal: () =>
+        connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, async () => {
+          await connection.workflowService.getSystemInfo({});
+        }),
+    },
   });
   const idempotency = postgresIdempotencyStore(pool, () => migrated);
   const ports: ApiPorts = {
@@ -90,7 +118,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     codec: new EncryptionCodec(codecKeys),
     health: {
       postgres: async () => {
-        await pool.query('SELECT 1');
+        await postgresAnswers();
         if (!migrated) throw new Error('the API tables are not migrated yet');
       },
       temporal: async () => {

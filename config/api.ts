@@ -24,6 +24,15 @@ export const apiConfigSchema = z
     API_SSE_HEARTBEAT_MS: positiveInt.default(15_000),
     /** How often an SSE stream re-reads when no change notification came (fallback). */
     API_SSE_POLL_MS: positiveInt.default(2_000),
+    /** POST /orders waits this long for `OrderPlaced`, then 503 + Retry-After (the saga goes on; a retry with the same key joins it). */
+    API_PLACE_ORDER_TIMEOUT_MS: positiveInt.default(8_000),
+    /** Meanwhile Postgres is probed this often: unreachable → 503 at once. */
+    API_PLACE_ORDER_PROBE_MS: positiveInt.default(1_000),
+    /** gRPC keepalive to Temporal: a ping after this much silence (Temporal refuses pings more often than every 10 s)… */
+    TEMPORAL_KEEPALIVE_MS: z.coerce.number().int().min(10_000).default(15_000),
+    /** …unanswered this long, the channel is dropped and calls fail over to a new one. */
+    TEMPORAL_KEEPALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+    TEMPORAL_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     /** How long graceful shutdown waits for requests in flight. */
     API_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** How long a READY drink waits for its customer before it is written off (unset: the domain's 30 min). */
@@ -60,7 +69,8 @@ export const apiConfigSchema = z
     API_SSE_MAX_STREAMS_PER_CLIENT: positiveInt.default(10),
     /** A stream whose unsent bytes stay above this (1 s, or 4× at once) is a slow reader: dropped, it resumes by Last-Event-ID. */
     API_SSE_MAX_BUFFERED_BYTES: positiveInt.default(256 * 1024),
-    API_PG_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+    /** Short: during an outage a request waiting for a connection must answer 503 quickly. */
+    API_PG_CONNECT_TIMEOUT_MS: positiveInt.default(2_000),
     API_PG_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
     API_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(10_000),
     /** Origins allowed to call from a browser (comma-separated); none by default: no CORS at all. */
@@ -89,6 +99,13 @@ export const apiConfigSchema = z
     sseHeartbeatMs: e.API_SSE_HEARTBEAT_MS,
     ssePollMs: e.API_SSE_POLL_MS,
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
+    placeOrderTimeoutMs: e.API_PLACE_ORDER_TIMEOUT_MS,
+    placeOrderProbeMs: e.API_PLACE_ORDER_PROBE_MS,
+    temporalConnection: {
+      keepAliveMs: e.TEMPORAL_KEEPALIVE_MS,
+      keepAliveTimeoutMs: e.TEMPORAL_KEEPALIVE_TIMEOUT_MS,
+      connectTimeoutMs: e.TEMPORAL_CONNECT_TIMEOUT_MS,
+    },
     pickupWindowSeconds: e.ORDER_PICKUP_WINDOW_SECONDS as number | undefined,
     simulators: e.SHOP_SIMULATORS,
     maxRemakes: e.ORDER_MAX_REMAKES,

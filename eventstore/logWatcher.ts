@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { watchLiveness } from '../postgres';
 import { DEFAULT_CHANNEL } from './wakeUpNotifier';
 
 export interface LogWatcher {
@@ -15,6 +16,8 @@ export interface LogWatcherOptions {
   pollIntervalMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** The idle LISTEN session is pinged this often (with a deadline of the same length): a silent one is replaced. */
+  livenessMs?: number;
   /** Connection trouble; the watcher recovers by itself, this is for logs and metrics. */
   onError?: (error: unknown) => void;
 }
@@ -26,6 +29,7 @@ export interface LogWatcherOptions {
  */
 export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {}): LogWatcher {
   const { channel = DEFAULT_CHANNEL, pollIntervalMs = 500, minBackoffMs = 50, maxBackoffMs = 5000 } = options;
+  const livenessMs = options.livenessMs ?? 5_000;
   // The caller's reporter runs inside connection event handlers: it must not throw out of them.
   const onError = (error: unknown) => {
     try {
@@ -41,6 +45,7 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
   let backoffMs = minBackoffMs;
   let retryTimer: NodeJS.Timeout | undefined;
   let connecting: Promise<void> | undefined;
+  let liveness: { stop(): void } | undefined;
 
   const wake = () => {
     for (const listener of listeners) listener();
@@ -50,6 +55,7 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
   const drop = (broken: pg.PoolClient, error: unknown) => {
     if (client !== broken) return;
     client = undefined;
+    liveness?.stop();
     onError(error);
     broken.release(error instanceof Error ? error : new Error(String(error)));
     scheduleConnect();
@@ -69,6 +75,11 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
       await current.query(`LISTEN ${channel}`);
       if (closed) return;
       listeningOn = current;
+      liveness = watchLiveness(current, {
+        everyMs: livenessMs,
+        timeoutMs: livenessMs,
+        onDead: (error) => drop(current, error),
+      });
       backoffMs = minBackoffMs;
       wake();
     } catch (error) {
@@ -104,6 +115,7 @@ export function createLogWatcher(pool: pg.Pool, options: LogWatcherOptions = {})
       clearInterval(pollTimer);
       clearTimeout(retryTimer);
       await connecting;
+      liveness?.stop();
       const current = client;
       client = undefined;
       // Destroyed, not returned: a pooled connection must not carry our LISTEN and handlers.

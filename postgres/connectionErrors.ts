@@ -37,7 +37,8 @@ const CONNECTION_LOST =
 export function transientKind(error: unknown): TransientKind | undefined {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
-    const kind = TRANSIENT_CODES[code] ?? (code.length === 5 ? TRANSIENT_CLASSES[code.slice(0, 2)] : undefined);
+    const kind =
+      TRANSIENT_CODES[code] ?? (code.length === 5 ? TRANSIENT_CLASSES[code.slice(0, 2)] : undefined);
     if (kind) return kind;
   }
   return typeof message === 'string' && CONNECTION_LOST.test(message) ? 'connection' : undefined;

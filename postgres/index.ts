@@ -9,6 +9,7 @@ export {
   type TransientKind,
   transientKind,
 } from './connectionErrors';
+export { cutConnection, type LivenessOptions, watchLiveness, withDeadline } from './liveness';
 export { type AppliedMigration, type MigrationScope, runMigrations } from './migrate';
 export { type NameBasedUuidOptions, nameBasedUuid } from './nameBasedUuid';
 export { connectionOptions, createPool, type PoolLimits, type PoolRole } from './pool';

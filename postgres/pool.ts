@@ -13,7 +13,16 @@ export interface PoolLimits {
   idleInTransactionTimeoutMs: number;
   /** TCP keepalive probes start after this much silence, so a half-dead peer is noticed. */
   keepAliveInitialDelayMillis: number;
+  /**
+   * Client-side: pg stops waiting for an answer after this long (default: the statement timeout
+   * + 2 s). A peer that answers keepalives but forwards nothing (a partitioning proxy) would
+   * otherwise hold the caller forever; the server's own timeout never reaches a silent socket.
+   */
+  queryTimeoutMs?: number;
 }
+
+/** Past the server's statement timeout, so an honest slow statement gets Postgres's own 57014 first. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 
 const DEFAULTS: Record<PoolRole, PoolLimits> = {
   api: {
@@ -67,6 +76,7 @@ export function connectionOptions(
     connectionTimeoutMillis: chosen.connectionTimeoutMillis,
     statement_timeout: chosen.statementTimeoutMs,
     idle_in_transaction_session_timeout: chosen.idleInTransactionTimeoutMs,
+    query_timeout: chosen.queryTimeoutMs ?? chosen.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: chosen.keepAliveInitialDelayMillis,
   };

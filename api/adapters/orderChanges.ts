@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { connectionOptions } from '../../postgres';
+import { connectionOptions, watchLiveness } from '../../postgres';
 import { ORDER_CHANGED_CHANNEL, parseOrderChanged } from '../../projections';
 import type { Logger } from '../logger';
 import type { OrderChangeNotice, OrderChanges } from '../ports';
@@ -21,6 +21,7 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let liveness: { stop(): void } | undefined;
 
   const connect = async () => {
     if (closed) return;
@@ -33,17 +34,24 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
       const notice = parseOrderChanged(message.payload);
       for (const listener of listeners) listener(notice);
     });
-    next.on('error', (error) => {
+    const lost = (error: Error) => {
       logger.warn({ err: error }, 'order change listener lost its connection; reconnecting');
       void next.end().catch(() => {});
-      if (client === next) client = undefined;
+      if (client !== next) return;
+      client = undefined;
+      liveness?.stop();
       scheduleReconnect();
-    });
+    };
+    next.on('error', lost);
     try {
       await next.connect();
       await next.query(`LISTEN ${ORDER_CHANGED_CHANNEL}`);
       if (closed) await next.end();
-      else client = next;
+      else {
+        client = next;
+        // An idle LISTEN session behind a partition looks alive forever: ping it with a deadline.
+        liveness = watchLiveness(next, { everyMs: 5_000, timeoutMs: 5_000, onDead: lost });
+      }
     } catch (error) {
       logger.warn({ err: error }, 'order change listener cannot connect; retrying');
       void next.end().catch(() => {});
@@ -73,6 +81,7 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
       closed = true;
       clearTimeout(retry);
       listeners.clear();
+      liveness?.stop();
       await client?.end().catch(() => {});
     },
   };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withDeadline } from '../../postgres';
 
 /** First key of every consumer advisory lock ('BREW'); the second is `hashtext(name)`. */
 export const LOCK_SPACE = 0x42524557;
@@ -8,10 +9,6 @@ const HELD_BY = `pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
     AND l.classid = $1::int::oid AND l.objid = hashtext(n.name)::oid`;
-
-/** A query pg gives up on client-side after `timeoutMs` (pg reads `query_timeout` per query; its types do not say so). */
-export const withDeadline = (text: string, values: unknown[], timeoutMs?: number): pg.QueryConfig =>
-  ({ text, values, ...(timeoutMs ? { query_timeout: timeoutMs } : {}) }) as pg.QueryConfig;
 
 /**
  * One active instance per consumer across processes: a session-level advisory lock, held by

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { evictStaleHolder, tryConsumerLock, withDeadline } from './advisoryLock';
-import { isTransient } from './logger';
+import { cutConnection, watchLiveness } from '../../postgres';
+import { evictStaleHolder, tryConsumerLock } from './advisoryLock';
 
 /** The consumer's lock, held by its own session: when the holder dies, Postgres frees it for a standby. */
 export interface Lease {
@@ -61,7 +61,7 @@ export async function takeLease(options: TakeLeaseOptions): Promise<Lease | unde
     if (lost.signal.aborted) return;
     lost.abort(reason instanceof Error ? reason : new Error(String(reason)));
     // Pending queries on a silent socket never settle by themselves: cutting it rejects them now.
-    if (!released) client.connection.stream.destroy();
+    if (!released) cutConnection(client);
   };
   // Never detached: an error event without a listener would crash the process.
   client.on('error', lose);
@@ -83,7 +83,7 @@ export async function takeLease(options: TakeLeaseOptions): Promise<Lease | unde
     }
   } catch (error) {
     released = true;
-    client.connection.stream.destroy();
+    cutConnection(client);
     throw error;
   }
   if (stopping.aborted) {
@@ -91,7 +91,12 @@ export async function takeLease(options: TakeLeaseOptions): Promise<Lease | unde
     await endQuietly(client);
     return undefined;
   }
-  const heartbeat = keepBeating(client, timing, lose);
+  // A half-open connection raises nothing by itself: the heartbeat's deadline does.
+  const heartbeat = watchLiveness(client, {
+    everyMs: timing.heartbeatMs,
+    timeoutMs: timing.heartbeatTimeoutMs,
+    onDead: (error) => lose(new Error(`lease heartbeat failed: ${error.message}`)),
+  });
   return {
     client,
     lost: lost.signal,
@@ -103,42 +108,6 @@ export async function takeLease(options: TakeLeaseOptions): Promise<Lease | unde
       lose(new Error('lease released'));
       // Ending the session releases the lock, whatever state the session is in.
       await endQuietly(client);
-    },
-  };
-}
-
-/**
- * A half-open TCP connection raises nothing by itself, and keepalives do not see a peer that
- * answers them but forwards nothing (a proxy): a `SELECT 1` with a deadline does. One at a time.
- */
-function keepBeating(client: pg.Client, timing: LeaseTiming, lose: (reason: unknown) => void) {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  // A statement that just finished proves the session alive as well: no query beside a busy consumer's.
-  let lastReady = Date.now();
-  client.connection.on('readyForQuery', () => {
-    lastReady = Date.now();
-  });
-  const beat = async () => {
-    try {
-      if (Date.now() - lastReady < timing.heartbeatMs) return;
-      await client.query(withDeadline('SELECT 1', [], timing.heartbeatTimeoutMs));
-    } catch (error) {
-      // A failed transaction of the consumer's own refuses it (25P02): that is not a lost lease.
-      if (isTransient(error)) lose(new Error(`lease heartbeat failed: ${(error as Error).message}`));
-    } finally {
-      if (!stopped) schedule();
-    }
-  };
-  const schedule = () => {
-    timer = setTimeout(beat, timing.heartbeatMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
     },
   };
 }
@@ -156,5 +125,5 @@ async function endQuietly(client: pg.Client): Promise<void> {
     }),
   ]);
   clearTimeout(timer);
-  if (gaveUp) client.connection.stream.destroy();
+  if (gaveUp) cutConnection(client);
 }

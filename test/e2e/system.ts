@@ -49,8 +49,9 @@ const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: cons
  * The whole shop in this test process, as `npm start` runs it in several: Postgres (a fresh
  * database), the run's Temporal dev server, an orders worker, a barista, the projector and the API.
  */
-export async function startShop(name: string): Promise<ShopSystem> {
-  const db = await createTestDatabase();
+export async function startShop(name: string, options: { db?: TestDatabase } = {}): Promise<ShopSystem> {
+  // A test that stops Postgres brings its own; everyone else gets a fresh database on the shared one.
+  const db = options.db ?? (await createTestDatabase());
   await migrateEventStore(db.pool);
   await migrateVault(db.pool);
   const store = createEventStore(db.pool);

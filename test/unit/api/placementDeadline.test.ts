@@ -1,0 +1,41 @@
+import { expect, test } from 'vitest';
+import { withPlacementDeadline } from '../../../api/adapters/placementDeadline';
+import { DependencyUnavailable } from '../../../api/errors';
+import type { OrderCommands } from '../../../api/ports';
+
+const never = new Promise<never>(() => {});
+const commands = (placed: Promise<Awaited<ReturnType<OrderCommands['placeOrder']>>>) =>
+  ({ placeOrder: () => placed }) as unknown as OrderCommands;
+const order = {} as Parameters<OrderCommands['placeOrder']>[0];
+
+test('an order waiting on a saga whose database is down answers 503 at the next probe, not at the deadline', async () => {
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 60_000,
+    probeEveryMs: 20,
+    probes: { Temporal: async () => {}, Postgres: () => Promise.reject(new Error('ECONNREFUSED')) },
+  });
+  const started = Date.now();
+  const refusal = await guarded.placeOrder(order, 'c').catch((error: unknown) => error);
+  expect(refusal).toBeInstanceOf(DependencyUnavailable);
+  expect(refusal).toMatchObject({ dependency: 'Postgres' });
+  expect(Date.now() - started).toBeLessThan(5_000);
+});
+
+test('with every dependency answering, a placement slower than the deadline answers 503 at the deadline', async () => {
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 50,
+    probeEveryMs: 10,
+    probes: { Postgres: async () => {} },
+  });
+  await expect(guarded.placeOrder(order, 'c')).rejects.toMatchObject({ dependency: 'Order placement' });
+});
+
+test('a placement in time passes through untouched', async () => {
+  const placed = { orderId: 'o-1', status: 'PLACED' as const, position: 7 };
+  const guarded = withPlacementDeadline(commands(Promise.resolve(placed)), {
+    timeoutMs: 1_000,
+    probeEveryMs: 10,
+    probes: { Postgres: () => Promise.reject(new Error('down')) },
+  });
+  expect(await guarded.placeOrder(order, 'c')).toEqual(placed);
+});
