@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { FaultDurations, PlannedFault } from './faults';
-import { activeLeader, waitForTakeover } from './leaders';
+import { awaitLeader, waitForTakeover } from './leaders';
 import { type RunningSystem, SERVICES } from './system';
 import type { Toxic } from './toxiproxy';
 
@@ -74,7 +74,7 @@ export async function performFault(fault: PlannedFault, context: FaultContext): 
       }
       return {};
     case 'partition': {
-      const active = await activeLeader(context.pool, supervisor, SERVICES.projectors, 'projector:');
+      const active = await awaitLeader(context.pool, supervisor, SERVICES.projectors, 'projector:');
       if (!active) throw new Error('no projector holds a lock');
       const proxy = system.postgresProxies[active.leader]!;
       const undo = await toxiproxy.applyToxics([proxy], 'partition', BLACKHOLE);
@@ -99,9 +99,7 @@ export async function performFault(fault: PlannedFault, context: FaultContext): 
       return { target: active.leader, takeoverMs };
     }
     case 'notifier': {
-      const active = await activeLeader(context.pool, supervisor, SERVICES.notifiers, 'notifier:').catch(
-        () => undefined,
-      );
+      const active = await awaitLeader(context.pool, supervisor, SERVICES.notifiers, 'notifier:');
       const target = active?.leader ?? SERVICES.notifiers[0]!;
       await supervisor.kill(target);
       const takeoverMs = active

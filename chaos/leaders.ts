@@ -70,3 +70,19 @@ export async function waitForTakeover(
   }
   return null;
 }
+
+/** The active one, waiting for it (up to `timeoutMs`) while nobody holds a lock: just after an outage or a crash. */
+export async function awaitLeader(
+  pool: pg.Pool,
+  supervisor: Supervisor,
+  services: readonly string[],
+  prefix: string,
+  timeoutMs = 60_000,
+): Promise<{ leader: string; locks: string[] } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const active = await activeLeader(pool, supervisor, services, prefix).catch(() => undefined);
+    if (active || Date.now() > deadline) return active;
+    await sleep(250);
+  }
+}
