@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type PathName, SAGA_PATHS, type SagaPath } from '../simulators/sagaPaths';
 import { DEFAULT_MAX_REMAKES } from '../workflows/contract';
-import type { ChaosHttp } from './http';
+import type { ChaosHttp, Outcome } from './http';
 import { assignPaths, orderBody } from './paths';
 import type { Random } from './random';
 
@@ -62,8 +62,13 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   let idempotencyViolations = 0;
   const started = Date.now();
 
-  const backoff = (attempt: number) =>
-    sleep(Math.min(250 * 2 ** Math.min(attempt, 3), 2_000) + random.between(0, 250));
+  // A 503's Retry-After is honoured (capped: the outage may be over sooner); else exponential backoff.
+  const backoff = (attempt: number, outcome?: Outcome) =>
+    sleep(
+      (outcome?.kind === 'answer' && outcome.retryAfterSeconds !== undefined
+        ? Math.min(outcome.retryAfterSeconds * 1_000, 5_000)
+        : Math.min(250 * 2 ** Math.min(attempt, 3), 2_000)) + random.between(0, 250),
+    );
 
   async function place(record: OrderRecord, body: unknown): Promise<void> {
     const deadline = Date.now() + options.patienceMs;
@@ -84,7 +89,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         );
         return;
       }
-      await backoff(record.postAttempts);
+      await backoff(record.postAttempts, outcome);
     }
     record.notes.push(`no 202 within ${options.patienceMs} ms (${record.postAttempts} tries)`);
   }
@@ -96,6 +101,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   async function waitFor(record: OrderRecord, wanted: string[], remakes = 0): Promise<string | null> {
     const deadline = Date.now() + options.patienceMs;
     let last = 'unknown';
+    let polls = 0;
     while (Date.now() < deadline) {
       const outcome = await http.call(
         'GET',
@@ -111,7 +117,9 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
           return null;
         }
       }
-      await sleep(500 + random.between(0, 400));
+      // Polls ease off (0.5 s up to 2 s) so hundreds of waiting customers do not load the API.
+      polls += 1;
+      await sleep(Math.min(500 * 1.3 ** polls, 2_000) + random.between(0, 300));
     }
     record.notes.push(`never saw ${wanted.join('/')} (last ${last})`);
     return null;
@@ -134,7 +142,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       const token = action === 'pickup' ? options.staffToken : record.orderToken;
       const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body, bearer(token));
       if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
-      await backoff(attempt);
+      await backoff(attempt, outcome);
     }
     record.notes.push(`${action} never answered`);
     return null;

@@ -4,7 +4,7 @@
 export type Json = any;
 
 export type Outcome =
-  | { kind: 'answer'; status: number; body: Json }
+  | { kind: 'answer'; status: number; body: Json; retryAfterSeconds?: number }
   /** No answer at all: refused, reset, or timed out. */
   | { kind: 'down'; error: string };
 
@@ -24,7 +24,13 @@ export interface HttpTally {
   apiDownErrors: number;
   /** Connection errors and timeouts outside any fault window. */
   unexplainedDown: number;
+  /** Requests that stayed open longer than HUNG_MS (a client gives up long before): must be 0. */
+  hungRequests: number;
+  hungSamples: string[];
 }
+
+/** A request open this long counts as hung; the client aborts it a second later. */
+export const HUNG_MS = 30_000;
 
 /** After a restart, dependents may take this long to notice (reconnects, lock failover). */
 const SETTLE_MS = 15_000;
@@ -37,15 +43,22 @@ export class ChaosHttp {
     unexpected5xxSamples: [],
     apiDownErrors: 0,
     unexplainedDown: 0,
+    hungRequests: 0,
+    hungSamples: [],
   };
   private readonly windows: FaultWindow[] = [];
+  private turn = 0;
+  private readonly baseUrls: string[];
 
   constructor(
-    private readonly baseUrl: string,
+    /** One or more API processes: each call goes to the next one (round robin). */
+    baseUrls: string | string[],
     /** Sent unless a call brings its own (the driver's staff token). */
     private readonly defaultHeaders: Record<string, string> = {},
-    private readonly timeoutMs = 30_000,
-  ) {}
+    private readonly timeoutMs = HUNG_MS + 1_000,
+  ) {
+    this.baseUrls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
+  }
 
   /** A fault starts (a kill, a restart); returns the function that ends it. */
   openWindow(what: string): () => void {
@@ -70,9 +83,10 @@ export class ChaosHttp {
   ): Promise<Outcome> {
     this.tally.requests += 1;
     const started = Date.now();
+    const baseUrl = this.baseUrls[this.turn++ % this.baseUrls.length]!;
     let outcome: Outcome;
     try {
-      const response = await fetch(`${this.baseUrl}${path}`, {
+      const response = await fetch(`${baseUrl}${path}`, {
         method,
         headers: {
           ...this.defaultHeaders,
@@ -89,12 +103,24 @@ export class ChaosHttp {
       } catch {
         // not JSON
       }
-      outcome = { kind: 'answer', status: response.status, body: parsed };
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      outcome = {
+        kind: 'answer',
+        status: response.status,
+        body: parsed,
+        ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+      };
     } catch (error) {
       outcome = {
         kind: 'down',
         error: error instanceof Error ? `${error.name}: ${causeOf(error)}` : String(error),
       };
+    }
+    const tookMs = Date.now() - started;
+    if (tookMs > HUNG_MS) {
+      this.tally.hungRequests += 1;
+      if (this.tally.hungSamples.length < 10)
+        this.tally.hungSamples.push(`${method} ${baseUrl}${path} open ${tookMs} ms (${outcome.kind})`);
     }
     this.judge(method, path, started, outcome);
     return outcome;

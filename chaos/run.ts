@@ -1,29 +1,50 @@
 // `npm run chaos -- [--orders N] [--rate R] [--seed S] [--short]`: the whole shop as separate
-// processes under kills, restarts and a steady stream of orders; prints ONE JSON object and exits
+// processes under kills, crashes, network faults and a steady stream of orders; prints ONE JSON object and exits
 // non-zero when anything acknowledged was lost or done twice. Env: CHAOS_ORDERS, CHAOS_RATE, CHAOS_SEED.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChaosOptions, runChaos } from './harness';
 
-/** Full run: ≥ 300 orders, every process killed twice, Postgres and Temporal restarted once. */
+/** Every kind of fault (see faults.ts), once each in the short run. */
+const EACH_ONCE = {
+  ordersWorker: 1,
+  barista: 1,
+  projector: 1,
+  api: 1,
+  notifier: 1,
+  postgresCrash: 1,
+  temporalCrash: 1,
+  latency: 1,
+  partition: 1,
+  connectionReset: 1,
+  postgresOutage: 1,
+} as const;
+
+/** Full run: 1,000 orders at 5/s, every process killed twice (the notifier's active one too), each crash and network fault once. */
 const FULL: Omit<ChaosOptions, 'seed' | 'log'> = {
-  orders: 315,
-  rate: 1.5,
-  faults: { ordersWorker: 2, barista: 2, projector: 2, api: 2, postgres: 1, temporal: 1 },
-  // Longer than a worker's restart on a loaded 2-core machine (18 s seen): a customer picking up must not miss it.
-  pickupWindowSeconds: 45,
+  orders: 1_000,
+  rate: 5,
+  faults: { ...EACH_ONCE, ordersWorker: 2, barista: 2, projector: 2, api: 2, notifier: 2 },
+  durations: { latencyMs: 20_000, partitionMs: 30_000, resetMs: 3_000, outageMs: 60_000 },
+  // Longer than the Postgres outage plus a worker's restart: a customer who could not see READY
+  // while the read model was unreachable must still find the drink on the counter afterwards.
+  pickupWindowSeconds: 120,
+  // Past the outage plus a worker restarted into it: a good card must not be given up on.
+  paymentGiveUpSeconds: 120,
   brewScale: 0.03,
-  quiescenceTimeoutMs: 240_000,
+  quiescenceTimeoutMs: 300_000,
 };
 
-/** Short run (the vitest version): ~30 orders, one fault of each kind. */
+/** Short run (the vitest version): 50 orders, one fault of each kind, shorter cuts. */
 const SHORT: Omit<ChaosOptions, 'seed' | 'log'> = {
-  orders: 30,
+  orders: 50,
   rate: 1,
-  faults: { ordersWorker: 1, barista: 1, projector: 1, api: 1, postgres: 1 },
-  pickupWindowSeconds: 45, // as in the full run
+  faults: EACH_ONCE,
+  durations: { latencyMs: 8_000, partitionMs: 15_000, resetMs: 2_000, outageMs: 20_000 },
+  pickupWindowSeconds: 75,
+  paymentGiveUpSeconds: 75,
   brewScale: 0.03,
-  quiescenceTimeoutMs: 120_000,
+  quiescenceTimeoutMs: 150_000,
 };
 
 export function parseChaosArgs(

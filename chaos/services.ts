@@ -1,25 +1,43 @@
 import { newKeyEnv } from '../keys';
-import { instanceNames, SHOP_PROCESSES, type ShopProcessName, shopProcess } from '../processes/list';
+import {
+  instanceNames,
+  SHOP_PROCESSES,
+  type ShopProcess,
+  type ShopProcessName,
+  shopProcess,
+} from '../processes/list';
 import type { ServiceDefinition } from './supervisor';
 
-/** The services the chaos run kills; Postgres and Temporal are restarted instead (see faults.ts). */
+/** Under chaos a standby notifier waits to take over, and two APIs share the load (round robin). */
+const CHAOS_REPLICAS: Partial<Record<ShopProcessName, number>> = { notifier: 2, api: 2 };
+const chaosInstances = (process: ShopProcess) =>
+  instanceNames({
+    ...process,
+    replicas: CHAOS_REPLICAS[process.name as ShopProcessName] ?? process.replicas,
+  });
+
+/** The services the chaos run kills; Postgres and Temporal are crashed apart (see faults.ts). */
 export const SERVICES = {
   ordersWorker: shopProcess('worker').name,
   baristas: instanceNames(shopProcess('barista')),
   projectors: instanceNames(shopProcess('projector')),
   simulator: 'provider-simulator',
-  notifier: shopProcess('notifier').name,
-  api: shopProcess('api').name,
+  notifiers: chaosInstances(shopProcess('notifier')),
+  apis: chaosInstances(shopProcess('api')),
 } as const;
 
 export interface ShopServiceOptions {
-  databaseUrl: string;
+  /** Each service's own way to Postgres (its own Toxiproxy proxy, so one can be cut off alone). */
+  databaseUrlOf: (service: string) => string;
+  /** Temporal, through its proxy. */
   temporalAddress: string;
-  apiUrl: string;
-  apiPort: number;
+  /** One port per API instance, in the order of SERVICES.apis. */
+  apiPorts: number[];
   simulatorUrl: string;
   simulatorPort: number;
   pickupWindowSeconds: number;
+  /** The saga gives a payment up after this: longer than any outage, or a good card would fail. */
+  paymentGiveUpSeconds: number;
   brewScale: number;
   /** API_TOKEN_SECRET and AUTH_JWKS_FILE: order tokens and staff JWTs the driver can present. */
   tokenSecret: string;
@@ -27,16 +45,16 @@ export interface ShopServiceOptions {
 }
 
 /** Fault-friendly settings per process: short waits, a slow and flaky gateway, a jamming machine. */
-function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.ProcessEnv {
+function chaosEnv(name: ShopProcessName, instance: string, options: ShopServiceOptions): NodeJS.ProcessEnv {
   switch (name) {
     case 'worker':
-      // `tok_silent` answers after 60 s: after the saga's give-up (45 s, set on the API below).
+      // `tok_silent` answers 15 s after the saga's give-up (set on the API below).
       return {
         GATEWAY_LEDGER: 'postgres',
         GATEWAY_SLOW_MS: '2000',
         GATEWAY_FLAKY_FAILURES: '2',
         GATEWAY_LATE_MS: '6000',
-        GATEWAY_SILENT_MS: '60000',
+        GATEWAY_SILENT_MS: String((options.paymentGiveUpSeconds + 15) * 1_000),
       };
     case 'barista':
       return {
@@ -54,15 +72,15 @@ function chaosEnv(name: ShopProcessName, options: ShopServiceOptions): NodeJS.Pr
         NOTIFICATION_PROVIDER_URL: options.simulatorUrl,
         NOTIFIER_METRICS_PORT: '0',
         NOTIFIER_STANDBY_POLL_MS: '500',
-        NOTIFIER_INSTANCE_ID: 'chaos-notifier',
+        NOTIFIER_INSTANCE_ID: `chaos-${instance}`,
       };
     case 'api':
       return {
         HOST: '127.0.0.1',
-        PORT: String(options.apiPort),
+        PORT: String(options.apiPorts[SERVICES.apis.indexOf(instance)]),
         LOG_LEVEL: 'warn',
         ORDER_PICKUP_WINDOW_SECONDS: String(options.pickupWindowSeconds),
-        ORDER_PAYMENT_GIVE_UP_SECONDS: '45',
+        ORDER_PAYMENT_GIVE_UP_SECONDS: String(options.paymentGiveUpSeconds),
         API_SHUTDOWN_GRACE_MS: '3000',
         API_TOKEN_SECRET: options.tokenSecret,
         AUTH_JWKS_FILE: options.jwksFile,
@@ -84,7 +102,6 @@ export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
     ...process.env,
     // One run's keys, shared by every process (what one seals, the others open).
     ...runKeys,
-    DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,
     LOG_LEVEL: 'info',
   };
@@ -93,18 +110,18 @@ export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
       name,
       command: process.execPath,
       args: ['--import', 'tsx', ...args],
-      env: { ...common, ...env },
+      env: { ...common, DATABASE_URL: options.databaseUrlOf(name), ...env },
       ready,
     }) satisfies ServiceDefinition;
 
   const shop = SHOP_PROCESSES.flatMap((process) =>
-    instanceNames(process).map((name) =>
+    chaosInstances(process).map((name) =>
       node(
         name,
         [process.entry],
-        chaosEnv(process.name, options),
+        chaosEnv(process.name, name, options),
         process.name === 'api'
-          ? { probe: async () => (await fetch(`${options.apiUrl}/healthz`)).ok }
+          ? { probe: async () => (await fetch(`${apiUrlOf(options, name)}/healthz`)).ok }
           : { line: process.readyLine },
       ),
     ),
@@ -117,3 +134,6 @@ export function shopServices(options: ShopServiceOptions): ServiceDefinition[] {
   );
   return [...shop, simulator];
 }
+
+export const apiUrlOf = (options: Pick<ShopServiceOptions, 'apiPorts'>, api: string) =>
+  `http://127.0.0.1:${options.apiPorts[SERVICES.apis.indexOf(api)]}`;

@@ -51,13 +51,30 @@ const bump = (counts: Record<string, number>, name: string) => {
 export class Supervisor {
   private readonly running = new Map<string, Running>();
   private readonly logs = new Map<string, WriteStream>();
+  private readonly starting = new Map<string, Promise<void>>();
   private stopping = false;
   readonly counts: SupervisorCounts = { kills: {}, restarts: {}, unplannedExits: {} };
 
   constructor(private readonly options: SupervisorOptions) {}
 
-  /** Starts the service and waits until it is ready; a start that dies or hangs is retried. */
+  /**
+   * Starts the service and waits until it is ready; a start that dies or hangs is retried. One
+   * start per service at a time: a restart after a crash and a planned one never both spawn it.
+   */
   async start(definition: ServiceDefinition, deadlineMs = 120_000): Promise<void> {
+    const pending = this.starting.get(definition.name);
+    if (pending) {
+      await pending.catch(() => {});
+      if (this.pidOf(definition.name) !== undefined) return;
+    }
+    const attempt = this.startOnce(definition, deadlineMs).finally(() => {
+      if (this.starting.get(definition.name) === attempt) this.starting.delete(definition.name);
+    });
+    this.starting.set(definition.name, attempt);
+    return attempt;
+  }
+
+  private async startOnce(definition: ServiceDefinition, deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     for (let attempt = 1; ; attempt += 1) {
       if (this.stopping) throw new Error(`${definition.name}: supervisor is stopping`);
@@ -66,12 +83,22 @@ export class Supervisor {
         await this.waitUntilReady(running);
         return;
       } catch (error) {
+        // Killed on purpose while it was starting: whoever killed it decides what comes next.
+        if (running.expectedExit) throw new Error(`${definition.name} was stopped while starting`);
         await this.killProcessGroup(running);
         if (Date.now() > deadline) throw error;
         this.options.log(`${definition.name} did not come up (try ${attempt}): ${String(error)}; again`);
         await sleep(1_000);
       }
     }
+  }
+
+  /** The pid of a running service (its process group's leader). */
+  pidOf(name: string): number | undefined {
+    const running = this.running.get(name);
+    return running && running.child.exitCode === null && running.child.signalCode === null
+      ? running.child.pid
+      : undefined;
   }
 
   /** SIGKILL to the process group, and wait for the exit. */

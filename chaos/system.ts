@@ -1,20 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureLocalAuth, mintStaffToken } from '../api/auth';
 import { apiConfig } from '../config/api';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../embedded/postgres';
-import { canConnect, temporalBinary } from '../embedded/temporal';
-import { registeredSearchAttributes } from '../workflows/searchAttributes';
-import { SERVICES, shopServices } from './services';
+import { crashPostgres, postmasterPid } from './postgresCrash';
+import { apiUrlOf, SERVICES, shopServices } from './services';
+import { type ServiceDefinition, Supervisor } from './supervisor';
+import { temporalService } from './temporalService';
+import { Toxiproxy, toxiproxyService } from './toxiproxy';
 
 export { SERVICES } from './services';
-
-import { type ServiceDefinition, Supervisor } from './supervisor';
 
 export interface SystemSettings {
   /** How long a READY drink waits for its customer (the abandoned path). */
   pickupWindowSeconds: number;
+  /** The saga gives a payment up after this (the `gatewaySlowerThanGiveUp` path). */
+  paymentGiveUpSeconds: number;
   /** Menu brew seconds times this: 0.03 makes a latte in 1.8 s and a slow tea in ~16 s. */
   brewScale: number;
   /** Keep the run's logs here (else in the temporary folder, removed with it). */
@@ -23,17 +25,26 @@ export interface SystemSettings {
 }
 
 export interface RunningSystem {
-  apiUrl: string;
+  /** One per API process (SERVICES.apis); the driver takes turns. */
+  apiUrls: string[];
   /** A barista's JWT the API accepts (signed with this run's own key). */
   staffToken: string;
+  /** Straight to Postgres, past Toxiproxy: the harness's own checks. */
   databaseUrl: string;
   temporalAddress: string;
   simulatorUrl: string;
   supervisor: Supervisor;
+  toxiproxy: Toxiproxy;
+  /** Each service's Toxiproxy proxy to Postgres, by service name. */
+  postgresProxies: Record<string, string>;
+  /** The one proxy every process reaches Temporal through. */
+  temporalProxy: string;
   /** A service's definition, to start it again after a kill. */
   definition(name: string): ServiceDefinition;
-  restartPostgres(downMs: number): Promise<void>;
-  restartTemporal(downMs: number): Promise<void>;
+  /** SIGKILL to the whole cluster, then a start that must recover from the WAL. */
+  crashPostgres(downMs: number): Promise<void>;
+  /** SIGKILL to the dev server; its database file stays. */
+  crashTemporal(downMs: number): Promise<void>;
   /** Everything down, the temporary folder removed. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -56,7 +67,8 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
   // Whatever happens to us (an exception, Ctrl-C), nothing we started may outlive us.
   const killEverythingNow = () => {
     supervisor.killAllNow();
-    killPostmaster(join(work, 'pg'));
+    const pid = postmasterPid(join(work, 'pg'));
+    if (pid) process.kill(pid, 'SIGQUIT');
     rmSync(work, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
@@ -72,7 +84,8 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
     stopped = true;
     await supervisor.stopAll().catch((error) => settings.log(`stopping services: ${String(error)}`));
     await postgres?.stop().catch((error) => settings.log(`stopping Postgres: ${String(error)}`));
-    killPostmaster(join(work, 'pg'));
+    const pid = postmasterPid(join(work, 'pg'));
+    if (pid) process.kill(pid, 'SIGQUIT');
     rmSync(work, { recursive: true, force: true });
     process.off('exit', killEverythingNow);
     process.off('SIGINT', onSignal);
@@ -81,38 +94,27 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
 
   try {
     const pgPort = await freePort();
-    postgres = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: pgPort });
+    // fsync stays on (the default): a SIGKILLed cluster must come back with every commit.
+    const pgLog = createWriteStream(join(settings.logDir, 'postgres.log'), { flags: 'a' });
+    postgres = await startEmbeddedPostgres({
+      dataDir: join(work, 'pg'),
+      port: pgPort,
+      log: (line) => pgLog.write(line.endsWith('\n') ? line : `${line}\n`),
+    });
     const databaseUrl = postgres.url;
     settings.log(`Postgres on ${pgPort} (data in ${postgres.dataDir})`);
 
+    const toxiPort = await freePort();
+    await supervisor.start(toxiproxyService(toxiPort));
+    const toxiproxy = new Toxiproxy(`http://127.0.0.1:${toxiPort}`);
+
     const temporalPort = await freePort();
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
-    const temporal: ServiceDefinition = {
-      name: 'temporal',
-      command: temporalBinary('cli'),
-      args: [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--ui-port',
-        String(await freePort()),
-        '--log-level',
-        'warn',
-        '--namespace',
-        'default',
-        // On disk, so a restart brings every running saga back.
-        '--db-filename',
-        join(work, 'temporal.db'),
-        ...registeredSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
-      ],
-      env: process.env,
-      ready: { probe: () => canConnect(temporalPort) },
-    };
+    const temporal = temporalService(temporalPort, await freePort(), join(work, 'temporal.db'));
     await supervisor.start(temporal);
-    settings.log(`Temporal dev server on ${temporalAddress}`);
+    const temporalProxyPort = await freePort();
+    await toxiproxy.createProxy('temporal', temporalProxyPort, `127.0.0.1:${temporalPort}`);
+    const temporalAddress = `127.0.0.1:${temporalProxyPort}`;
+    settings.log(`Temporal dev server on ${temporalPort}, Toxiproxy on ${toxiPort}`);
 
     const auth = await ensureLocalAuth(join(work, 'auth'));
     const { issuer, audience } = apiConfig().auth;
@@ -122,16 +124,37 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
       issuer,
       audience,
     });
-    const apiPort = await freePort();
+    const apiPorts = await Promise.all(SERVICES.apis.map(() => freePort()));
     const simulatorPort = await freePort();
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+    const postgresProxies: Record<string, string> = {};
+    const proxyUrls = new Map<string, string>();
+    const databaseUrlOf = (service: string) => {
+      const url = proxyUrls.get(service);
+      if (!url) throw new Error(`no Postgres proxy for ${service}`);
+      return url;
+    };
+    const names = [
+      SERVICES.ordersWorker,
+      ...SERVICES.baristas,
+      ...SERVICES.projectors,
+      ...SERVICES.notifiers,
+      ...SERVICES.apis,
+      SERVICES.simulator,
+    ];
+    for (const name of names) {
+      const port = await freePort();
+      await toxiproxy.createProxy(`pg-${name}`, port, `127.0.0.1:${pgPort}`);
+      postgresProxies[name] = `pg-${name}`;
+      const url = new URL(databaseUrl);
+      url.port = String(port);
+      proxyUrls.set(name, url.toString());
+    }
     const definitions = new Map(
       shopServices({
-        databaseUrl,
+        databaseUrlOf,
         temporalAddress,
-        apiUrl,
-        apiPort,
+        apiPorts,
         simulatorUrl,
         simulatorPort,
         tokenSecret: auth.tokenSecret,
@@ -148,27 +171,31 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
         .filter((definition) => definition.name !== 'temporal' && definition.name !== SERVICES.ordersWorker)
         .map((definition) => supervisor.start(definition)),
     );
-    settings.log(`all up: API ${apiUrl}, notification provider ${simulatorUrl}`);
+    const apiUrls = SERVICES.apis.map((api) => apiUrlOf({ apiPorts }, api));
+    settings.log(`all up: APIs ${apiUrls.join(', ')}, notification provider ${simulatorUrl}`);
 
     return {
-      apiUrl,
+      apiUrls,
       staffToken,
       databaseUrl,
-      temporalAddress,
+      temporalAddress: `127.0.0.1:${temporalPort}`,
       simulatorUrl,
       supervisor,
+      toxiproxy,
+      postgresProxies,
+      temporalProxy: 'temporal',
       definition(name) {
         const definition = definitions.get(name);
         if (!definition) throw new Error(`no service ${name}`);
         return definition;
       },
-      async restartPostgres(downMs) {
-        await postgres!.stop();
+      async crashPostgres(downMs) {
+        await crashPostgres(postgres!.dataDir);
         await new Promise((done) => setTimeout(done, downMs));
         await postgres!.start();
       },
-      async restartTemporal(downMs) {
-        await supervisor.stop('temporal');
+      async crashTemporal(downMs) {
+        await supervisor.kill('temporal');
         await new Promise((done) => setTimeout(done, downMs));
         await supervisor.restart('temporal', temporal);
       },
@@ -177,18 +204,5 @@ export async function startSystem(settings: SystemSettings): Promise<RunningSyst
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/** The embedded server's postmaster, by its pid file: for the synchronous exit hook. */
-function killPostmaster(dataDir: string): void {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 'SIGQUIT');
-  } catch {
-    // not running
   }
 }

@@ -84,5 +84,10 @@ export function connectionOptions(
 
 /** Every process's pool: bounded connect, statement and idle-in-transaction times, TCP keepalives. */
 export function createPool(url: string, role: PoolRole, limits: Partial<PoolLimits> = {}): pg.Pool {
-  return new pg.Pool(connectionOptions(url, role, limits));
+  const pool = new pg.Pool(connectionOptions(url, role, limits));
+  // pg-pool drops its error listener while a client is checked out (`pool.connect()` for a
+  // transaction), and a connection lost then emits 'error' with no listener: the process died.
+  // The query in hand is rejected anyway and the broken client is discarded on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }

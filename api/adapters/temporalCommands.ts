@@ -28,6 +28,8 @@ export interface TemporalCommandsOptions {
   maxRemakes?: number;
   /** The saga's give-up on the card's hold; the saga's default when absent. */
   paymentGiveUpSeconds?: number;
+  /** A command not done by then answers 503 (retry with the same key) instead of hanging; default 20 s. */
+  commandDeadlineMs?: number;
   logger: Logger;
 }
 
@@ -60,9 +62,10 @@ export function temporalOrderCommands(
     throw new CommandRefused(`order ${orderId} is ${status ?? 'finished'}: ${refusal}`, orderId, status);
   }
 
-  /** Every call maps an unreachable Temporal to a 503 and is waited for by `drain`. */
+  /** Every call has a deadline, maps an unreachable Temporal to a 503 and is waited for by `drain`. */
   const guard = <T>(run: () => Promise<T>): Promise<T> => {
-    const call = unlessUnavailable(run);
+    const deadline = Date.now() + (options.commandDeadlineMs ?? 20_000);
+    const call = unlessUnavailable(() => client.connection.withDeadline(deadline, run));
     pending.add(call);
     void call.finally(() => pending.delete(call)).catch(() => {});
     return call;

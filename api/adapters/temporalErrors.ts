@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { DependencyUnavailable, OrderNotFound } from '../errors';
 
 /** Whether an error, or one of its first few causes, matches: the SDK wraps gRPC errors. */
@@ -24,13 +24,16 @@ export const isUpdateCrowded = (error: unknown): boolean =>
       cause.code === 8 || /RESOURCE_EXHAUSTED|in-flight updates|update was aborted/i.test(cause.message),
   );
 
-/** Temporal unreachable → DependencyUnavailable (503); anything else as it came. */
+/** Temporal unreachable, or an update not done by its deadline → DependencyUnavailable (503); anything else as it came. */
 export async function unlessUnavailable<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (isUnavailable(error))
       throw new DependencyUnavailable('Temporal', 'the workflow service is unreachable');
+    // The saga could not take the update in time (its worker or Postgres is down): retry later, same key.
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+      throw new DependencyUnavailable('Temporal', 'the order saga did not answer in time');
     throw error;
   }
 }
