@@ -16,6 +16,7 @@ import { cacheOrderTokens, postgresOrderTokens } from './adapters/orderTokens';
 import { withPlacementDeadline } from './adapters/placementDeadline';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
 import { temporalOrderCommands } from './adapters/temporalCommands';
+import { closableRetries } from './adapters/temporalRetries';
 import { apiVault } from './adapters/vault';
 import { type ApiApp, createApp } from './app';
 import { createLogger, type Logger } from './logger';
@@ -67,8 +68,10 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     });
   // Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
   const { keepAliveMs, keepAliveTimeoutMs, connectTimeoutMs } = config.temporalConnection;
+  const retries = closableRetries();
   const connection = Connection.lazy({
     address: config.temporalAddress,
+    interceptors: [retries.interceptor],
     connectTimeout: connectTimeoutMs,
     // A silent channel (a partition, a killed server) is noticed in keepalive + timeout, not minutes.
     channelArgs: {
@@ -175,6 +178,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       queries.close();
       await changes.close();
       await store.close();
+      await retries.closing();
       await connection.close().catch(() => {});
       await pool.end();
       logger.info('api stopped');

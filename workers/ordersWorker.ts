@@ -121,6 +121,8 @@ export async function startOrdersWorker(config: OrdersWorkerConfig, logger: Logg
       // Bundled here, so webpack's report goes to the debug level rather than the terminal.
       workflowBundle: await bundleWorkflowCode({
         workflowsPath: ORDER_WORKFLOWS_PATH,
+        // A prebuilt bundle ignores the worker's workflowModules: the tracing interceptors go in here.
+        workflowInterceptorModules: workerTracing()?.workflowModules ?? [],
         logger: quietBundlerLogger(logger),
       }),
     });
