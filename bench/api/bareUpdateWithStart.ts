@@ -14,17 +14,18 @@ const TASK_QUEUE = 'bench-api-bare-orders'; // bareOrderWorker.ts polls it
  * The floor `POST /orders` is measured against: update-with-start of a workflow whose update answers
  * once one local-activity INSERT committed, on the same dev server and Postgres, through the same codec.
  */
-export async function openBareUpdateWithStart(env: NodeJS.ProcessEnv) {
+export async function openBareUpdateWithStart(env: NodeJS.ProcessEnv, logFd: number | 'inherit' = 'inherit') {
   const worker = spawn(
     process.execPath,
     ['--import', 'tsx', new URL('./bareOrderWorker.ts', import.meta.url).pathname],
     {
       env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', logFd],
     },
   );
   let ready = '';
   while (!ready.includes('polling')) ready += String((await once(worker.stdout!, 'data'))[0]);
+  worker.stdout!.resume(); // nothing reads it further: a full pipe must not stall the worker
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const keys = parseKeyring(env.TEMPORAL_CODEC_KEYS!, env.TEMPORAL_CODEC_KEY_ID);
   const client = new Client({ connection, dataConverter: encryptedDataConverter(keys) });
