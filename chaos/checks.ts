@@ -174,14 +174,16 @@ export async function checkInvariants(
   );
   // Every fact happens at most once per order and brew (a remake brews again); a customer is told
   // each kind of news once per brew.
-  const duplicateFacts = await count(
-    pool,
-    `SELECT count(*) AS n FROM (
+  const twice = await pool.query<{ stream_id: string; type: string; kind: string | null; n: string }>(
+    `SELECT stream_id, type, kind, count(*) AS n FROM (
        SELECT stream_id, type, CASE WHEN type = 'CustomerNotified' THEN data->>'message' END AS kind,
               (SELECT count(*) FROM events brew WHERE brew.stream_id = e.stream_id
                  AND brew.type = 'BrewingStarted' AND brew.position <= e.position) AS round
-       FROM events e GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d`,
+       FROM events e) f GROUP BY stream_id, type, kind, round HAVING count(*) > 1`,
   );
+  const duplicateFacts = twice.rows.length;
+  for (const row of twice.rows)
+    note(`${row.type}${row.kind ? ` (${row.kind})` : ''} ×${row.n} in ${row.stream_id}`);
   const nonContiguousStreams = await count(
     pool,
     `SELECT count(*) AS n FROM (
