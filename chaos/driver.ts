@@ -153,6 +153,36 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     if (status !== 200) record.notes.push(`pickup answered ${status}`);
   }
 
+  /**
+   * Sends the drink back until the order shows this rejection. A retried reject after a lost 202
+   * meets the remake under way (409); a reject lost with a crashed Temporal server never happened,
+   * and a customer still holding the drink sends it back again.
+   */
+  async function sendBack(record: OrderRecord, rejection: number): Promise<boolean> {
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const status = await command(record, 'reject');
+      if (status !== 202 && status !== 409) {
+        record.notes.push(`reject ${rejection} answered ${status}`);
+        return false;
+      }
+      if (status === 202) return true;
+      // The saga's own state (its status query), not the read model, which may lag behind it.
+      const seen = await http.call(
+        'GET',
+        `/orders/${record.orderId}/saga`,
+        undefined,
+        bearer(record.orderToken),
+      );
+      const saga = seen.kind === 'answer' && seen.status === 200 ? seen.body?.state : undefined;
+      const stillOnTheCounter =
+        saga?.status === 'READY' && saga?.step === 'awaiting_pickup' && Number(saga?.rejections) < rejection;
+      if (!stillOnTheCounter) return true;
+      await sleep(1_000);
+    }
+    record.notes.push(`reject ${rejection} never took`);
+    return false;
+  }
+
   async function journey(record: OrderRecord, path: SagaPath, body: unknown): Promise<void> {
     await place(record, body);
     if (!record.acknowledged) return;
@@ -177,9 +207,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         const rejections = path.script === 'rejectOnce' ? 1 : DEFAULT_MAX_REMAKES + 1;
         for (let remakes = 0; remakes < rejections; remakes += 1) {
           if (!(await waitFor(record, ['READY'], remakes))) return;
-          const status = await command(record, 'reject');
-          // A retried reject after a lost 202 meets the remake under way: 409 is an answer too.
-          if (status !== 202 && status !== 409) record.notes.push(`reject ${remakes + 1} answered ${status}`);
+          if (!(await sendBack(record, remakes + 1))) return;
         }
         if (path.script === 'rejectOnce' && (await waitFor(record, ['READY'], 1))) await pickUp(record);
         return;
