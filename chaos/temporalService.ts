@@ -1,5 +1,4 @@
-import { canConnect, temporalBinary } from '../embedded/temporal';
-import { registeredSearchAttributes } from '../workflows/searchAttributes';
+import { canConnect, devServerArgs, temporalBinary } from '../embedded/temporal';
 import type { ServiceDefinition } from './supervisor';
 
 /** The Temporal dev server as a supervised process, its database on disk: a SIGKILL keeps every saga. */
@@ -7,23 +6,7 @@ export function temporalService(port: number, uiPort: number, dbFile: string): S
   return {
     name: 'temporal',
     command: temporalBinary('cli'),
-    args: [
-      'server',
-      'start-dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--ui-port',
-      String(uiPort),
-      '--log-level',
-      'warn',
-      '--namespace',
-      'default',
-      '--db-filename',
-      dbFile,
-      ...registeredSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
-    ],
+    args: devServerArgs(port, uiPort, { dbFile }),
     env: process.env,
     ready: { probe: () => canConnect(port) },
   };

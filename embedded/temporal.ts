@@ -30,11 +30,13 @@ export interface DevServerOptions {
   log?: (line: string) => void;
 }
 
-/** `temporal server start-dev` with the Web UI and our search attributes registered. */
-export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<TemporalDevServer> {
-  const port = options.port ?? (await freePort());
-  const uiPort = options.uiPort ?? (await freePort());
-  const args = [
+/** The dev server's command line: loopback only, quiet, our search attributes registered. */
+export function devServerArgs(
+  port: number,
+  uiPort: number,
+  options: Pick<DevServerOptions, 'dbFile' | 'uiCodecEndpoint'> = {},
+): string[] {
+  return [
     'server',
     'start-dev',
     '--ip',
@@ -43,11 +45,21 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     String(port),
     '--ui-port',
     String(uiPort),
+    '--log-level',
+    'warn',
+    '--namespace',
+    'default',
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+    ...registeredSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
   ];
-  args.push('--log-level', 'warn', '--namespace', 'default');
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
-  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  for (const key of registeredSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type}`);
+}
+
+/** `temporal server start-dev` with the Web UI and our search attributes registered. */
+export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<TemporalDevServer> {
+  const port = options.port ?? (await freePort());
+  const uiPort = options.uiPort ?? (await freePort());
+  const args = devServerArgs(port, uiPort, options);
   const child = spawn(temporalBinary('cli'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log ?? (() => {});
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString()));

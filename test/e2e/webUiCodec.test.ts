@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../api/logger';
@@ -14,6 +14,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/t
 import { ORDER_SAGA_WORKFLOW, orderWorkflowId } from '../../workflows/definitions';
 import { TEST_CODEC_KEYS, testDataConverter } from '../support/secrets';
 import { createFakeShop } from '../unit/api/fakes';
+import { launchBrowser } from './browser';
 
 // `npm start`'s arrangement: the dev server's Web UI decodes payloads through our API's /codec.
 let temporal: TemporalDevServer;
@@ -33,17 +34,7 @@ beforeAll(async () => {
       decodeRequests.push(req.headers.origin ?? '');
   });
   temporal = await startTemporalDevServer({ uiPort, uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec` });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

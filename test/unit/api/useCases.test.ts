@@ -95,39 +95,33 @@ describe('placing an order', () => {
   });
 });
 
-test('given no reason, when an order is cancelled, then the saga hears no customer words and the answer links onwards', async () => {
+/** A placed order whose cancels are heard: `reasons` holds what reached the saga. */
+async function placedAndListening(id: string) {
   const shop = createFakeShop();
   const { orderId } = await shop.ports.commands.placeOrder(
-    pricedOrder(command, { orderId: 'o-1', now: '2026-01-01T08:00:00.000Z' }),
+    pricedOrder(command, { orderId: id, now: '2026-01-01T08:00:00.000Z' }),
     'req-0',
   );
   const reasons: (string | undefined)[] = [];
   const commands: OrderCommands = {
     ...shop.ports.commands,
-    cancelOrder: (id, reasonRef, correlationId) => {
+    cancelOrder: (orderToCancel, reasonRef, correlationId) => {
       reasons.push(reasonRef);
-      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
+      return shop.ports.commands.cancelOrder(orderToCancel, reasonRef, correlationId);
     },
   };
+  return { shop, orderId, commands, reasons };
+}
+
+test('given no reason, when an order is cancelled, then the saga hears no customer words and the answer links onwards', async () => {
+  const { shop, orderId, commands, reasons } = await placedAndListening('o-1');
   const accepted = await cancelOrder(commands, { orderId, correlationId: 'req-1' }, shop.ports.vault);
   expect(reasons).toEqual([undefined]);
   expect(accepted).toMatchObject({ orderId, status: 'CANCELLED', links: { self: '/orders/o-1' } });
 });
 
 test('given a reason, when an order is cancelled, then the words go to the vault and the saga hears a reference', async () => {
-  const shop = createFakeShop();
-  const { orderId } = await shop.ports.commands.placeOrder(
-    pricedOrder(command, { orderId: 'o-2', now: '2026-01-01T08:00:00.000Z' }),
-    'req-0',
-  );
-  const reasons: (string | undefined)[] = [];
-  const commands: OrderCommands = {
-    ...shop.ports.commands,
-    cancelOrder: (id, reasonRef, correlationId) => {
-      reasons.push(reasonRef);
-      return shop.ports.commands.cancelOrder(id, reasonRef, correlationId);
-    },
-  };
+  const { shop, orderId, commands, reasons } = await placedAndListening('o-2');
   await cancelOrder(commands, { orderId, reason: 'my bus came', correlationId: 'req-1' }, shop.ports.vault);
   expect(reasons).toEqual(['vault:o-2/cancelReason']);
   expect(shop.vault.get('o-2')).toMatchObject({ cancelReason: 'my bus came' });
