@@ -9,11 +9,17 @@ function anyCause(error: unknown, matches: (cause: Error & { code?: unknown }) =
   return false;
 }
 
-/** gRPC UNAVAILABLE (code 14) or a refused connection anywhere in the cause chain. */
+/**
+ * gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4: Temporal did not answer in time, e.g. a describe
+ * while it is overloaded) or a refused connection anywhere in the cause chain.
+ */
 export const isUnavailable = (error: unknown): boolean =>
   anyCause(
     error,
-    (cause) => cause.code === 14 || /UNAVAILABLE|ECONNREFUSED|No connection established/.test(cause.message),
+    (cause) =>
+      cause.code === 14 ||
+      cause.code === 4 ||
+      /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|No connection established/.test(cause.message),
   );
 
 /** The workflow's limit of concurrent updates was hit, or an update was aborted under contention. */
