@@ -11,6 +11,8 @@ export default defineConfig({
     setupFiles: ['test/support/quietTemporal.ts'],
     // Two cores: two test files at a time, each with its own database and task queues.
     maxWorkers: 2,
+    // The default summary for people, then one plain closing line for CI (see the reporter).
+    reporters: ['default', './test/support/closingLine.ts'],
     pool: 'forks',
     projects: [
       suite('unit', 10_000),
