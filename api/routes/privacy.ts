@@ -57,12 +57,12 @@ export function privacyRoutes({ router, registry, ports, config, logger }: Route
   );
 
   // The Web UI calls from its own origin: CORS for it (preflight included), credentials allowed so
-  // it can forward its access token. Bodies are read here, larger than an order's.
+  // it can forward its access token. Bodies are larger than an order's, read after the guard.
   const cors = webUiCors(config.temporalUiUrl);
   const readBody = express.json({ limit: config.codecMaxBodyBytes, type: () => true });
   for (const path of CODEC_PATHS) {
     router.options(path, cors);
-    router.post(path, cors, readBody);
+    router.post(path, cors);
     const operation = path === '/codec/encode' ? 'encode' : 'decode';
     defineRoute(
       router,
@@ -77,6 +77,7 @@ export function privacyRoutes({ router, registry, ports, config, logger }: Route
         access: staffAccess(['manager'], { loopbackWithoutToken: config.codecLoopbackWithoutToken }),
         body: CodecPayloads,
         bodyOptional: true,
+        readBody,
         responses: {
           200: jsonResponse(CodecPayloads, `the payloads, ${operation}d`),
           403: problemResponse('not allowed to decode'),

@@ -67,6 +67,18 @@ test('decoding is for managers: no token 401, a barista 403', async () => {
   expect((await postJson(`${api.url}/codec/decode`, request, api.staff)).status).toBe(200);
 });
 
+test('a caller without a token is refused before the body is read: malformed JSON is a 401, not a 400', async () => {
+  const malformed = (headers: Record<string, string> = {}) =>
+    fetch(`${api.url}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{"payloads": [',
+    });
+  expect((await malformed()).status).toBe(401);
+  expect((await malformed(bearer(api.tokens.barista))).status).toBe(403);
+  expect((await malformed(api.staff)).status).toBe(400);
+});
+
 test("on npm start's default a caller on this machine needs no token; a wrong token still fails", async () => {
   const local = await startTestApi({ temporalUiUrl: WEB_UI, codecLoopbackWithoutToken: true });
   try {
