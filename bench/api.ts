@@ -9,9 +9,12 @@ import { migrateEventStore } from '../eventstore';
 import { newKeyEnv } from '../keys';
 import { openBareUpdateWithStart } from './api/bareUpdateWithStart';
 import { comparePlacement, PLACEMENT_BARS } from './api/placement';
+import { untilQuiescent } from './api/quiescent';
 import { measureReads } from './api/reads';
 import { openApiStacks, postOrder } from './api/stacks';
 import { machineFacts, round } from './support/measure';
+import { cpuOfTrees, findProcess } from './support/processCpu';
+import { serverCpuMeter } from './support/serverCpu';
 
 // npm run bench:api — in one run on one machine: GET /orders/:id (authenticated) against a bare Express
 // route answering the same object; POST /orders at a fixed rate against a bare update-with-start; each on
@@ -61,7 +64,28 @@ try {
 
   const bareOrders = await openBareUpdateWithStart(env, logFd);
   stops.push(bareOrders.close);
+  const postgresCpuMs = await serverCpuMeter(pool);
+  const processes = {
+    apiOff: stacks.off.pid,
+    workerOff: stacks.off.workerPid,
+    apiOn: stacks.on.pid,
+    workerOn: stacks.on.workerPid,
+    ...stacks.shared,
+    bareWorker: bareOrders.workerPid,
+    temporal: findProcess('start-dev', `--port ${temporal.address.split(':')[1]}`) ?? -1,
+  };
+  // This process's own time only (the load generator): its tree holds every process above.
+  const cpuMs = () => {
+    const own = process.cpuUsage();
+    return {
+      ...cpuOfTrees(processes),
+      postgres: postgresCpuMs?.() ?? 0,
+      loadGenerator: (own.user + own.system) / 1000,
+    };
+  };
   const postOrders = await comparePlacement({
+    cpuMs,
+    quiescent: () => untilQuiescent(pool),
     postOrder: { off: () => postOrder(stacks.off.url), on: () => postOrder(stacks.on.url) },
     bareUpdateWithStart: bareOrders.place,
     rate: WRITE_RATE,
