@@ -8,6 +8,7 @@ import { startTemporalDevServer } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
 import { newKeyEnv } from '../keys';
 import { openBareUpdateWithStart } from './api/bareUpdateWithStart';
+import { historyShapes } from './api/historyShape';
 import { comparePlacement, PLACEMENT_BARS } from './api/placement';
 import { untilQuiescent } from './api/quiescent';
 import { measureReads } from './api/reads';
@@ -25,6 +26,8 @@ const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
 const WRITE_ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 6);
+// Tracing's cost on POST is measured where the machine keeps up with both stacks (see README).
+const TRACE_WRITE_RATE = Number(process.env.BENCH_TRACE_WRITE_RATE ?? 5);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
@@ -89,10 +92,12 @@ try {
     postOrder: { off: () => postOrder(stacks.off.url), on: () => postOrder(stacks.on.url) },
     bareUpdateWithStart: bareOrders.place,
     rate: WRITE_RATE,
+    traceRate: TRACE_WRITE_RATE,
     seconds: WRITE_SECONDS,
     rounds: WRITE_ROUNDS,
   });
 
+  const historyPerOrder = await historyShapes(temporal.address, pool);
   const tracingCost = { ...reads.tracingCost, postOrdersP50OnToOff: postOrders.p50OnToOff };
   const atLeast = (value: number, min: number) => ({ value, min, pass: value >= min });
   const atMost = (value: number, max: number) => ({ value, max, pass: value <= max });
@@ -122,6 +127,7 @@ try {
       writeRatePerSecond: WRITE_RATE,
       writeSeconds: WRITE_SECONDS,
       writeRounds: WRITE_ROUNDS,
+      traceWriteRatePerSecond: TRACE_WRITE_RATE,
       apiLogLevel: LOG_LEVEL,
       responseBytes: reads.responseBytes,
       productionShape:
@@ -131,7 +137,7 @@ try {
     // Other work on the machine during the run: the ratios compare like with like, the absolute figures do not.
     machine: { ...machine, loadAverage1mAtEnd: round(loadavg()[0] ?? 0) },
     getOrder: reads.getOrder,
-    postOrders,
+    postOrders: { ...postOrders, historyPerOrder },
     tracingCost,
     bars,
     pass: Object.values(bars).every((bar) => bar.pass),
