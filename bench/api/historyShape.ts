@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type pg from 'pg';
 
 /**
@@ -36,7 +36,7 @@ export async function historyShapes(address: string, pool: pg.Pool) {
   }
 }
 
-const { EventType } = temporal.api.enums.v1;
+const { EventType } = proto.temporal.api.enums.v1;
 // The event types worth counting per order.
 const KINDS = new Map<number, string>([
   [EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTasks'],

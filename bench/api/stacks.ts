@@ -112,7 +112,8 @@ export async function readyOrder(api: ApiStack) {
   const authorization = `Bearer ${placed.orderToken}`;
   const orderUrl = `${api.url}/orders/${placed.orderId}`;
   let order: { status: string } | undefined;
-  for (let tries = 0; tries < 400 && order?.status !== 'READY'; tries += 1) {
+  // Up to 2 min: on a busy machine the orders worker may still be bundling its workflows.
+  for (let tries = 0; tries < 2400 && order?.status !== 'READY'; tries += 1) {
     if (tries > 0) await sleep(50);
     const read = await fetch(`${orderUrl}?minPosition=${placed.position}`, { headers: { authorization } });
     order = (await read.json()) as { status: string };
