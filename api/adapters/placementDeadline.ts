@@ -25,15 +25,20 @@ export function withPlacementDeadline<C extends OrderCommands>(
   const placeOrder: OrderCommands['placeOrder'] = (order, correlationId) => {
     const placing = commands.placeOrder(order, correlationId);
     return new Promise((resolve, reject) => {
+      // Whatever answers first (the saga, a probe, the deadline) ends the wait: no timer or probe outlives it.
+      const answer =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(deadline);
+          stopWaiting();
+          settle(value);
+        };
       const deadline = setTimeout(() => {
         const detail = `the order is not confirmed within ${options.timeoutMs} ms; ${RETRY_HINT}`;
-        reject(new DependencyUnavailable('Order placement', detail));
+        answer(reject)(new DependencyUnavailable('Order placement', detail));
       }, options.timeoutMs);
-      const stopWaiting = refuseWaiting(reject);
-      placing.then(resolve, reject).finally(() => {
-        clearTimeout(deadline);
-        stopWaiting();
-      });
+      const stopWaiting = refuseWaiting(answer(reject));
+      placing.then(answer(resolve), answer(reject));
     });
   };
   return { ...commands, placeOrder };
