@@ -8,10 +8,14 @@ import { startTemporalDevServer } from '../embedded/temporal';
 import { migrateEventStore } from '../eventstore';
 import { newKeyEnv } from '../keys';
 import { openBareUpdateWithStart } from './api/bareUpdateWithStart';
+import { historyShapes } from './api/historyShape';
 import { comparePlacement, PLACEMENT_BARS } from './api/placement';
+import { untilQuiescent } from './api/quiescent';
 import { measureReads } from './api/reads';
 import { openApiStacks, postOrder } from './api/stacks';
 import { machineFacts, round } from './support/measure';
+import { cpuOfTrees, findProcess } from './support/processCpu';
+import { serverCpuMeter } from './support/serverCpu';
 
 // npm run bench:api — in one run on one machine: GET /orders/:id (authenticated) against a bare Express
 // route answering the same object; POST /orders at a fixed rate against a bare update-with-start; each on
@@ -22,6 +26,8 @@ const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 30);
 const WRITE_ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 6);
+// Tracing's cost on POST is measured where the machine keeps up with both stacks (see README).
+const TRACE_WRITE_RATE = Number(process.env.BENCH_TRACE_WRITE_RATE ?? 5);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
@@ -61,14 +67,37 @@ try {
 
   const bareOrders = await openBareUpdateWithStart(env, logFd);
   stops.push(bareOrders.close);
+  const postgresCpuMs = await serverCpuMeter(pool);
+  const processes = {
+    apiOff: stacks.off.pid,
+    workerOff: stacks.off.workerPid,
+    apiOn: stacks.on.pid,
+    workerOn: stacks.on.workerPid,
+    ...stacks.shared,
+    bareWorker: bareOrders.workerPid,
+    temporal: findProcess('start-dev', `--port ${temporal.address.split(':')[1]}`) ?? -1,
+  };
+  // This process's own time only (the load generator): its tree holds every process above.
+  const cpuMs = () => {
+    const own = process.cpuUsage();
+    return {
+      ...cpuOfTrees(processes),
+      postgres: postgresCpuMs?.() ?? 0,
+      loadGenerator: (own.user + own.system) / 1000,
+    };
+  };
   const postOrders = await comparePlacement({
+    cpuMs,
+    quiescent: () => untilQuiescent(pool),
     postOrder: { off: () => postOrder(stacks.off.url), on: () => postOrder(stacks.on.url) },
     bareUpdateWithStart: bareOrders.place,
     rate: WRITE_RATE,
+    traceRate: TRACE_WRITE_RATE,
     seconds: WRITE_SECONDS,
     rounds: WRITE_ROUNDS,
   });
 
+  const historyPerOrder = await historyShapes(temporal.address, pool);
   const tracingCost = { ...reads.tracingCost, postOrdersP50OnToOff: postOrders.p50OnToOff };
   const atLeast = (value: number, min: number) => ({ value, min, pass: value >= min });
   const atMost = (value: number, max: number) => ({ value, max, pass: value <= max });
@@ -98,6 +127,7 @@ try {
       writeRatePerSecond: WRITE_RATE,
       writeSeconds: WRITE_SECONDS,
       writeRounds: WRITE_ROUNDS,
+      traceWriteRatePerSecond: TRACE_WRITE_RATE,
       apiLogLevel: LOG_LEVEL,
       responseBytes: reads.responseBytes,
       productionShape:
@@ -107,7 +137,7 @@ try {
     // Other work on the machine during the run: the ratios compare like with like, the absolute figures do not.
     machine: { ...machine, loadAverage1mAtEnd: round(loadavg()[0] ?? 0) },
     getOrder: reads.getOrder,
-    postOrders,
+    postOrders: { ...postOrders, historyPerOrder },
     tracingCost,
     bars,
     pass: Object.values(bars).every((bar) => bar.pass),

@@ -4,7 +4,7 @@ import type { OrderCommands } from '../ports';
 export interface PlacementDeadlineOptions {
   /** The longest a POST /orders waits for `OrderPlaced`; then 503 + Retry-After. */
   timeoutMs: number;
-  /** While waiting, each dependency is asked this often whether it answers. */
+  /** While placements wait, each dependency is asked this often whether it answers. */
   probeEveryMs: number;
   /** By dependency name: resolves when it answers, rejects (bounded in time) when it does not. */
   probes: Record<string, () => Promise<void>>;
@@ -21,24 +21,53 @@ export function withPlacementDeadline<C extends OrderCommands>(
   commands: C,
   options: PlacementDeadlineOptions,
 ): C {
+  const refuseWaiting = sharedProbes(options);
   const placeOrder: OrderCommands['placeOrder'] = (order, correlationId) => {
     const placing = commands.placeOrder(order, correlationId);
     return new Promise((resolve, reject) => {
+      // Whatever answers first (the saga, a probe, the deadline) ends the wait: no timer or probe outlives it.
+      const answer =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(deadline);
+          stopWaiting();
+          settle(value);
+        };
       const deadline = setTimeout(() => {
         const detail = `the order is not confirmed within ${options.timeoutMs} ms; ${RETRY_HINT}`;
-        reject(new DependencyUnavailable('Order placement', detail));
+        answer(reject)(new DependencyUnavailable('Order placement', detail));
       }, options.timeoutMs);
-      const probe = setInterval(() => {
-        for (const [name, answers] of Object.entries(options.probes))
-          answers().catch(() =>
-            reject(new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`)),
-          );
-      }, options.probeEveryMs);
-      placing.then(resolve, reject).finally(() => {
-        clearTimeout(deadline);
-        clearInterval(probe);
-      });
+      const stopWaiting = refuseWaiting(answer(reject));
+      placing.then(answer(resolve), answer(reject));
     });
   };
   return { ...commands, placeOrder };
+}
+
+/**
+ * One round of probes per interval for all waiting placements, however many: under load, a probe
+ * per request would add a database and a Temporal call for every order already slow to answer.
+ * Returns `wait(refuse)`: `refuse` hears of the first dependency found down; call the result when done.
+ */
+function sharedProbes({ probeEveryMs, probes }: PlacementDeadlineOptions) {
+  const waiting = new Set<(error: Error) => void>();
+  let timer: NodeJS.Timeout | undefined;
+  const probeAll = () => {
+    for (const [name, answers] of Object.entries(probes))
+      answers().catch(() => {
+        const down = new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`);
+        for (const refuse of waiting) refuse(down);
+      });
+  };
+  return (refuse: (error: Error) => void) => {
+    waiting.add(refuse);
+    timer ??= setInterval(probeAll, probeEveryMs);
+    return () => {
+      waiting.delete(refuse);
+      if (waiting.size === 0 && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    };
+  };
 }

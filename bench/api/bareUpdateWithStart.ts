@@ -30,6 +30,8 @@ export async function openBareUpdateWithStart(env: NodeJS.ProcessEnv, logFd: num
   const keys = parseKeyring(env.TEMPORAL_CODEC_KEYS!, env.TEMPORAL_CODEC_KEY_ID);
   const client = new Client({ connection, dataConverter: encryptedDataConverter(keys) });
   return {
+    /** Its worker's pid, for the CPU meter. */
+    workerPid: worker.pid!,
     /** One bare order; true once its update answered with the INSERT's position. */
     async place(): Promise<boolean> {
       const orderId = randomUUID();

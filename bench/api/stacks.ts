@@ -32,6 +32,8 @@ export interface ApiStack {
   name: 'off' | 'on';
   url: string;
   pid: number;
+  /** Its orders worker's pid. */
+  workerPid: number;
 }
 
 /**
@@ -42,9 +44,8 @@ export interface ApiStack {
 export async function openApiStacks(env: NodeJS.ProcessEnv, logFd: number, cpuProfileDir?: string) {
   const stops: Array<() => Promise<unknown>> = [];
   const start = (entry: string, extra: Record<string, string> = {}) => {
-    // BENCH_CPU_PROF=<dir>: the APIs write V8 CPU profiles there when they stop (open in Chrome DevTools).
-    const profile =
-      cpuProfileDir && entry === bin('api') ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    // BENCH_CPU_PROF=<dir>: every shop process writes a V8 CPU profile there when it stops (Chrome DevTools).
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
       env: { ...env, ...extra },
       stdio: ['ignore', logFd, logFd],
@@ -69,11 +70,11 @@ export async function openApiStacks(env: NodeJS.ProcessEnv, logFd: number, cpuPr
     );
     stops.push(() => stopChild(receiver));
 
-    start(bin('barista'));
-    start(bin('projector'));
+    const barista = start(bin('barista'));
+    const projector = start(bin('projector'));
     const side = async (name: ApiStack['name'], extra: Record<string, string>): Promise<ApiStack> => {
       const queue = `bench-api-${name}-orders`;
-      start(bin('worker'), { ...extra, ORDERS_TASK_QUEUE: queue });
+      const worker = start(bin('worker'), { ...extra, ORDERS_TASK_QUEUE: queue });
       const port = await freePort();
       const api = start(bin('api'), { ...extra, PORT: String(port), TEMPORAL_TASK_QUEUE: queue });
       const url = `http://127.0.0.1:${port}`;
@@ -88,11 +89,13 @@ export async function openApiStacks(env: NodeJS.ProcessEnv, logFd: number, cpuPr
         if (tries > 600) throw new Error(`the ${name} API never got ready`);
         await sleep(100);
       }
-      return { name, url, pid: api.pid! };
+      return { name, url, pid: api.pid!, workerPid: worker.pid! };
     };
     const off = await side('off', {});
     const on = await side('on', { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}` });
-    return { off, on, close };
+    // The processes both stacks share, by name: what bench:api meters the CPU of.
+    const shared = { barista: barista.pid!, projector: projector.pid!, otlpReceiver: receiver.pid! };
+    return { off, on, shared, close };
   } catch (error) {
     await close();
     throw error;
@@ -109,7 +112,8 @@ export async function readyOrder(api: ApiStack) {
   const authorization = `Bearer ${placed.orderToken}`;
   const orderUrl = `${api.url}/orders/${placed.orderId}`;
   let order: { status: string } | undefined;
-  for (let tries = 0; tries < 400 && order?.status !== 'READY'; tries += 1) {
+  // Up to 2 min: on a busy machine the orders worker may still be bundling its workflows.
+  for (let tries = 0; tries < 2400 && order?.status !== 'READY'; tries += 1) {
     if (tries > 0) await sleep(50);
     const read = await fetch(`${orderUrl}?minPosition=${placed.position}`, { headers: { authorization } });
     order = (await read.json()) as { status: string };

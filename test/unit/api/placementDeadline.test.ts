@@ -39,3 +39,22 @@ test('a placement in time passes through untouched', async () => {
   });
   expect(await guarded.placeOrder(order, 'c')).toEqual(placed);
 });
+
+test('placements waiting together share one probe per interval: a slow saga does not multiply the checks', async () => {
+  let probed = 0;
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 60_000,
+    probeEveryMs: 20,
+    probes: {
+      Postgres: async () => {
+        probed += 1;
+        if (probed >= 3) throw new Error('ECONNREFUSED');
+      },
+    },
+  });
+  const refusals = await Promise.all(
+    Array.from({ length: 50 }, () => guarded.placeOrder(order, 'c').catch((error: unknown) => error)),
+  );
+  expect(refusals.every((refusal) => refusal instanceof DependencyUnavailable)).toBe(true);
+  expect(probed).toBe(3);
+});
