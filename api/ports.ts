@@ -110,6 +110,8 @@ export type AsOf = { position: number } | { time: Date };
 export interface OrderQueries {
   /** `fresh`: straight from the read model, never from a cache (after `waitForPosition`). */
   getOrder(orderId: string, options?: { fresh?: boolean }): Promise<OrderView | null>;
+  /** The order as a cache in front holds it right now (no I/O), else undefined: then ask `getOrder`. */
+  cachedOrder?(orderId: string): OrderView | undefined;
   listOrders(filter: ListOrdersFilter): Promise<OrderPage>;
   /** The board: open orders whatever day they were placed, and those finished on the shop's current day. */
   boardOrders(): Promise<OrderView[]>;
@@ -182,6 +184,8 @@ export interface IdempotencyStore {
 export interface OrderTokens {
   /** The order this token hash belongs to, or null. */
   orderOf(tokenHash: Buffer): Promise<string | null>;
+  /** The order of a token verified before and still remembered (no I/O), else undefined. */
+  known?(tokenHash: Buffer): string | undefined;
 }
 
 /** What reads show of an order's personal data (see vault/). */

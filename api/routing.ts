@@ -12,7 +12,7 @@ export interface Reply {
   status: number;
   body?: unknown;
   /** The body already serialized as JSON (a hot read answered many times from one serialization). */
-  json?: string;
+  json?: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -144,30 +144,39 @@ export function defineRoute<
   // Most requests carry no query string: its parse is the same every time, so it is done once.
   const noQuery = spec.query ? spec.query.safeParse({}) : undefined;
   recordMethod(router, expressPath(spec.path), spec.method);
-  router[spec.method](
-    expressPath(spec.path),
-    ...doors,
-    async (req: Request, res: Response, next: NextFunction) => {
-      const params = spec.params ? parseRequestPart(spec.params, req.params, 'path') : {};
-      let query: unknown = {};
-      if (spec.query)
-        query =
-          noQuery?.success && !req.url.includes('?')
-            ? { ...noQuery.data }
-            : parseRequestPart(spec.query, { ...req.query }, 'query');
-      const headers = spec.headers ? parseHeaders(spec.headers, req) : {};
-      let body: unknown;
-      if (spec.body) {
-        const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
-        body = parseRequestPart(spec.body, raw, 'body');
-      }
-      const reply = await handler({ params, query, headers, body } as RouteInput<P, Q, B>, req, res);
-      if (!reply) return;
-      if (res.headersSent) return next();
-      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      if (reply.json !== undefined) res.status(reply.status).type('json').send(reply.json);
-      else if (reply.body === undefined) res.status(reply.status).end();
-      else res.status(reply.status).json(reply.body);
-    },
-  );
+  router[spec.method](expressPath(spec.path), ...doors, (req: Request, res: Response, next: NextFunction) => {
+    const params = spec.params ? parseRequestPart(spec.params, req.params, 'path') : {};
+    let query: unknown = {};
+    if (spec.query)
+      query =
+        noQuery?.success && !req.url.includes('?')
+          ? { ...noQuery.data }
+          : parseRequestPart(spec.query, { ...req.query }, 'query');
+    const headers = spec.headers ? parseHeaders(spec.headers, req) : {};
+    let body: unknown;
+    if (spec.body) {
+      const raw = spec.bodyOptional && isEmptyBody(req.body) ? {} : req.body;
+      body = parseRequestPart(spec.body, raw, 'body');
+    }
+    const reply = handler({ params, query, headers, body } as RouteInput<P, Q, B>, req, res);
+    // A reply at hand (a cached read) is sent at once; Express catches what a promise rejects with.
+    if (reply instanceof Promise) return reply.then((answer) => send(answer, res, next));
+    send(reply, res, next);
+  });
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function send(reply: Reply | undefined, res: Response, next: NextFunction): void {
+  if (!reply) return;
+  if (res.headersSent) {
+    next();
+    return;
+  }
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.json !== undefined) {
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.status(reply.status).send(reply.json);
+  } else if (reply.body === undefined) res.status(reply.status).end();
+  else res.status(reply.status).json(reply.body);
 }

@@ -11,7 +11,7 @@ import { temporalClientInterceptors } from '../telemetry/hooks';
 import { createVault, migrateVault } from '../vault';
 import { migrateApi, postgresIdempotencyStore, pruneKeysPeriodically } from './adapters/idempotencyStore';
 import { cacheOrderReads } from './adapters/orderCache';
-import { listenForOrderChanges } from './adapters/orderChanges';
+import { listenForOrderChanges, notifyOrderChanged } from './adapters/orderChanges';
 import { cacheOrderTokens, postgresOrderTokens } from './adapters/orderTokens';
 import { withPlacementDeadline } from './adapters/placementDeadline';
 import { postgresOrderQueries, projectionLag } from './adapters/postgresQueries';
@@ -89,8 +89,11 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   });
   const changes = listenForOrderChanges(config.databaseUrl, logger);
   const store = createEventStore(pool);
-  // An erasure here drops this process's cached reads at once; others hear it from the projector.
-  const vault = apiVault(createVault(pool, vaultKeys), store, (orderId) => changes.announce({ orderId }));
+  // An erasure drops this process's cached reads at once, and every other's by NOTIFY before it answers.
+  const vault = apiVault(createVault(pool, vaultKeys), store, async (orderId) => {
+    changes.announce({ orderId });
+    await notifyOrderChanged(pool, orderId);
+  });
   const queries = cacheOrderReads(
     postgresOrderQueries(pool, vault, {
       timeZone: config.shopTimeZone,
@@ -99,6 +102,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     changes,
     { isLive: changes.isLive },
   );
+  const orderTokens = cacheOrderTokens(postgresOrderTokens(pool), changes);
   const pickupWindowSeconds = options.pickupWindowSeconds ?? config.pickupWindowSeconds;
   const postgresAnswers = async () => {
     await pool.query('SELECT 1');
@@ -128,7 +132,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
     queries,
     changes,
     idempotency,
-    orderTokens: cacheOrderTokens(postgresOrderTokens(pool)),
+    orderTokens,
     vault,
     codec: new EncryptionCodec(codecKeys),
     health: {
@@ -176,6 +180,7 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
       await closed;
       await commands.drain(config.shutdownGraceMs);
       queries.close();
+      orderTokens.close();
       await changes.close();
       await store.close();
       await retries.closing();

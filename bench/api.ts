@@ -129,6 +129,8 @@ try {
       writeRounds: WRITE_ROUNDS,
       traceWriteRatePerSecond: TRACE_WRITE_RATE,
       apiLogLevel: LOG_LEVEL,
+      // API_ACCESS_LOG_READS unset: a successful GET's `request completed` line is debug, as in production.
+      apiAccessLogReads: process.env.API_ACCESS_LOG_READS === 'true',
       responseBytes: reads.responseBytes,
       productionShape:
         'order-token auth on reads, vault keep on POST, every Temporal payload through the codec',

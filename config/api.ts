@@ -16,6 +16,8 @@ export const apiConfigSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(ORDERS_TASK_QUEUE),
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
     LOG_LEVEL: logLevel,
+    /** Successful reads (GET/HEAD under 400) log their `request completed` line at info when true, else at debug. */
+    API_ACCESS_LOG_READS: z.stringbool().default(false),
     /** Larger request bodies are refused with 413. */
     API_MAX_BODY_BYTES: positiveInt.default(16_384),
     /** `?minPosition=` waits at most this long, then answers 503 with Retry-After. */
@@ -99,6 +101,7 @@ export const apiConfigSchema = z
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    accessLogReads: e.API_ACCESS_LOG_READS,
     maxBodyBytes: e.API_MAX_BODY_BYTES,
     minPositionTimeoutMs: e.API_MIN_POSITION_TIMEOUT_MS,
     maxProjectionLag: e.API_MAX_PROJECTION_LAG,

@@ -11,9 +11,17 @@ const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
 
 /** Starts a SERVER span per request, child of the caller's trace when its headers carry one. */
 export function requestSpans(tracer: otel.Tracer) {
+  let propagationHeaders: string[] | undefined;
+  const carriesContext = (headers: IncomingHttpHeaders): boolean => {
+    propagationHeaders ??= otel.propagation.fields().map((name) => name.toLowerCase());
+    return propagationHeaders.some((name) => headers[name] !== undefined);
+  };
   return (method: string, path: string, headers: IncomingHttpHeaders): RequestTrace | undefined => {
     if (UNTRACED_PATHS.has(path)) return undefined;
-    const parent = otel.propagation.extract(otel.ROOT_CONTEXT, headers);
+    // Most callers send no trace context: then there is nothing to extract (the propagators name their headers).
+    const parent = carriesContext(headers)
+      ? otel.propagation.extract(otel.ROOT_CONTEXT, headers)
+      : otel.ROOT_CONTEXT;
     const span = tracer.startSpan(
       method,
       { kind: otel.SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },

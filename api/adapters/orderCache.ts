@@ -48,12 +48,19 @@ export function cacheOrderReads(
     return now;
   };
 
+  const cachedOrder = (orderId: string): OrderView | undefined => {
+    if (!live()) return undefined;
+    const hit = entries.get(orderId);
+    return hit && Date.now() - hit.storedAt < ttlMs ? hit.view : undefined;
+  };
+
   return {
     ...queries,
+    cachedOrder,
     async getOrder(orderId, options) {
       if (options?.fresh || !live()) return queries.getOrder(orderId);
-      const hit = entries.get(orderId);
-      if (hit && Date.now() - hit.storedAt < ttlMs) return hit.view;
+      const hit = cachedOrder(orderId);
+      if (hit) return hit;
       const before = { epoch, generation: generations.get(orderId) ?? 0 };
       const view = await queries.getOrder(orderId);
       if (view && before.epoch === epoch && before.generation === (generations.get(orderId) ?? 0) && live()) {

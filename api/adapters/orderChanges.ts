@@ -86,3 +86,11 @@ export function listenForOrderChanges(connectionString: string, logger: Logger):
     },
   };
 }
+
+/**
+ * Tells every API process at once that an order changed (an erasure), as the projector would after
+ * folding it: their caches drop the order now, not once the projector has caught up. Position 0: unknown.
+ */
+export async function notifyOrderChanged(pool: pg.Pool, orderId: string): Promise<void> {
+  await pool.query('SELECT pg_notify($1, $2)', [ORDER_CHANGED_CHANNEL, `${orderId}:0`]);
+}

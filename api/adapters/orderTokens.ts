@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { sameHash } from '../auth';
-import type { OrderTokens } from '../ports';
+import type { OrderChanges, OrderTokens } from '../ports';
 
 /** Order tokens by hash (order_tokens, written with the key's claim). */
 export function postgresOrderTokens(pool: pg.Pool): OrderTokens {
@@ -16,28 +16,56 @@ export function postgresOrderTokens(pool: pg.Pool): OrderTokens {
   };
 }
 
+interface KnownToken {
+  orderId: string;
+  hash: Buffer;
+  until: number;
+}
+
 /**
- * Remembers tokens found (never ones not found) for a short while: a customer following an order
- * reads it often, and a token belongs to one order for good. Bounded in size and in time, so an
- * erased order's token stops working within `ttlMs`.
+ * Remembers tokens found (never ones not found): a customer following an order reads it often, and a
+ * token belongs to one order for good. Bound: `maxEntries` (oldest out first) and `ttlMs` each; and an
+ * entry is forgotten whenever its order changes (an erasure is a change), so it never outlives one.
  */
 export function cacheOrderTokens(
   tokens: OrderTokens,
+  changes: OrderChanges,
   options: { maxEntries: number; ttlMs: number } = { maxEntries: 10_000, ttlMs: 60_000 },
-): OrderTokens {
-  const known = new Map<string, { orderId: string; until: number }>();
+): OrderTokens & { close(): void } {
+  const byHash = new Map<string, KnownToken>();
+  const hashOfOrder = new Map<string, string>();
+  const forget = (key: string) => {
+    const entry = byHash.get(key);
+    byHash.delete(key);
+    if (entry && hashOfOrder.get(entry.orderId) === key) hashOfOrder.delete(entry.orderId);
+  };
+  const unsubscribe = changes.subscribe(({ orderId }) => {
+    const key = hashOfOrder.get(orderId);
+    if (key !== undefined) forget(key);
+  });
+  const known = (tokenHash: Buffer): string | undefined => {
+    const key = tokenHash.toString('base64');
+    const hit = byHash.get(key);
+    if (!hit) return undefined;
+    // The map found it by its key; the stored hash is still compared in constant time.
+    if (hit.until > Date.now() && sameHash(hit.hash, tokenHash)) return hit.orderId;
+    forget(key);
+    return undefined;
+  };
   return {
+    known,
     async orderOf(tokenHash) {
-      const key = tokenHash.toString('base64');
-      const hit = known.get(key);
-      if (hit && hit.until > Date.now()) return hit.orderId;
-      known.delete(key);
+      const hit = known(tokenHash);
+      if (hit !== undefined) return hit;
       const orderId = await tokens.orderOf(tokenHash);
       if (orderId) {
-        if (known.size >= options.maxEntries) known.delete(known.keys().next().value!);
-        known.set(key, { orderId, until: Date.now() + options.ttlMs });
+        const key = tokenHash.toString('base64');
+        if (byHash.size >= options.maxEntries) forget(byHash.keys().next().value!);
+        byHash.set(key, { orderId, hash: Buffer.from(tokenHash), until: Date.now() + options.ttlMs });
+        hashOfOrder.set(orderId, key);
       }
       return orderId;
     },
+    close: unsubscribe,
   };
 }

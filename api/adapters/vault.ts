@@ -13,7 +13,7 @@ export const erasureEventId = (orderId: string): string =>
 export function apiVault(
   vault: Vault,
   store: Pick<EventStore, 'append'>,
-  erased: (orderId: string) => void,
+  erased: (orderId: string) => void | Promise<void>,
 ): PersonalDataVault {
   return {
     async keep(orderId, fields) {
@@ -42,7 +42,8 @@ export function apiVault(
       } catch (error) {
         if (!(error instanceof EventIdConflictError)) throw error; // recorded by the first erasure
       }
-      erased(orderId);
+      // Before answering: every process's cached reads of it are dropped by then (or on their way).
+      await erased(orderId);
       return outcome;
     },
   };

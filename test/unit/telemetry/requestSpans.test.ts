@@ -10,7 +10,7 @@ let api: TestApi;
 
 beforeAll(async () => {
   tracing = startTracing({ serviceName: 'brew-saga-api', spanProcessors: [new SimpleSpanProcessor(spans)] });
-  api = await startTestApi();
+  api = await startTestApi({ accessLogReads: true });
 });
 
 afterAll(async () => {
