@@ -21,6 +21,16 @@ export function withPlacementDeadline<C extends OrderCommands>(
   commands: C,
   options: PlacementDeadlineOptions,
 ): C {
+  // Every placement waiting shares one probe per dependency: a backlog must not multiply them.
+  const asking = new Map<string, Promise<void>>();
+  const ask = (name: string, answers: () => Promise<void>) => {
+    let answer = asking.get(name);
+    if (!answer) {
+      answer = answers().finally(() => asking.delete(name));
+      asking.set(name, answer);
+    }
+    return answer;
+  };
   const placeOrder: OrderCommands['placeOrder'] = (order, correlationId) => {
     const placing = commands.placeOrder(order, correlationId);
     return new Promise((resolve, reject) => {
@@ -30,7 +40,7 @@ export function withPlacementDeadline<C extends OrderCommands>(
       }, options.timeoutMs);
       const probe = setInterval(() => {
         for (const [name, answers] of Object.entries(options.probes))
-          answers().catch(() =>
+          ask(name, answers).catch(() =>
             reject(new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`)),
           );
       }, options.probeEveryMs);

@@ -39,3 +39,25 @@ test('a placement in time passes through untouched', async () => {
   });
   expect(await guarded.placeOrder(order, 'c')).toEqual(placed);
 });
+
+test('placements waiting together share one probe per dependency', async () => {
+  let probes = 0;
+  let answer: () => void = () => {};
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 200,
+    probeEveryMs: 10,
+    probes: {
+      Postgres: () => {
+        probes += 1;
+        return new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+      },
+    },
+  });
+  const waiting = Array.from({ length: 20 }, () => guarded.placeOrder(order, 'c').catch(() => {}));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(probes).toBe(1);
+  answer();
+  await Promise.all(waiting);
+});
