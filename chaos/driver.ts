@@ -215,14 +215,15 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         const seen = await waitFor(record, ['BREWING', 'READY']);
         if (seen === 'BREWING') {
           const status = await command(record, 'cancel');
-          if (status !== 202) record.notes.push(`cancel while brewing answered ${status}`);
-          return;
-        }
-        if (seen !== 'READY') return;
-        // The page showed the drink READY first (a lagging read model): cancelling is too late now.
+          if (status === 202) return;
+          record.notes.push(`cancel while brewing answered ${status}`);
+          if (status !== 409) return;
+        } else if (seen !== 'READY') return;
+        // The drink was READY before the cancel (a lagging page, or a cancel just too late): take it.
         record.walked = 'cancelTooLate';
-        record.notes.push('missed the brewing window: saw READY');
-        await cancelTooLate(record);
+        record.notes.push('missed the brewing window');
+        if (seen === 'READY') await cancelTooLate(record);
+        else await pickUp(record);
         return;
       }
       case 'rejectOnce':
