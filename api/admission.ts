@@ -56,6 +56,7 @@ export class PlacementAdmission {
   async admit<T>(res: Response, place: () => Promise<T>): Promise<T> {
     if (this.inFlight >= this.options.maxInFlight) {
       res.locals.retryAfterSeconds = this.retryAfter();
+      res.locals.placementRefused = true;
       throw new PlacementsBusy(this.inFlight);
     }
     this.inFlight += 1;

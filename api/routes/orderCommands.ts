@@ -38,9 +38,11 @@ export function countOrderOutcomes(metrics: ApiMetrics) {
             : 'placed'
           : status === 422
             ? 'idempotency_conflict'
-            : status >= 400 && status < 500
-              ? 'invalid'
-              : 'failed';
+            : res.locals.placementRefused
+              ? 'busy'
+              : status >= 400 && status < 500
+                ? 'invalid'
+                : 'failed';
       metrics.orders.inc({ outcome });
     });
   };

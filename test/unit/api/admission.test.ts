@@ -61,6 +61,8 @@ test('beyond the bound, POST /orders is refused at once with 503 problem+json an
   expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   expect(await refused.json()).toMatchObject({ type: 'urn:brew-saga:problem:placements-busy', status: 503 });
+  const metrics = await (await fetch(`${api.url}/metrics`, { headers: api.staff })).text();
+  expect(metrics).toMatch(/brew_orders_total\{outcome="busy"\} 1/);
   gate.release();
   for (const answer of await Promise.all(waiting)) expect(answer.status).toBe(202);
   // Room again: the next one goes through.
