@@ -1,5 +1,5 @@
 import { DependencyUnavailable } from '../errors';
-import type { OrderCommands } from '../ports';
+import type { OrderCommands, PlacedOrder } from '../ports';
 
 export interface PlacementDeadlineOptions {
   /** The longest a POST /orders waits for `OrderPlaced`; then 503 + Retry-After. */
@@ -8,6 +8,11 @@ export interface PlacementDeadlineOptions {
   probeEveryMs: number;
   /** By dependency name: resolves when it answers, rejects (bounded in time) when it does not. */
   probes: Record<string, () => Promise<void>>;
+  /**
+   * The order's `OrderPlaced` as the log has it, or null. A retry of an order whose saga runs on
+   * waits for a busy worker to take its update; its answer is already in the log.
+   */
+  placedInLog?: (orderId: string) => Promise<PlacedOrder | null>;
 }
 
 const RETRY_HINT = 'retry with the same Idempotency-Key';
@@ -39,6 +44,10 @@ export function withPlacementDeadline<C extends OrderCommands>(
         reject(new DependencyUnavailable('Order placement', detail));
       }, options.timeoutMs);
       const probe = setInterval(() => {
+        options
+          .placedInLog?.(order.orderId)
+          .then((placed) => placed && resolve(placed))
+          .catch(() => {});
         for (const [name, answers] of Object.entries(options.probes))
           ask(name, answers).catch(() =>
             reject(new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`)),

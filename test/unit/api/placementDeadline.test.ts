@@ -61,3 +61,16 @@ test('placements waiting together share one probe per dependency', async () => {
   answer();
   await Promise.all(waiting);
 });
+
+test('a retry of an order already in the log is answered from the log while its update waits on a busy worker', async () => {
+  const placed = { orderId: 'o-1', status: 'PLACED' as const, position: 42 };
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 10_000,
+    probeEveryMs: 10,
+    probes: { Postgres: async () => {} },
+    placedInLog: async (orderId) => (orderId === 'o-1' ? placed : null),
+  });
+  const started = Date.now();
+  expect(await guarded.placeOrder({ orderId: 'o-1' } as typeof order, 'c')).toEqual(placed);
+  expect(Date.now() - started).toBeLessThan(5_000);
+});
