@@ -64,3 +64,13 @@ export class DependencyUnavailable extends Error {
     this.name = 'DependencyUnavailable';
   }
 }
+
+/** This API process already works on as many placements as it may: come back after Retry-After. */
+export class PlacementsBusy extends Error {
+  constructor(readonly inFlight: number) {
+    super(
+      `${inFlight} orders are being placed on this server right now; retry with the same Idempotency-Key`,
+    );
+    this.name = 'PlacementsBusy';
+  }
+}

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { shopRegistry } from '../telemetry/shopMetrics';
 
-export type OrderOutcome = 'placed' | 'replayed' | 'invalid' | 'idempotency_conflict' | 'failed';
+export type OrderOutcome = 'placed' | 'replayed' | 'invalid' | 'idempotency_conflict' | 'busy' | 'failed';
 export type CommandOutcome = 'accepted' | 'not_found' | 'refused' | 'failed';
 
 export interface ApiMetrics {
@@ -27,7 +27,7 @@ export function createMetrics(projectionLag: () => Promise<number>): ApiMetrics 
   });
   const orders = new Counter({
     name: 'brew_orders_total',
-    help: 'POST /orders by outcome (placed, replayed, invalid, idempotency_conflict, failed)',
+    help: 'POST /orders by outcome (placed, replayed, invalid, idempotency_conflict, busy: refused by admission control, failed)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });

@@ -8,6 +8,7 @@ import {
   IdempotencyKeyReused,
   InvalidRequest,
   OrderNotFound,
+  PlacementsBusy,
 } from './errors';
 import type { Logger } from './logger';
 import { currentRequestId } from './requestContext';
@@ -113,6 +114,14 @@ export function toProblem(error: unknown): ProblemDetails {
       detail: error.message,
     };
   }
+  if (error instanceof PlacementsBusy) {
+    return {
+      type: problemType('placements-busy'),
+      title: 'Too many orders are being placed right now',
+      status: 503,
+      detail: error.message,
+    };
+  }
   if (isStatementTimeout(error)) {
     return {
       type: problemType('dependency-unavailable'),
@@ -169,13 +178,17 @@ export function problemMiddleware(logger: Logger) {
     const problem = toProblem(error);
     // A body that failed to parse never entered the request's context: name it explicitly.
     const log = currentRequestId() ? logger : logger.child({ correlationId: res.locals.requestId });
-    if (problem.status >= 500) log.error({ err: error }, 'request failed');
+    // A refusal at the door is the server protecting itself, not a failure.
+    if (error instanceof PlacementsBusy) log.info({ inFlight: error.inFlight }, 'placement refused: busy');
+    else if (problem.status >= 500) log.error({ err: error }, 'request failed');
     else log.info({ problem: problem.type, status: problem.status }, 'request refused');
     if (res.headersSent) {
       res.end();
       return;
     }
-    sendProblem(res, problem, problem.status === 503 ? { 'Retry-After': '1' } : {});
+    // A placement's admission control (api/admission.ts) knows better than one second.
+    const retryAfter = String(res.locals.retryAfterSeconds ?? 1);
+    sendProblem(res, problem, problem.status === 503 ? { 'Retry-After': retryAfter } : {});
   };
 }
 

@@ -118,6 +118,13 @@ export async function startApi({ config, ...options }: StartApiOptions): Promise
   const commands = withPlacementDeadline(temporalCommands, {
     timeoutMs: config.placeOrderTimeoutMs,
     probeEveryMs: config.placeOrderProbeMs,
+    placedInLog: async (orderId) => {
+      const { rows } = await pool.query<{ position: string }>(
+        "SELECT position FROM events WHERE stream_id = $1 AND type = 'OrderPlaced'",
+        [`order-${orderId}`],
+      );
+      return rows[0] ? { orderId, status: 'PLACED', position: Number(rows[0].position) } : null;
+    },
     probes: {
       Postgres: postgresAnswers,
       Temporal: () =>

@@ -44,6 +44,16 @@ const TERMINAL_EVENTS: Record<string, string> = {
 };
 export const TERMINAL_EVENT_TYPES = Object.keys(TERMINAL_EVENTS);
 
+/** Idempotency-Key → the order it named (claimed by a POST that may never have been answered). */
+async function ordersOfKeys(pool: pg.Pool, keys: string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await pool.query<{ key: string; order_id: string }>(
+    'SELECT key, order_id FROM idempotency_keys WHERE key = ANY($1)',
+    [keys],
+  );
+  return new Map(rows.map((row) => [row.key, row.order_id]));
+}
+
 const count = async (pool: pg.Pool, sql: string, values: unknown[] = []) =>
   Number((await pool.query<{ n: string }>(sql, values)).rows[0]?.n ?? 0);
 
@@ -116,12 +126,23 @@ export async function checkInvariants(
   let unexpectedCharges = 0;
   let missingRefunds = 0;
   let unexpectedRefunds = 0;
+  // A customer whose app gave up was never told of the order: money taken for it is unexpected.
+  const givenUp = await ordersOfKeys(
+    pool,
+    records.filter((record) => !record.acknowledged).map((record) => record.idempotencyKey),
+  );
+  for (const [key, orderId] of givenUp) {
+    if (Number(ledger.get(orderId)?.charges ?? 0) === 0) continue;
+    unexpectedCharges += 1;
+    note(`charged although never acknowledged (the client gave up): key ${key}, order ${orderId}`);
+  }
   for (const record of records) {
     const tally = perPath[record.path];
     tally.orders += 1;
     if (!record.acknowledged || !record.orderId) continue;
     tally.acknowledged += 1;
-    const path: SagaPath = SAGA_PATHS[record.path];
+    // What the customer did decides the outcome: a missed brewing window turns a cancel into a pickup.
+    const path: SagaPath = SAGA_PATHS[record.walked ?? record.path];
     const types = historyOf.get(record.orderId) ?? [];
     const terminals = types.filter((type) => type in TERMINAL_EVENTS).map((type) => TERMINAL_EVENTS[type]!);
     const logStatus =

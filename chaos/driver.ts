@@ -19,6 +19,11 @@ export interface OrderRecord {
   orderToken: string | null;
   /** POSTs it took (the same key every time). */
   postAttempts: number;
+  /**
+   * The path the customer ended up walking, when not theirs: one who wanted to cancel while it
+   * brewed but first saw the drink READY cancels too late and takes it (`cancelTooLate`).
+   */
+  walked?: PathName;
   /** Anything that went off script (a 409 where 202 was due, a status never seen, ...). */
   notes: string[];
 }
@@ -32,7 +37,9 @@ export interface DriverOptions {
   runId: string;
   /** A barista's JWT: pick-ups are staff work. */
   staffToken: string;
-  /** How long one order may take to be acknowledged, or to show a status its script waits for. */
+  /** How long a customer's app keeps retrying POST /orders with its key before giving up. */
+  placePatienceMs: number;
+  /** How long a customer waits to see a status their script waits for, or for a command's answer. */
   patienceMs: number;
   log: (line: string) => void;
 }
@@ -50,6 +57,8 @@ const bearer = (token: string | null): Record<string, string> =>
 
 const customerOf = (index: number) => `Chaos Customer ${index}`;
 const TERMINAL = new Set(['REJECTED', 'COMPLETED', 'FAILED', 'CANCELLED', 'ABANDONED']);
+/** A Retry-After beyond this is not believed (the shop asks for at most 30 s). */
+const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** A steady stream of orders, one journey per order, each following its path's script. */
 export async function driveOrders(options: DriverOptions): Promise<DriverResult> {
@@ -62,16 +71,19 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   let idempotencyViolations = 0;
   const started = Date.now();
 
-  // A 503's Retry-After is honoured (capped: the outage may be over sooner); else exponential backoff.
-  const backoff = (attempt: number, outcome?: Outcome) =>
-    sleep(
-      (outcome?.kind === 'answer' && outcome.retryAfterSeconds !== undefined
-        ? Math.min(outcome.retryAfterSeconds * 1_000, 5_000)
-        : Math.min(250 * 2 ** Math.min(attempt, 3), 2_000)) + random.between(0, 250),
-    );
+  // A 503's Retry-After is honoured in full, plus up to half again (jitter, so a refused crowd
+  // thins out); no answer at all: exponential backoff with jitter.
+  const backoff = (attempt: number, outcome?: Outcome) => {
+    const asked = outcome?.kind === 'answer' ? outcome.retryAfterSeconds : undefined;
+    const waitMs =
+      asked !== undefined
+        ? Math.min(asked, MAX_RETRY_AFTER_SECONDS) * 1_000 * (1 + random.between(0, 500) / 1_000)
+        : Math.min(250 * 2 ** Math.min(attempt, 4), 4_000) + random.between(0, 500);
+    return sleep(waitMs);
+  };
 
   async function place(record: OrderRecord, body: unknown): Promise<void> {
-    const deadline = Date.now() + options.patienceMs;
+    const deadline = Date.now() + options.placePatienceMs;
     while (Date.now() < deadline) {
       record.postAttempts += 1;
       const outcome = await http.call('POST', '/orders', body, { 'idempotency-key': record.idempotencyKey });
@@ -91,7 +103,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       }
       await backoff(record.postAttempts, outcome);
     }
-    record.notes.push(`no 202 within ${options.patienceMs} ms (${record.postAttempts} tries)`);
+    record.notes.push(`no 202 within ${options.placePatienceMs} ms (${record.postAttempts} tries)`);
   }
 
   /**
@@ -183,6 +195,13 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     return false;
   }
 
+  /** The drink is READY: a cancel is refused (409), the customer takes it. */
+  async function cancelTooLate(record: OrderRecord): Promise<void> {
+    const status = await command(record, 'cancel');
+    if (status !== 409) record.notes.push(`cancel after READY answered ${status}`);
+    await pickUp(record);
+  }
+
   async function journey(record: OrderRecord, path: SagaPath, body: unknown): Promise<void> {
     await place(record, body);
     if (!record.acknowledged) return;
@@ -194,12 +213,17 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         return;
       case 'cancelWhileBrewing': {
         const seen = await waitFor(record, ['BREWING', 'READY']);
-        if (seen !== 'BREWING') {
-          if (seen) record.notes.push(`missed the brewing window: saw ${seen}`);
-          return;
-        }
-        const status = await command(record, 'cancel');
-        if (status !== 202) record.notes.push(`cancel while brewing answered ${status}`);
+        if (seen === 'BREWING') {
+          const status = await command(record, 'cancel');
+          if (status === 202) return;
+          record.notes.push(`cancel while brewing answered ${status}`);
+          if (status !== 409) return;
+        } else if (seen !== 'READY') return;
+        // The drink was READY before the cancel (a lagging page, or a cancel just too late): take it.
+        record.walked = 'cancelTooLate';
+        record.notes.push('missed the brewing window');
+        if (seen === 'READY') await cancelTooLate(record);
+        else await pickUp(record);
         return;
       }
       case 'rejectOnce':
@@ -212,13 +236,9 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
         if (path.script === 'rejectOnce' && (await waitFor(record, ['READY'], 1))) await pickUp(record);
         return;
       }
-      case 'cancelTooLate': {
-        if (!(await waitFor(record, ['READY']))) return;
-        const status = await command(record, 'cancel');
-        if (status !== 409) record.notes.push(`cancel after READY answered ${status}`);
-        await pickUp(record);
+      case 'cancelTooLate':
+        if (await waitFor(record, ['READY'])) await cancelTooLate(record);
         return;
-      }
     }
   }
 

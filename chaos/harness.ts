@@ -42,6 +42,12 @@ export interface ChaosReport extends Invariants {
   unacknowledged: number;
   idempotencyViolations: number;
   unexpected5xx: number;
+  /** 503 + Retry-After while a fault's backlog of orders drained: expected (see http.ts). */
+  retryLater: number;
+  /** Most orders a fault left waiting for their 202 at once, and how long after the faults they were all placed. */
+  backlog: { peak: number; drainedAfterMs: number | null };
+  /** Customers who wanted to cancel while brewing but first saw READY (a lagging page): they walked `cancelTooLate`. */
+  missedBrewingWindows: number;
   apiDownErrors: number;
   unexplainedConnectionErrors: number;
   runningWorkflows: number | null;
@@ -133,6 +139,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         random: seededRandom(options.seed),
         runId,
         staffToken: system.staffToken,
+        // A customer's app retries an order it has not been told about with its key for 10 minutes.
+        placePatienceMs: 600_000,
         // A loaded machine plus a minute without Postgres: sagas may take minutes; giving up early would abandon drinks.
         patienceMs: 300_000,
         log,
@@ -180,6 +188,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         readyNotificationMismatches: invariants.readyNotificationMismatches,
         idempotencyViolations: driven.idempotencyViolations,
         unexpected5xx: http.tally.unexpected5xx,
+        retryLater: http.tally.retryLater,
+        backlog: { peak: http.tally.backlogPeak, drainedAfterMs: http.tally.backlogDrainMs },
+        missedBrewingWindows: driven.records.filter((record) => record.walked === 'cancelTooLate').length,
         apiDownErrors: http.tally.apiDownErrors,
         unexplainedConnectionErrors: http.tally.unexplainedDown,
         runningWorkflows,

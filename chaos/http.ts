@@ -17,7 +17,10 @@ export interface FaultWindow {
 export interface HttpTally {
   requests: number;
   byStatus: Record<string, number>;
-  /** 500 at any time, or another 5xx while no fault was in progress. */
+  /**
+   * 500 at any time; a 503 with Retry-After outside a fault window while no order a fault caught
+   * waits for its 202; another 5xx outside a fault window.
+   */
   unexpected5xx: number;
   unexpected5xxSamples: string[];
   /** Connection errors, timeouts and 5xx while a process was down or restarting. */
@@ -27,6 +30,12 @@ export interface HttpTally {
   /** Requests that stayed open longer than HUNG_MS (a client gives up long before): must be 0. */
   hungRequests: number;
   hungSamples: string[];
+  /** 503 + Retry-After while a fault's backlog drained (expected: the shop pacing its clients). */
+  retryLater: number;
+  /** Most orders a fault left waiting for their 202 at once. */
+  backlogPeak: number;
+  /** Longest time from the end of the fault windows until that backlog was placed (null: never one). */
+  backlogDrainMs: number | null;
 }
 
 /** A request open this long counts as hung; the client aborts it a second later. */
@@ -45,7 +54,12 @@ export class ChaosHttp {
     unexplainedDown: 0,
     hungRequests: 0,
     hungSamples: [],
+    retryLater: 0,
+    backlogPeak: 0,
+    backlogDrainMs: null,
   };
+  /** Idempotency-Keys of orders a fault caught (a 503 or no answer in its window), not yet answered. */
+  private readonly backlog = new Set<string>();
   private readonly windows: FaultWindow[] = [];
   private turn = 0;
   private readonly baseUrls: string[];
@@ -56,6 +70,8 @@ export class ChaosHttp {
     /** Sent unless a call brings its own (the driver's staff token). */
     private readonly defaultHeaders: Record<string, string> = {},
     private readonly timeoutMs = HUNG_MS + 1_000,
+    /** After a fault ends, its dependents may take this long to notice. */
+    private readonly settleMs = SETTLE_MS,
   ) {
     this.baseUrls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
   }
@@ -71,7 +87,7 @@ export class ChaosHttp {
 
   faultAt(started: number, ended: number): boolean {
     return this.windows.some(
-      (window) => window.from <= ended && (window.to === null || window.to + SETTLE_MS >= started),
+      (window) => window.from <= ended && (window.to === null || window.to + this.settleMs >= started),
     );
   }
 
@@ -122,11 +138,27 @@ export class ChaosHttp {
       if (this.tally.hungSamples.length < 10)
         this.tally.hungSamples.push(`${method} ${baseUrl}${path} open ${tookMs} ms (${outcome.kind})`);
     }
-    this.judge(method, path, started, outcome);
+    const draining = this.backlog.size > 0;
+    if (method === 'POST' && path === '/orders')
+      this.trackBacklog(headers['idempotency-key'], started, outcome);
+    this.judge(method, path, started, outcome, draining);
     return outcome;
   }
 
-  private judge(method: string, path: string, started: number, outcome: Outcome): void {
+  /** An order a fault caught stays in the backlog until it gets an answer that is not a 5xx. */
+  private trackBacklog(key: string | undefined, started: number, outcome: Outcome): void {
+    if (!key) return;
+    const refused = outcome.kind === 'down' || outcome.status >= 500;
+    if (refused && this.faultAt(started, Date.now())) {
+      this.backlog.add(key);
+      this.tally.backlogPeak = Math.max(this.tally.backlogPeak, this.backlog.size);
+    } else if (!refused && this.backlog.delete(key) && this.backlog.size === 0) {
+      const lastEnd = Math.max(...this.windows.map((window) => window.to ?? Date.now()));
+      this.tally.backlogDrainMs = Math.max(this.tally.backlogDrainMs ?? 0, Date.now() - lastEnd);
+    }
+  }
+
+  private judge(method: string, path: string, started: number, outcome: Outcome, draining: boolean): void {
     const inFault = this.faultAt(started, Date.now());
     if (outcome.kind === 'down') {
       this.tally.byStatus.down = (this.tally.byStatus.down ?? 0) + 1;
@@ -139,6 +171,11 @@ export class ChaosHttp {
     if (outcome.status < 500) return;
     if (outcome.status !== 500 && inFault) {
       this.tally.apiDownErrors += 1;
+      return;
+    }
+    // The shop pacing the crowd a fault left behind: refused with a time to come back, not failed.
+    if (outcome.status === 503 && outcome.retryAfterSeconds !== undefined && draining) {
+      this.tally.retryLater += 1;
       return;
     }
     this.tally.unexpected5xx += 1;

@@ -31,6 +31,10 @@ export const apiConfigSchema = z
     API_PLACE_ORDER_TIMEOUT_MS: positiveInt.default(8_000),
     /** Meanwhile Postgres is probed this often: unreachable → 503 at once. */
     API_PLACE_ORDER_PROBE_MS: positiveInt.default(1_000),
+    /** Placements one API process works on at once; beyond, POST /orders answers 503 + Retry-After at once. */
+    API_MAX_PLACEMENTS_IN_FLIGHT: positiveInt.default(16),
+    /** The longest Retry-After a 503 of POST /orders asks for (it grows with the backlog and the outage). */
+    API_MAX_RETRY_AFTER_SECONDS: positiveInt.default(30),
     /** gRPC keepalive to Temporal: a ping after this much silence (Temporal refuses pings more often than every 10 s)… */
     TEMPORAL_KEEPALIVE_MS: z.coerce.number().int().min(10_000).default(15_000),
     /** …unanswered this long, the channel is dropped and calls fail over to a new one. */
@@ -110,6 +114,10 @@ export const apiConfigSchema = z
     shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
     placeOrderTimeoutMs: e.API_PLACE_ORDER_TIMEOUT_MS,
     placeOrderProbeMs: e.API_PLACE_ORDER_PROBE_MS,
+    admission: {
+      maxInFlight: e.API_MAX_PLACEMENTS_IN_FLIGHT,
+      maxRetryAfterSeconds: e.API_MAX_RETRY_AFTER_SECONDS,
+    },
     temporalConnection: {
       keepAliveMs: e.TEMPORAL_KEEPALIVE_MS,
       keepAliveTimeoutMs: e.TEMPORAL_KEEPALIVE_TIMEOUT_MS,

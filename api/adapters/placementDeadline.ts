@@ -1,5 +1,5 @@
 import { DependencyUnavailable } from '../errors';
-import type { OrderCommands } from '../ports';
+import type { OrderCommands, PlacedOrder } from '../ports';
 
 export interface PlacementDeadlineOptions {
   /** The longest a POST /orders waits for `OrderPlaced`; then 503 + Retry-After. */
@@ -8,6 +8,11 @@ export interface PlacementDeadlineOptions {
   probeEveryMs: number;
   /** By dependency name: resolves when it answers, rejects (bounded in time) when it does not. */
   probes: Record<string, () => Promise<void>>;
+  /**
+   * The order's `OrderPlaced` as the log has it, or null. A retry of an order whose saga runs on
+   * waits for a busy worker to take its update; its answer is already in the log.
+   */
+  placedInLog?: (orderId: string) => Promise<PlacedOrder | null>;
 }
 
 const RETRY_HINT = 'retry with the same Idempotency-Key';
@@ -37,7 +42,19 @@ export function withPlacementDeadline<C extends OrderCommands>(
         const detail = `the order is not confirmed within ${options.timeoutMs} ms; ${RETRY_HINT}`;
         answer(reject)(new DependencyUnavailable('Order placement', detail));
       }, options.timeoutMs);
-      const stopWaiting = refuseWaiting(answer(reject));
+      const stopProbing = refuseWaiting(answer(reject));
+      const lookInLog = options.placedInLog;
+      const looking = lookInLog
+        ? setInterval(() => {
+            lookInLog(order.orderId)
+              .then((placed) => placed && answer(resolve)(placed))
+              .catch(() => {});
+          }, options.probeEveryMs)
+        : undefined;
+      const stopWaiting = () => {
+        stopProbing();
+        clearInterval(looking);
+      };
       placing.then(answer(resolve), answer(reject));
     });
   };
@@ -52,12 +69,19 @@ export function withPlacementDeadline<C extends OrderCommands>(
 function sharedProbes({ probeEveryMs, probes }: PlacementDeadlineOptions) {
   const waiting = new Set<(error: Error) => void>();
   let timer: NodeJS.Timeout | undefined;
+  // A probe slower than the interval is not asked again until it has answered.
+  const asking = new Set<string>();
   const probeAll = () => {
-    for (const [name, answers] of Object.entries(probes))
-      answers().catch(() => {
-        const down = new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`);
-        for (const refuse of waiting) refuse(down);
-      });
+    for (const [name, answers] of Object.entries(probes)) {
+      if (asking.has(name)) continue;
+      asking.add(name);
+      answers()
+        .catch(() => {
+          const down = new DependencyUnavailable(name, `${name} is unreachable; ${RETRY_HINT}`);
+          for (const refuse of waiting) refuse(down);
+        })
+        .finally(() => asking.delete(name));
+    }
   };
   return (refuse: (error: Error) => void) => {
     waiting.add(refuse);

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { PlacementAdmission } from '../admission';
 import { orderAccess, publicAccess, staffAccess } from '../auth';
 import { CommandRefused, OrderNotFound } from '../errors';
 import type { ApiMetrics, OrderOutcome } from '../metrics';
@@ -37,9 +38,11 @@ export function countOrderOutcomes(metrics: ApiMetrics) {
             : 'placed'
           : status === 422
             ? 'idempotency_conflict'
-            : status >= 400 && status < 500
-              ? 'invalid'
-              : 'failed';
+            : res.locals.placementRefused
+              ? 'busy'
+              : status >= 400 && status < 500
+                ? 'invalid'
+                : 'failed';
       metrics.orders.inc({ outcome });
     });
   };
@@ -48,6 +51,7 @@ export function countOrderOutcomes(metrics: ApiMetrics) {
 /** Commands go through the saga, each by its use case: place, cancel, pick up. */
 export function orderCommandRoutes({ router, registry, ports, config, metrics }: RouteContext): void {
   const { commands } = ports;
+  const admission = new PlacementAdmission(config.admission);
 
   defineRoute(
     router,
@@ -71,15 +75,20 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
         413: problemResponse('body too large'),
         415: problemResponse('compressed or non-UTF-8 body'),
         422: problemResponse('Idempotency-Key already used with another body'),
+        503: problemResponse(
+          'too busy, or Postgres or Temporal unavailable: retry with the same key after `Retry-After`',
+        ),
       },
     },
     async ({ body, headers }, _req, res) => {
       const key = String(headers['idempotency-key']);
-      const { response, orderToken, replayed } = await placeOrder(
-        { ...ports, tokenSecret: config.tokenSecret, pickupWindowSeconds: config.pickupWindowSeconds },
-        body,
-        key,
-        String(res.locals.requestId),
+      const { response, orderToken, replayed } = await admission.admit(res, () =>
+        placeOrder(
+          { ...ports, tokenSecret: config.tokenSecret, pickupWindowSeconds: config.pickupWindowSeconds },
+          body,
+          key,
+          String(res.locals.requestId),
+        ),
       );
       return {
         status: response.status,

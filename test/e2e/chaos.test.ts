@@ -25,6 +25,9 @@ test('under kills, crashes and network faults nothing acknowledged is lost and n
   expect(report.acknowledged).toBe(options.orders);
   for (const kind of FAULT_KINDS) expect(report.faults[kind], `${kind}\n${context}`).toBe(1);
   expect(report.crashRecoveries, context).toBeGreaterThanOrEqual(1);
+  // The outage left orders without their 202; they were retried after Retry-After and all placed.
+  expect(report.backlog.peak, context).toBeGreaterThan(0);
+  expect(report.backlog.drainedAfterMs, context).not.toBeNull();
   expect(report.leaderTakeoverMs, context).not.toBeNull();
   expect(report.leaderTakeoverMs!, context).toBeLessThan(TAKEOVER_LIMIT_MS);
   expect(report.ok, context).toBe(true);

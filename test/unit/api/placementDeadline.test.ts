@@ -58,3 +58,38 @@ test('placements waiting together share one probe per interval: a slow saga does
   expect(refusals.every((refusal) => refusal instanceof DependencyUnavailable)).toBe(true);
   expect(probed).toBe(3);
 });
+
+test('a probe slower than the interval is not asked again while it runs, however many placements wait', async () => {
+  let probes = 0;
+  let answer: () => void = () => {};
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 200,
+    probeEveryMs: 10,
+    probes: {
+      Postgres: () => {
+        probes += 1;
+        return new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+      },
+    },
+  });
+  const waiting = Array.from({ length: 20 }, () => guarded.placeOrder(order, 'c').catch(() => {}));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(probes).toBe(1);
+  answer();
+  await Promise.all(waiting);
+});
+
+test('a retry of an order already in the log is answered from the log while its update waits on a busy worker', async () => {
+  const placed = { orderId: 'o-1', status: 'PLACED' as const, position: 42 };
+  const guarded = withPlacementDeadline(commands(never), {
+    timeoutMs: 10_000,
+    probeEveryMs: 10,
+    probes: { Postgres: async () => {} },
+    placedInLog: async (orderId) => (orderId === 'o-1' ? placed : null),
+  });
+  const started = Date.now();
+  expect(await guarded.placeOrder({ orderId: 'o-1' } as typeof order, 'c')).toEqual(placed);
+  expect(Date.now() - started).toBeLessThan(5_000);
+});

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ChaosHttp } from '../../chaos/http';
+
+// The chaos driver's judge of 5xx answers: which are the shop pacing a backlog, which are failures.
+let server: Server;
+let url: string;
+/** What the next POST /orders answers. */
+let placement = 503;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const status = req.url === '/orders' ? placement : req.url === '/broken' ? 500 : 503;
+    if (status === 503) res.setHeader('Retry-After', '3');
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(status === 202 ? '{"orderId":"o-1"}' : '{}');
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+test('a 503 with Retry-After while a fault’s backlog drains is expected; after it drained, or a 500 ever, is not', async () => {
+  const http = new ChaosHttp(url, {}, 5_000, 0);
+  const key = { 'idempotency-key': 'k-1' };
+  const endOutage = http.openWindow('postgresOutage');
+  placement = 503;
+  await http.call('POST', '/orders', {}, key);
+  endOutage();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(http.tally).toMatchObject({ apiDownErrors: 1, backlogPeak: 1, unexpected5xx: 0 });
+
+  // The outage is over, its order still waits: the shop pacing it is no failure.
+  await http.call('POST', '/orders', {}, key);
+  await http.call('GET', '/orders/o-1');
+  expect(http.tally).toMatchObject({ retryLater: 2, unexpected5xx: 0, backlogDrainMs: null });
+
+  placement = 202;
+  await http.call('POST', '/orders', {}, key);
+  expect(http.tally.backlogDrainMs).toBeGreaterThanOrEqual(0);
+
+  // Drained: a refusal now is the shop failing its load.
+  placement = 503;
+  await http.call('POST', '/orders', {}, { 'idempotency-key': 'k-2' });
+  await http.call('GET', '/broken');
+  expect(http.tally).toMatchObject({ retryLater: 2, unexpected5xx: 2 });
+});
