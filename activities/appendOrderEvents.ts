@@ -89,7 +89,14 @@ export function createAppendActivities(
 /**
  * The saga is not the stream's only writer: the notifier appends `CustomerNotified` to
  * `order-<id>` (expected version `any`) between the saga's facts. A conflict caused only by
- * events other writers appended after ours is no conflict for the saga: append after them.
+ * events appended after ours is no conflict for the saga: append after them.
+ *
+ * Nor is the saga's journal always the whole story of its own facts: a local append commits, then
+ * Temporal loses the workflow task that ran it (a worker or the server killed, the task timed out).
+ * The task runs again and may decide otherwise, having seen more (a cancel that arrived meanwhile
+ * is handled before the activity's result). The facts of the lost decision stay in the append-only
+ * log, under other ids than the new decision's; the new decision is appended after them rather
+ * than retried against a version that can never come back (which would stick the saga for good).
  */
 async function appendAfterOthers(
   appendToStream: AppendToStream,
@@ -107,8 +114,13 @@ async function appendAfterOthers(
       const later = (await readStream(input.streamId)).filter(
         (recorded) => recorded.streamVersion > input.expectedVersion,
       );
-      if (later.length === 0 || later.some((recorded) => recorded.metadata?.workflowId === workflowId))
-        throw error;
+      if (later.length === 0) throw error;
+      const lost = later.filter((recorded) => recorded.metadata?.workflowId === workflowId);
+      if (lost.length > 0)
+        Context.current().log.warn('facts of a lost workflow task stay in the log; appending after them', {
+          streamId: input.streamId,
+          facts: lost.map((recorded) => `${recorded.streamVersion}:${recorded.type}`),
+        });
       expectedVersion = Math.max(...later.map((recorded) => recorded.streamVersion));
     }
   }

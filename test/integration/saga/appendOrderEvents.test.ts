@@ -83,3 +83,29 @@ test('the same event id with other data is still an error', async () => {
     }),
   ).rejects.toThrow(/already recorded/);
 });
+
+test("facts of a lost workflow task stay, and the saga's new decision is appended after them", async () => {
+  // A local append committed, then its workflow task was lost; run again, the task saw a cancel
+  // first and decided otherwise: its next append expects the version before the lost facts.
+  const stream = 'order-o-2';
+  const { appendOrderEvents } = createAppendActivities(store.append, (id) => store.readStream(id));
+  const run = (expectedVersion: number, events: OrderEvent[]) =>
+    new MockActivityEnvironment(
+      { attempt: 1, workflowExecution: { workflowId: stream, runId: 'run-1' } },
+      { logger: new DefaultLogger('ERROR') },
+    ).run(appendOrderEvents, { streamId: stream, expectedVersion, causationId: null, events });
+  const placedHere = { ...placed, data: { ...placed.data, orderId: 'o-2' } } as OrderEvent;
+  await run(0, [placedHere]);
+  const at = '2026-11-25T08:01:00.000Z';
+  await run(1, [{ type: 'BrewingStarted', data: { orderId: 'o-2', at, drinks: 1 } }]);
+  const decided = (await run(1, [
+    { type: 'OrderAbandoned', data: { orderId: 'o-2', at } },
+  ])) as AppendOrderEventsResult;
+  expect(decided.nextVersion).toBe(3);
+  const events = await store.readStream(stream);
+  expect(events.map((event) => `${event.streamVersion}:${event.type}`)).toEqual([
+    '1:OrderPlaced',
+    '2:BrewingStarted',
+    '3:OrderAbandoned',
+  ]);
+});
