@@ -26,11 +26,11 @@ const FULL: Omit<ChaosOptions, 'seed' | 'log'> = {
   rate: 5,
   faults: { ...EACH_ONCE, ordersWorker: 2, barista: 2, projector: 2, api: 2, notifier: 2 },
   durations: { latencyMs: 20_000, partitionMs: 30_000, resetMs: 3_000, outageMs: 60_000 },
-  // Longer than the Postgres outage plus a worker's restart: a customer who could not see READY
-  // while the read model was unreachable must still find the drink on the counter afterwards.
-  pickupWindowSeconds: 120,
-  // Past the outage plus a worker restarted into it: a good card must not be given up on.
-  paymentGiveUpSeconds: 120,
+  // Longer than the outage plus the drain of its backlog (≈ 3 min at 5/s on 2 cores): a customer
+  // still being told "retry later" while the saga already made the drink must find it on the counter.
+  pickupWindowSeconds: 300,
+  // Past the outage, a worker restarted into it and the backlog: a good card must not be given up on.
+  paymentGiveUpSeconds: 300,
   brewScale: 0.03,
   quiescenceTimeoutMs: 300_000,
 };
