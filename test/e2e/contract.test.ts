@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -21,7 +21,12 @@ beforeAll(async () => {
 });
 afterAll(() => shop?.stop());
 
-/** Runs `st run` against the shop; resolves to its exit code and output (its summary is printed). */
+/**
+ * Runs `st run` against the shop; resolves to its exit code and output. The whole output goes to
+ * `test-output/schemathesis/<name>.txt`, and one line of it to the test log: Schemathesis closes
+ * with pytest's ruler (`=== 1 warning in 94.80s ===`), which CI would read as a pytest run that
+ * executed no test, so the ruler never reaches our own output.
+ */
 async function schemathesis(
   name: string,
   options: { config: string; token: string; args?: string[]; env?: Record<string, string> },
@@ -63,8 +68,12 @@ async function schemathesis(
       stdout: `${error.stdout ?? ''}${error.stderr ?? ''}`,
     }),
   );
-  const at = outcome.stdout.lastIndexOf('== SUMMARY ==');
-  console.log(`Schemathesis, ${name}:\n${at >= 0 ? `=${outcome.stdout.slice(at)}` : outcome.stdout}`);
+  const transcript = `${REPORTS}/${name}.txt`;
+  writeFileSync(transcript, outcome.stdout);
+  const cases = /Test cases:\s*\n\s*(.+)/.exec(outcome.stdout)?.[1] ?? 'no summary';
+  console.log(
+    `Schemathesis, ${name}: exit ${outcome.code}, test cases ${cases}; whole output in ${transcript}`,
+  );
   return outcome;
 }
 
