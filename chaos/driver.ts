@@ -142,6 +142,13 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
     record: OrderRecord,
     action: 'pickup' | 'cancel' | 'reject',
   ): Promise<number | null> {
+    return (await commandAnswer(record, action))?.status ?? null;
+  }
+
+  async function commandAnswer(
+    record: OrderRecord,
+    action: 'pickup' | 'cancel' | 'reject',
+  ): Promise<{ status: number; body: Record<string, unknown> | undefined } | null> {
     const deadline = Date.now() + options.patienceMs;
     for (let attempt = 1; Date.now() < deadline; attempt += 1) {
       const body =
@@ -153,16 +160,56 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       // The customer cancels and sends back with their order's token; a barista hands the drink over.
       const token = action === 'pickup' ? options.staffToken : record.orderToken;
       const outcome = await http.call('POST', `/orders/${record.orderId}/${action}`, body, bearer(token));
-      if (outcome.kind === 'answer' && outcome.status < 500) return outcome.status;
+      if (outcome.kind === 'answer' && outcome.status < 500)
+        return { status: outcome.status, body: outcome.body ?? undefined };
       await backoff(attempt, outcome);
     }
     record.notes.push(`${action} never answered`);
     return null;
   }
 
+  /**
+   * The barista hands the drink over. The log can run seconds ahead of the saga: when Temporal is
+   * killed after a workflow task appended READY but before it recorded that task, the saga re-runs
+   * it, and a pickup meanwhile is refused (409, the saga still BREWING). A barista with the drink
+   * in hand tries again once the saga shows it on the counter; a 409 from an order that ended is final.
+   */
   async function pickUp(record: OrderRecord): Promise<void> {
-    const status = await command(record, 'pickup');
-    if (status !== 200) record.notes.push(`pickup answered ${status}`);
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const answer = await commandAnswer(record, 'pickup');
+      if (answer?.status === 200) return;
+      const current = String(answer?.body?.currentStatus ?? '');
+      if (answer?.status !== 409 || TERMINAL.has(current) || current === 'READY') {
+        record.notes.push(`pickup answered ${answer?.status ?? 'nothing'} (${current || 'no status'})`);
+        return;
+      }
+      record.notes.push(`pickup refused while the saga was ${current}, tried again once READY`);
+      if (!(await sagaOnTheCounter(record))) return;
+    }
+    record.notes.push('pickup never took');
+  }
+
+  /** The saga's own state from its status query, or undefined when it did not answer. */
+  async function sagaState(record: OrderRecord) {
+    const seen = await http.call(
+      'GET',
+      `/orders/${record.orderId}/saga`,
+      undefined,
+      bearer(record.orderToken),
+    );
+    return seen.kind === 'answer' && seen.status === 200 ? seen.body?.state : undefined;
+  }
+
+  /** Waits (up to the customer's patience) until the saga's own state is READY, awaiting pickup. */
+  async function sagaOnTheCounter(record: OrderRecord): Promise<boolean> {
+    const deadline = Date.now() + options.patienceMs;
+    while (Date.now() < deadline) {
+      const saga = await sagaState(record);
+      if (saga?.status === 'READY' && saga?.step === 'awaiting_pickup') return true;
+      if (TERMINAL.has(String(saga?.status))) return false;
+      await sleep(1_000 + random.between(0, 300));
+    }
+    return false;
   }
 
   /**
@@ -179,13 +226,7 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       }
       if (status === 202) return true;
       // The saga's own state (its status query), not the read model, which may lag behind it.
-      const seen = await http.call(
-        'GET',
-        `/orders/${record.orderId}/saga`,
-        undefined,
-        bearer(record.orderToken),
-      );
-      const saga = seen.kind === 'answer' && seen.status === 200 ? seen.body?.state : undefined;
+      const saga = await sagaState(record);
       const stillOnTheCounter =
         saga?.status === 'READY' && saga?.step === 'awaiting_pickup' && Number(saga?.rejections) < rejection;
       if (!stillOnTheCounter) return true;
