@@ -179,11 +179,11 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       const answer = await commandAnswer(record, 'pickup');
       if (answer?.status === 200) return;
       const current = String(answer?.body?.currentStatus ?? '');
-      if (answer?.status !== 409 || TERMINAL.has(current) || current === 'READY') {
+      if (answer?.status !== 409 || TERMINAL.has(current)) {
         record.notes.push(`pickup answered ${answer?.status ?? 'nothing'} (${current || 'no status'})`);
         return;
       }
-      record.notes.push(`pickup refused while the saga was ${current}, tried again once READY`);
+      record.notes.push(`pickup refused (${current || 'no status'}), tried again once the saga was READY`);
       if (!(await sagaOnTheCounter(record))) return;
     }
     record.notes.push('pickup never took');
