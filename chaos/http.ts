@@ -140,22 +140,34 @@ export class ChaosHttp {
     }
     const draining = this.backlog.size > 0;
     if (method === 'POST' && path === '/orders')
-      this.trackBacklog(headers['idempotency-key'], started, outcome);
+      this.trackBacklog(headers['idempotency-key'], started, outcome, draining);
     this.judge(method, path, started, outcome, draining);
     return outcome;
   }
 
-  /** An order a fault caught stays in the backlog until it gets an answer that is not a 5xx. */
-  private trackBacklog(key: string | undefined, started: number, outcome: Outcome): void {
+  /**
+   * An order a fault caught stays in the backlog until it gets an answer that is not a 5xx. So does
+   * one refused while that backlog drains: it waits in the same queue the fault left behind, and the
+   * drain ends only when every order refused in it has been placed.
+   */
+  private trackBacklog(key: string | undefined, started: number, outcome: Outcome, draining: boolean): void {
     if (!key) return;
     const refused = outcome.kind === 'down' || outcome.status >= 500;
-    if (refused && this.faultAt(started, Date.now())) {
+    if (refused && (draining || this.faultAt(started, Date.now()))) {
       this.backlog.add(key);
       this.tally.backlogPeak = Math.max(this.tally.backlogPeak, this.backlog.size);
     } else if (!refused && this.backlog.delete(key) && this.backlog.size === 0) {
       const lastEnd = Math.max(...this.windows.map((window) => window.to ?? Date.now()));
       this.tally.backlogDrainMs = Math.max(this.tally.backlogDrainMs ?? 0, Date.now() - lastEnd);
     }
+  }
+
+  /** Where a moment stands against the faults, for the samples of unexpected answers. */
+  private sinceLastFault(at: number): string {
+    const ended = this.windows.filter((window) => window.to !== null && window.to <= at);
+    if (ended.length === 0) return 'before any fault ended';
+    const last = ended.reduce((latest, window) => (window.to! > latest.to! ? window : latest));
+    return `${at - last.to!} ms after ${last.what} ended`;
   }
 
   private judge(method: string, path: string, started: number, outcome: Outcome, draining: boolean): void {
@@ -181,7 +193,7 @@ export class ChaosHttp {
     this.tally.unexpected5xx += 1;
     if (this.tally.unexpected5xxSamples.length < 10)
       this.tally.unexpected5xxSamples.push(
-        `${method} ${path} -> ${outcome.status} ${JSON.stringify(outcome.body).slice(0, 300)}`,
+        `${new Date(started).toISOString()} (${this.sinceLastFault(started)}) ${method} ${path} -> ${outcome.status} ${JSON.stringify(outcome.body).slice(0, 300)}`,
       );
   }
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-test('a 503 with Retry-After while a fault’s backlog drains is expected; after it drained, or a 500 ever, is not', async () => {
+test('a 503 with Retry-After while a fault’s backlog drains is expected (a latecomer refused then joins it); after it drained, or a 500 ever, is not', async () => {
   const http = new ChaosHttp(url, {}, 5_000, 0);
   const key = { 'idempotency-key': 'k-1' };
   const endOutage = http.openWindow('postgresOutage');
@@ -37,13 +37,21 @@ test('a 503 with Retry-After while a fault’s backlog drains is expected; after
   await http.call('GET', '/orders/o-1');
   expect(http.tally).toMatchObject({ retryLater: 2, unexpected5xx: 0, backlogDrainMs: null });
 
+  // An order that arrives while the backlog drains and is refused waits in the same queue.
+  const latecomer = { 'idempotency-key': 'k-late' };
+  await http.call('POST', '/orders', {}, latecomer);
+  expect(http.tally).toMatchObject({ retryLater: 3, unexpected5xx: 0, backlogPeak: 2 });
+
   placement = 202;
   await http.call('POST', '/orders', {}, key);
+  expect(http.tally.backlogDrainMs).toBeNull();
+  await http.call('POST', '/orders', {}, latecomer);
   expect(http.tally.backlogDrainMs).toBeGreaterThanOrEqual(0);
 
   // Drained: a refusal now is the shop failing its load.
   placement = 503;
   await http.call('POST', '/orders', {}, { 'idempotency-key': 'k-2' });
   await http.call('GET', '/broken');
-  expect(http.tally).toMatchObject({ retryLater: 2, unexpected5xx: 2 });
+  expect(http.tally).toMatchObject({ retryLater: 3, unexpected5xx: 2 });
+  expect(http.tally.unexpected5xxSamples[0]).toMatch(/ms after postgresOutage ended\) POST \/orders -> 503/);
 });
