@@ -25,7 +25,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import { type EventTraceContext, installTracingHooks, type TracingHooks } from './hooks';
-import { requestSpans } from './requestSpans';
+import { requestSpans, tracedRequest } from './requestSpans';
 
 const require = createRequire(import.meta.url);
 const TRACER = 'brew-saga';
@@ -88,6 +88,7 @@ export function startTracing(options: TracingOptions): Tracing {
       if (!context || !otel.isSpanContextValid(context)) return undefined;
       return { trace_id: context.traceId, span_id: context.spanId };
     },
+    tracedRequest,
     eventTraceContext() {
       const carrier: EventTraceContext = {};
       otel.propagation.inject(otel.context.active(), carrier);
