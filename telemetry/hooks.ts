@@ -3,7 +3,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientInterceptors } from '@temporalio/client';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, BundleOptions, WorkerOptions } from '@temporalio/worker';
 
 export interface TraceIds {
   trace_id: string;
@@ -17,6 +17,8 @@ export type EventTraceContext = { traceparent?: string; tracestate?: string };
 export interface WorkerTracing {
   activityInterceptors: ActivityInterceptorsFactory[];
   workflowModules: string[];
+  /** Bundles those interceptors over a slim tracer (telemetry/workflowTracer.ts), not the whole SDK. */
+  webpackConfigHook: NonNullable<BundleOptions['webpackConfigHook']>;
   sinks: NonNullable<WorkerOptions['sinks']>;
 }
 

@@ -26,6 +26,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import { type EventTraceContext, installTracingHooks, type TracingHooks } from './hooks';
 import { requestSpans, tracedRequest } from './requestSpans';
+import { slimWorkflowTracing } from './workflowBundle';
 
 const require = createRequire(import.meta.url);
 const TRACER = 'brew-saga';
@@ -149,6 +150,7 @@ export function startTracing(options: TracingOptions): Tracing {
         workflowModules: [
           require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
         ],
+        webpackConfigHook: slimWorkflowTracing,
         sinks: { exporter: makeWorkflowExporter(primitiveAttributesOnly(shared), resourceFor(name)) },
       };
     },
