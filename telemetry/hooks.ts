@@ -18,7 +18,7 @@ export interface WorkerTracing {
   activityInterceptors: ActivityInterceptorsFactory[];
   workflowModules: string[];
   /** Bundles those interceptors over a slim tracer (telemetry/workflowTracer.ts), not the whole SDK. */
-  webpackConfigHook: NonNullable<BundleOptions['webpackConfigHook']>;
+  bundlerOptions: Required<Pick<BundleOptions, 'webpackConfigHook' | 'preloadModules'>>;
   sinks: NonNullable<WorkerOptions['sinks']>;
 }
 

@@ -150,7 +150,7 @@ export function startTracing(options: TracingOptions): Tracing {
         workflowModules: [
           require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
         ],
-        webpackConfigHook: slimWorkflowTracing,
+        bundlerOptions: slimWorkflowTracing,
         sinks: { exporter: makeWorkflowExporter(primitiveAttributesOnly(shared), resourceFor(name)) },
       };
     },

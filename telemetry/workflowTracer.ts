@@ -10,6 +10,7 @@ import { W3CBaggagePropagator } from '@opentelemetry/core/build/esm/baggage/prop
 import { CompositePropagator } from '@opentelemetry/core/build/esm/propagation/composite.js';
 import { W3CTraceContextPropagator } from '@opentelemetry/core/build/esm/trace/W3CTraceContextPropagator.js';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base/build/esm/platform/browser/RandomIdGenerator.js';
+import { activeContext, withContext } from './workflowContext';
 
 /** What the interceptors' span exporter imports from @opentelemetry/core. */
 export enum ExportResultCode {
@@ -31,6 +32,23 @@ const hrTime = (input?: otel.TimeInput): HrTime => {
 const hrDuration = ([s0, n0]: HrTime, [s1, n1]: HrTime): HrTime =>
   n1 >= n0 ? [s1 - s0, n1 - n0] : [s1 - s0 - 1, n1 - n0 + 1e9];
 
+const sharedContextManager: otel.ContextManager = {
+  active: () => activeContext() ?? otel.ROOT_CONTEXT,
+  with: (context, fn, thisArg, ...args) => withContext(context, () => fn.apply(thisArg, args)),
+  bind(context, target) {
+    if (typeof target !== 'function')
+      throw new TypeError(`Only function binding is supported, got ${typeof target}`);
+    return ((...args: unknown[]) => withContext(context, () => target(...args))) as typeof target;
+  },
+  enable() {
+    return this;
+  },
+  // A workflow leaving the cache disables its own storage; the shared one serves the others still.
+  disable() {
+    return this;
+  },
+};
+
 /** Hands each sampled span, once ended, to its exporter at once (no promise per span). */
 export class SimpleSpanProcessor {
   constructor(private readonly exporter: Exporter) {}
@@ -44,9 +62,12 @@ export class BasicTracerProvider {
   addSpanProcessor(processor: SimpleSpanProcessor): void {
     this.processor = processor;
   }
-  /** As the SDK's with its defaults: this context manager, W3C trace context and baggage. */
-  register({ contextManager }: { contextManager: otel.ContextManager }): void {
-    otel.context.setGlobalContextManager(contextManager);
+  /**
+   * As the SDK's with its defaults (W3C trace context and baggage), but over the thread's one context
+   * storage (telemetry/workflowContext.ts) rather than the interceptors' own, one per workflow.
+   */
+  register(_interceptors: { contextManager: otel.ContextManager }): void {
+    otel.context.setGlobalContextManager(sharedContextManager);
     otel.trace.setGlobalTracerProvider(this);
     otel.propagation.setGlobalPropagator(
       new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),

@@ -24,11 +24,11 @@ const histories = ['happyPath', 'declined'].map((name) => ({
   ),
 }));
 
-async function workflowSpans(webpackConfigHook?: typeof slimWorkflowTracing) {
+async function workflowSpans(slim?: typeof slimWorkflowTracing) {
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: ORDER_WORKFLOWS_PATH,
     workflowInterceptorModules: [interceptors],
-    ...(webpackConfigHook ? { webpackConfigHook } : {}),
+    ...slim,
     logger: quiet,
   });
   const spans: SerializableSpan[] = [];
