@@ -20,7 +20,7 @@ import { type ApiMetrics, createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import type { ApiPorts } from './ports';
 import { notFoundMiddleware, problemMiddleware } from './problem';
-import { type RequestContext, requestContext } from './requestContext';
+import { type RequestContext, runInRequest } from './requestContext';
 import type { RouteContext } from './routes/context';
 import { customerPageRoutes } from './routes/customerPage';
 import { operationsRoutes } from './routes/operations';
@@ -138,15 +138,13 @@ export function createApp({ config, ports, logger }: AppDeps): ApiApp {
         'request completed',
       );
     });
-    const inSpan = (go: () => void) => (trace ? trace.enter(go) : go());
-    const enter = () => inSpan(() => requestContext.run(context, next));
     // Only commands carry bodies; a body on a query is ignored.
-    if (req.method !== 'POST') return enter();
+    if (req.method !== 'POST') return runInRequest(context, trace, next);
     if (req.path === '/orders') countOrderOutcome(res);
     // The codec server reads its own (larger) bodies, after its CORS and its guard.
-    if (req.path.startsWith('/codec/')) return enter();
+    if (req.path.startsWith('/codec/')) return runInRequest(context, trace, next);
     // The context scope starts after the body is read: the body's stream events would run outside it.
-    readJson(req, res, (error?: unknown) => (error ? inSpan(() => next(error)) : enter()));
+    readJson(req, res, (error?: unknown) => runInRequest(context, trace, () => next(error)));
   });
 
   const context: RouteContext = { router, registry, ports, config, metrics, logger, streams };

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { logDestination } from '../processes/log';
 import { traceIds } from '../telemetry/hooks';
-import { requestContext } from './requestContext';
+import { currentRequest } from './requestContext';
 
 export type { Logger };
 
@@ -17,7 +17,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'api' },
       timestamp: pino.stdTimeFunctions.isoTime,
       mixin() {
-        const context = requestContext.getStore();
+        const context = currentRequest();
         if (!context) return traceIds() ?? {};
         const ids = context.orderId
           ? { correlationId: context.requestId, orderId: context.orderId }

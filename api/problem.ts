@@ -176,7 +176,7 @@ export function toProblem(error: unknown): ProblemDetails {
 export function problemMiddleware(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(error);
-    // A body that failed to parse never entered the request's context: name it explicitly.
+    // An error raised before the request's context was entered (at the door): name it explicitly.
     const log = currentRequestId() ? logger : logger.child({ correlationId: res.locals.requestId });
     // A refusal at the door is the server protecting itself, not a failure.
     if (error instanceof PlacementsBusy) log.info({ inFlight: error.inFlight }, 'placement refused: busy');

@@ -3,7 +3,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientInterceptors } from '@temporalio/client';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, BundleOptions, WorkerOptions } from '@temporalio/worker';
 
 export interface TraceIds {
   trace_id: string;
@@ -17,14 +17,19 @@ export type EventTraceContext = { traceparent?: string; tracestate?: string };
 export interface WorkerTracing {
   activityInterceptors: ActivityInterceptorsFactory[];
   workflowModules: string[];
+  /** Bundles those interceptors over a slim tracer (telemetry/workflowTracer.ts), not the whole SDK. */
+  bundlerOptions: Required<Pick<BundleOptions, 'webpackConfigHook' | 'preloadModules'>>;
   sinks: NonNullable<WorkerOptions['sinks']>;
 }
 
 /** One HTTP request's span: its ids for the log, its context for the handling, its end. */
 export interface RequestTrace {
   ids: TraceIds;
-  /** Runs the request's handling (and all it awaits) inside the span's context. */
-  enter<T>(continuation: () => T): T;
+  /**
+   * Runs the request's handling (and all it awaits) inside the span's context, which also carries
+   * `request` (the API's own request context): a traced request enters one async store, not two.
+   */
+  enter<T>(request: object, continuation: () => T): T;
   /** Names the span by its route (`GET /orders/:id`; undefined: none matched) and ends it. */
   end(route: string | undefined, status: number): void;
 }
@@ -34,6 +39,8 @@ export interface TracingHooks {
   traceRequest(method: string, path: string, headers: IncomingHttpHeaders): RequestTrace | undefined;
   /** The active span's ids, for log lines; undefined outside a traced request. */
   traceIds(): TraceIds | undefined;
+  /** The `request` a traced request's `enter` carries, where its handling runs; else undefined. */
+  tracedRequest(): unknown;
   /** The active span's context to store in an event's metadata; empty when untraced. */
   eventTraceContext(): EventTraceContext;
   /** Runs a consumer's handling of a page of the log in a span linked to the traces that wrote it. */
@@ -50,6 +57,7 @@ export interface TracingHooks {
 const untraced: TracingHooks = {
   traceRequest: () => undefined,
   traceIds: () => undefined,
+  tracedRequest: () => undefined,
   eventTraceContext: () => ({}),
   traceConsumerBatch: (_consumer, _events, handle) => handle(),
   temporalClientInterceptors: () => undefined,
@@ -65,6 +73,7 @@ export function installTracingHooks(next: TracingHooks | undefined): void {
 
 export const tracingEnabled = (): boolean => hooks !== untraced;
 export const traceIds = (): TraceIds | undefined => hooks.traceIds();
+export const tracedRequest = (): unknown => hooks.tracedRequest();
 export const traceRequest: TracingHooks['traceRequest'] = (method, path, headers) =>
   hooks.traceRequest(method, path, headers);
 export const eventTraceContext = (): EventTraceContext => hooks.eventTraceContext();

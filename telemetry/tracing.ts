@@ -25,7 +25,8 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import { type EventTraceContext, installTracingHooks, type TracingHooks } from './hooks';
-import { requestSpans } from './requestSpans';
+import { requestSpans, tracedRequest } from './requestSpans';
+import { slimWorkflowTracing } from './workflowBundle';
 
 const require = createRequire(import.meta.url);
 const TRACER = 'brew-saga';
@@ -88,6 +89,7 @@ export function startTracing(options: TracingOptions): Tracing {
       if (!context || !otel.isSpanContextValid(context)) return undefined;
       return { trace_id: context.traceId, span_id: context.spanId };
     },
+    tracedRequest,
     eventTraceContext() {
       const carrier: EventTraceContext = {};
       otel.propagation.inject(otel.context.active(), carrier);
@@ -148,6 +150,7 @@ export function startTracing(options: TracingOptions): Tracing {
         workflowModules: [
           require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
         ],
+        bundlerOptions: slimWorkflowTracing,
         sinks: { exporter: makeWorkflowExporter(primitiveAttributesOnly(shared), resourceFor(name)) },
       };
     },

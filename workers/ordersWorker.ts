@@ -74,7 +74,7 @@ export function createOrdersWorker(options: OrdersWorkerOptions): Promise<Worker
       activity: [...(tracing?.activityInterceptors ?? []), sagaFactMetrics(options.readStream)],
       ...(tracing ? { workflowModules: tracing.workflowModules } : {}),
     },
-    ...(tracing ? { sinks: tracing.sinks } : {}),
+    ...(tracing ? { sinks: tracing.sinks, bundlerOptions: tracing.bundlerOptions } : {}),
     ...options.tuning,
   });
 }
@@ -123,6 +123,7 @@ export async function startOrdersWorker(config: OrdersWorkerConfig, logger: Logg
         workflowsPath: ORDER_WORKFLOWS_PATH,
         // A prebuilt bundle ignores the worker's workflowModules: the tracing interceptors go in here.
         workflowInterceptorModules: workerTracing()?.workflowModules ?? [],
+        ...workerTracing()?.bundlerOptions,
         logger: quietBundlerLogger(logger),
       }),
     });
