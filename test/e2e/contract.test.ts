@@ -70,9 +70,10 @@ async function schemathesis(
   );
   const transcript = `${REPORTS}/${name}.txt`;
   writeFileSync(transcript, outcome.stdout);
-  const cases = /Test cases:\s*\n\s*(.+)/.exec(outcome.stdout)?.[1] ?? 'no summary';
+  // Only the count of cases: a line with "N passed" in it is what CI looks for at a run's close.
+  const generated = /(\d+) generated/.exec(outcome.stdout)?.[1] ?? 'no';
   console.log(
-    `Schemathesis, ${name}: exit ${outcome.code}, test cases ${cases}; whole output in ${transcript}`,
+    `Schemathesis, ${name}: exit ${outcome.code}, ${generated} test cases generated; whole output in ${transcript}`,
   );
   return outcome;
 }
