@@ -1,4 +1,5 @@
-import { CancellationScope, log, sleep } from '@temporalio/workflow';
+import { log, sleep } from '@temporalio/workflow';
+import type { Shield } from './ticket';
 
 interface Compensation {
   name: string;
@@ -14,6 +15,8 @@ export class Compensations {
   private readonly stack: Compensation[] = [];
   readonly ran: string[] = [];
 
+  constructor(private readonly shielded: Shield) {}
+
   add(name: string, run: () => Promise<void>): void {
     this.stack.push({ name, run });
   }
@@ -28,7 +31,7 @@ export class Compensations {
   }
 
   runAll(): Promise<void> {
-    return CancellationScope.nonCancellable(async () => {
+    return this.shielded(async () => {
       for (let compensation = this.stack.pop(); compensation; compensation = this.stack.pop()) {
         await untilItSucceeds(compensation);
         this.ran.push(compensation.name);

@@ -1,6 +1,16 @@
 // Temporal's contract, named once: the workers, the activities, the API and the tests import these.
 
-export const ORDER_SAGA_WORKFLOW = 'orderSaga';
+/**
+ * The saga's workflow type. A new name for the same code (Temporal's workflow-type versioning): a saga
+ * of this type starts with every change below built in, so its history carries no patch markers and
+ * no `TemporalChangeVersion` upserts (workflows/changes.ts).
+ */
+export const ORDER_SAGA_WORKFLOW = 'orderSagaV2';
+/**
+ * The type sagas started before `orderSagaV2` run as. Registered while any may be in flight: each of
+ * its changes is decided by `patched()`, as when it was deployed.
+ */
+export const LEGACY_ORDER_SAGA_WORKFLOW = 'orderSaga';
 export const ORDERS_TASK_QUEUE = 'orders';
 export const BARISTA_TASK_QUEUE = 'barista';
 

@@ -1,2 +1,3 @@
 // The worker bundle's entry: workflow functions only.
-export { orderSaga } from './orderSaga';
+// Two types, one saga: `orderSagaV2` for new orders, `orderSaga` for those in flight from before (contract.ts).
+export { orderSaga, orderSaga as orderSagaV2 } from './orderSaga';

@@ -1,7 +1,8 @@
-import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { AppendOrderEventsInput, AppendOrderEventsResult } from '../activities/appendOrderEvents';
 import { foldOrder, initialOrderState, type OrderEvent, type OrderState, type OrderStatus } from '../domain';
 import { orderStatusKey } from './searchAttributes';
+import type { Shield } from './ticket';
 
 type Append = (input: AppendOrderEventsInput) => Promise<AppendOrderEventsResult>;
 
@@ -22,6 +23,12 @@ export class OrderJournal {
   constructor(
     private readonly streamId: string,
     private readonly append: Append,
+    private readonly options: {
+      /** Where every append runs: no cancel reaches a fact once begun. */
+      shielded: Shield;
+      /** Sagas of the first type upserted `OrderStatus` after every append, changed or not (workflows/changes.ts). */
+      upsertUnchangedStatus: boolean;
+    },
   ) {}
 
   /** PLACED until `OrderPlaced` is recorded, then whatever `evolve` made of the recorded facts. */
@@ -40,7 +47,7 @@ export class OrderJournal {
   record(recorded: OrderEvent[]): Promise<number> {
     const events = [...this.held, ...recorded];
     this.held = [];
-    return CancellationScope.nonCancellable(async () => {
+    return this.options.shielded(async () => {
       const result = await this.append({
         streamId: this.streamId,
         expectedVersion: this.version,
@@ -52,8 +59,10 @@ export class OrderJournal {
       this.version = Math.max(result.nextVersion, this.version + events.length);
       this.lastEventId = result.eventIds.at(-1) ?? this.lastEventId;
       this.lastPosition = result.positions.at(-1) ?? this.lastPosition;
+      const before = this.status;
       this.state = foldOrder(events, this.state);
-      upsertSearchAttributes([{ key: orderStatusKey, value: this.status }]);
+      if (this.status !== before || this.options.upsertUnchangedStatus)
+        upsertSearchAttributes([{ key: orderStatusKey, value: this.status }]);
       return this.lastPosition!;
     });
   }

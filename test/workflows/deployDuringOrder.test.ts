@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { AUTHORIZE_CAPTURE_PATCH } from '../../workflows/contract';
+import { AUTHORIZE_CAPTURE_PATCH, LEGACY_ORDER_SAGA_WORKFLOW } from '../../workflows/contract';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { waitFor } from '../support/waitFor';
 import { chargeRefundBundle } from './legacy/chargeRefundBundle';
@@ -7,6 +7,7 @@ import { keepHistory, useSagaHarness } from './sagaHarness';
 
 // Orders in flight when authorize/capture is deployed: started by a worker running the charge/refund
 // saga, finished by one running today's. They must keep charging and refunding, never capture or void.
+// They run as the first workflow type (`orderSaga`), whose changes are decided by patch markers.
 const saga = useSagaHarness();
 const hasPatchMarker = (history: unknown) => JSON.stringify(history).includes(AUTHORIZE_CAPTURE_PATCH);
 
@@ -14,7 +15,7 @@ test('an order charged by the old saga and finished by the new one completes wit
   const order = await saga.order([{ drink: 'latte' }]);
   const legacy = { workflowBundle: await chargeRefundBundle() };
   const handle = await saga.run(async () => {
-    const { handle } = await saga.start(order);
+    const { handle } = await saga.start(order, LEGACY_ORDER_SAGA_WORKFLOW);
     await waitFor(async () => (await handle.query(statusQuery)).status === 'READY');
     return handle;
   }, legacy);
@@ -44,7 +45,7 @@ test('an order charged by the old saga whose machine then fails on the new one i
   const order = await saga.order([{ drink: 'tea', machine: 'broken' }]);
   const legacy = { workflowBundle: await chargeRefundBundle() };
   const handle = await saga.run(async () => {
-    const { handle } = await saga.start(order);
+    const { handle } = await saga.start(order, LEGACY_ORDER_SAGA_WORKFLOW);
     await waitFor(async () => (await saga.eventTypes(order.orderId)).includes('BrewingStarted'));
     return handle;
   }, legacy);

@@ -1,6 +1,8 @@
+import { temporal } from '@temporalio/proto';
 import { expect, test } from 'vitest';
 import { foldOrder, type OrderEvent } from '../../domain';
 import { SAGA_PATHS } from '../../simulators/sagaPaths';
+import { LEGACY_ORDER_SAGA_WORKFLOW } from '../../workflows/contract';
 import { pickUpSignal, statusQuery } from '../../workflows/definitions';
 import { waitFor } from '../support/waitFor';
 import { keepHistory, useSagaHarness } from './sagaHarness';
@@ -66,5 +68,55 @@ test('with regular activities for appends (localAppends: false) the same facts a
     return outcome;
   });
   expect(outcome.status).toBe('COMPLETED');
+  expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
+});
+
+const { EventType } = temporal.api.enums.v1;
+
+/** What a saga's history says about versioning and the Web UI: patch markers, and each upsert's keys and status. */
+async function versioningTrail(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }) {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const markers = events
+    .filter((event) => event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)
+    .map((event) => event.markerRecordedEventAttributes!.markerName);
+  const upserts = events
+    .filter((event) => event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+    .map((event) => event.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!);
+  const status = (fields: (typeof upserts)[number]) =>
+    fields.OrderStatus ? JSON.parse(Buffer.from(fields.OrderStatus.data!).toString()) : undefined;
+  return {
+    markers: [...new Set(markers)],
+    keys: [...new Set(upserts.flatMap(Object.keys))].sort(),
+    statuses: upserts.map(status).filter(Boolean),
+  };
+}
+
+test("a saga of today's type records no patch marker and upserts its status only when it changes", async () => {
+  const order = await saga.order([{ drink: 'latte' }]);
+  const handle = await saga.run(async () => {
+    const { handle } = await saga.start(order);
+    await handle.signal(pickUpSignal);
+    await handle.result();
+    return handle;
+  });
+  expect(await versioningTrail(handle)).toEqual({
+    markers: ['core_local_activity'],
+    keys: ['OrderNumber', 'OrderStatus'],
+    statuses: ['PLACED', 'BREWING', 'COMPLETED'],
+  });
+});
+
+test('a saga of the first type (in flight from before) still decides each change by its patch marker', async () => {
+  const order = await saga.order([{ drink: 'latte' }]);
+  const handle = await saga.run(async () => {
+    const { handle } = await saga.start(order, LEGACY_ORDER_SAGA_WORKFLOW);
+    await handle.signal(pickUpSignal);
+    await handle.result();
+    return handle;
+  });
+  const trail = await versioningTrail(handle);
+  expect(trail.markers).toEqual(['core_patch', 'core_local_activity']);
+  expect(trail.keys).toEqual(['OrderNumber', 'OrderStatus', 'TemporalChangeVersion']);
+  expect(trail.statuses).toEqual(['PLACED', 'PLACED', 'BREWING', 'COMPLETED']);
   expect(await saga.eventTypes(order.orderId)).toEqual(SAGA_PATHS.happy.events);
 });

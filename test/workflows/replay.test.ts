@@ -11,6 +11,7 @@ import { HISTORY_VERSION, orderWorkflowBundle } from './sagaHarness';
 // top folder holds the charge/refund saga's, recorded before authorize/capture was patched in.
 const top = new URL('../histories/', import.meta.url);
 const authorizeCapture = new URL('authorizeCapture/', top);
+const readyInOneAppend = new URL('readyInOneAppend/', top);
 const current = new URL(`${HISTORY_VERSION}/`, top);
 const names = (folder: URL) =>
   readdirSync(folder)
@@ -66,7 +67,11 @@ test('the authorize/capture saga of every path has a recorded history', () => {
   expect(names(authorizeCapture)).toEqual(AUTHORIZE_CAPTURE_PATHS);
 });
 
-test('the saga of today (ready in one append) of every path has a recorded history', () => {
+test('the saga of the first type, ready in one append, of every path has a recorded history', () => {
+  expect(names(readyInOneAppend)).toEqual(AUTHORIZE_CAPTURE_PATHS);
+});
+
+test('the saga of today (orderSagaV2: no patch markers) of every path has a recorded history', () => {
   expect(names(current)).toEqual(AUTHORIZE_CAPTURE_PATHS);
 });
 
@@ -74,6 +79,7 @@ test('every recorded saga history, of every version, replays deterministically',
   const versions = new Map([
     [top, 'chargeRefund'],
     [authorizeCapture, 'authorizeCapture'],
+    [readyInOneAppend, 'readyInOneAppend'],
     [current, HISTORY_VERSION],
   ]);
   const histories = [...versions].flatMap(([folder, version]) =>

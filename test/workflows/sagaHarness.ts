@@ -17,6 +17,7 @@ import { createVault, migrateVault, type Vault } from '../../vault';
 import { createBaristaWorker } from '../../workers/baristaWorker';
 import { createOrdersWorker, ORDER_WORKFLOWS_PATH, vaultPorts } from '../../workers/ordersWorker';
 import {
+  ORDER_SAGA_WORKFLOW,
   type OrderSagaInput,
   orderWorkflowId,
   type PlacedResult,
@@ -68,8 +69,11 @@ export interface SagaHarness {
    * by default) for a worker that keeps no sticky cache, so the next worker takes its sagas over at once.
    */
   run<T>(fn: () => Promise<T>, deployed?: { workflowBundle: { code: string } }): Promise<T>;
-  /** Starts a saga the way the API does (start, then the `placed` update). */
-  start(order: OrderSagaInput): Promise<{ handle: WorkflowHandle<typeof orderSaga>; placed: PlacedResult }>;
+  /** Starts a saga the way the API does (start, then the `placed` update); `type`: an older saga's. */
+  start(
+    order: OrderSagaInput,
+    type?: string,
+  ): Promise<{ handle: WorkflowHandle<typeof orderSaga>; placed: PlacedResult }>;
   /** A priced order whose name and card token are already in the vault, as the API leaves them. */
   order(lines?: Partial<PlaceOrderLine>[], overrides?: OrderOverrides): Promise<OrderSagaInput>;
   eventTypes(orderId: string): Promise<string[]>;
@@ -126,8 +130,8 @@ export async function createSagaHarness(
       const [orders, barista] = await workers(deployed);
       return orders!.runUntil(barista!.runUntil(fn));
     },
-    async start(order) {
-      const handle = await env.client.workflow.start<typeof orderSaga>('orderSaga', {
+    async start(order, type = ORDER_SAGA_WORKFLOW) {
+      const handle = await env.client.workflow.start<typeof orderSaga>(type, {
         taskQueue: ordersQueue,
         workflowId: orderWorkflowId(order.orderId),
         args: [order],
@@ -190,7 +194,7 @@ export function useSagaHarnesses<Configs extends SagaConfig[]>(
  * The saga version today's tests record: each version's histories live in their own folder and keep
  * replaying after the next change (the top folder holds the charge/refund saga's).
  */
-export const HISTORY_VERSION = 'readyInOneAppend';
+export const HISTORY_VERSION = 'orderSagaV2';
 
 /** Records a path's history for the replay test, only when asked to (RECORD_HISTORIES=1); else a no-op. */
 export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {

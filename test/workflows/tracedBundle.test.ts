@@ -6,6 +6,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { expect, test } from 'vitest';
 import { slimWorkflowTracing } from '../../telemetry/workflowBundle';
 import { ORDER_WORKFLOWS_PATH } from '../../workers/ordersWorker';
+import { ORDER_SAGA_WORKFLOW } from '../../workflows/contract';
 import { testDataConverter } from '../support/secrets';
 import { HISTORY_VERSION } from './sagaHarness';
 
@@ -73,7 +74,7 @@ async function workflowSpans(slim?: typeof slimWorkflowTracing) {
 test('the slim workflow tracer makes the very spans the OpenTelemetry SDK made', async () => {
   const [sdk, slim] = [await workflowSpans(), await workflowSpans(slimWorkflowTracing)];
   expect(sdk.map((span) => `${span.name} <- ${span.parent}`)).toContain(
-    'StartActivity:authorizePayment <- RunWorkflow:orderSaga',
+    `StartActivity:authorizePayment <- RunWorkflow:${ORDER_SAGA_WORKFLOW}`,
   );
   expect(sdk.flatMap((span) => span.events.map((event) => event.name))).toContain('exception');
   expect(slim).toEqual(sdk);

@@ -1,4 +1,3 @@
-import { CancellationScope, patched } from '@temporalio/workflow';
 import type { CardSource, PaymentInput } from '../../activities';
 import type { PaymentAuthorized, PaymentCaptured } from '../../domain';
 import { READY_IN_ONE_APPEND_PATCH } from '../contract';
@@ -34,10 +33,7 @@ export async function authorizeCard(t: OrderTicket): Promise<PaymentAuthorized> 
   saga.step = 'authorizing';
   let hold: { authorizationId: string; amount: PaymentAuthorized['data']['amount'] };
   try {
-    hold = saga.attempted(
-      'authorizePayment',
-      await CancellationScope.nonCancellable(() => shop.authorizePayment(paymentOf(t))),
-    );
+    hold = saga.attempted('authorizePayment', await t.shielded(() => shop.authorizePayment(paymentOf(t))));
   } catch (error) {
     if (!isCardDeclined(error)) registerVoid(t);
     throw error;
@@ -55,14 +51,14 @@ export async function capturePayment(t: OrderTicket): Promise<void> {
   saga.step = 'capturing';
   const { captureId, amount } = saga.attempted(
     'capturePayment',
-    await CancellationScope.nonCancellable(() => shop.capturePayment(paymentOf(t))),
+    await t.shielded(() => shop.capturePayment(paymentOf(t))),
   );
   const captured: PaymentCaptured = {
     type: 'PaymentCaptured',
     data: { orderId, at: t.at(), amount, captureId },
   };
   // Recorded with `OrderReady`, which follows at once; sagas from before the patch record it alone.
-  saga.readyInOneAppend = patched(READY_IN_ONE_APPEND_PATCH);
+  saga.readyInOneAppend = t.has(READY_IN_ONE_APPEND_PATCH);
   if (saga.readyInOneAppend) journal.hold([captured]);
   else await journal.record([captured]);
 }

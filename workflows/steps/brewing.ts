@@ -1,4 +1,3 @@
-import { CancellationScope } from '@temporalio/workflow';
 import type { DrinkDiscarded } from '../../domain';
 import type { OrderTicket } from '../ticket';
 import type { Paid } from './payment';
@@ -28,11 +27,11 @@ export async function brew(t: OrderTicket): Promise<void> {
 
 /** Writes off the drinks made (or being made): no cancel interrupts a write-off once begun. */
 export const writeOffDrinks = (
-  { orderId, drinks, saga, shop, key, at }: OrderTicket,
+  { orderId, drinks, saga, shop, key, at, shielded }: OrderTicket,
   reason: DrinkDiscarded['data']['reason'],
   step = 'discard',
 ): Promise<DrinkDiscarded> =>
-  CancellationScope.nonCancellable(async () => {
+  shielded(async () => {
     const input = { orderId, drinks, reason, idempotencyKey: key(step) };
     const { drinks: discarded } = saga.attempted('discardDrinks', await shop.discardDrinks(input));
     return { type: 'DrinkDiscarded', data: { orderId, at: at(), drinks: discarded, reason } };

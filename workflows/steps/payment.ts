@@ -1,4 +1,3 @@
-import { CancellationScope, patched } from '@temporalio/workflow';
 import type { ChargePaymentResult } from '../../activities';
 import type { PaymentAuthorized, PaymentCharged } from '../../domain';
 import { AUTHORIZE_CAPTURE_PATCH } from '../contract';
@@ -11,10 +10,10 @@ export type Paid = PaymentAuthorized | PaymentCharged;
 
 /**
  * Pays for the order. Sagas that started charging before authorize/capture was deployed replay
- * without the patch marker and keep charging (and refunding); decided once, here, for the whole order.
+ * without its patch marker and keep charging (and refunding); decided once, here, for the whole order.
  */
 export const payForOrder = (t: OrderTicket): Promise<Paid> =>
-  patched(AUTHORIZE_CAPTURE_PATCH) ? authorizeCard(t) : chargeCard(t);
+  t.has(AUTHORIZE_CAPTURE_PATCH) ? authorizeCard(t) : chargeCard(t);
 
 /** The drinks are made: a hold is captured now; an old saga's charge took the money already. */
 export async function takePayment(t: OrderTicket, paid: Paid): Promise<void> {
@@ -37,10 +36,7 @@ export async function chargeCard(t: OrderTicket): Promise<PaymentCharged> {
   };
   let charge: ChargePaymentResult;
   try {
-    charge = saga.attempted(
-      'chargePayment',
-      await CancellationScope.nonCancellable(() => shop.chargePayment(request)),
-    );
+    charge = saga.attempted('chargePayment', await t.shielded(() => shop.chargePayment(request)));
   } catch (error) {
     // A declined card took no money: nothing to refund.
     if (!isCardDeclined(error)) registerRefund(t);

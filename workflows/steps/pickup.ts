@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { OrderEvent } from '../../domain';
 import type { OrderTicket } from '../ticket';
 import { writeOffDrinks } from './brewing';
@@ -13,7 +13,7 @@ export async function awaitPickup(t: OrderTicket): Promise<'served' | 'sent_back
   t.compensations.settle();
   saga.step = 'awaiting_pickup';
   // Orders that reached READY on the code before remakes replay without it: their drinks cannot go back.
-  saga.remakesAllowed = patched('remake');
+  saga.remakesAllowed = t.has('remake');
   const windowMs = order.pickupWindowSeconds * 1000;
   const pickupDeadline = new Date(Date.now() + windowMs).toISOString();
   const batchIds = saga.batchIds.length > 0 ? { batchIds: saga.batchIds } : {};

@@ -1,4 +1,4 @@
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { orderNumber } from '../../domain';
 import { legacyCustomerNameKey, orderNumberKey, orderStatusKey } from '../searchAttributes';
 import type { OrderTicket } from '../ticket';
@@ -26,9 +26,9 @@ export async function takeOrder(t: OrderTicket): Promise<void> {
 }
 
 // startOrderSaga sets these attributes at start; a saga started another way gets them here.
-function tagForTheWebUi({ order, orderId }: OrderTicket): void {
+function tagForTheWebUi({ order, orderId, has }: OrderTicket): void {
   const attributes = workflowInfo().typedSearchAttributes;
-  if (patched('search-attributes-without-names')) {
+  if (has('search-attributes-without-names')) {
     if (attributes.get(orderNumberKey) !== orderNumber(orderId))
       upsertSearchAttributes([
         { key: orderNumberKey, value: orderNumber(orderId) },

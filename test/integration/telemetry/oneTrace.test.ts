@@ -12,6 +12,7 @@ import { startTracing, type Tracing } from '../../../telemetry/tracing';
 import { createVault, migrateVault } from '../../../vault';
 import { createBaristaWorker } from '../../../workers/baristaWorker';
 import { createOrdersWorker, vaultPorts } from '../../../workers/ordersWorker';
+import { ORDER_SAGA_WORKFLOW } from '../../../workflows/contract';
 import { bearer, call, order, placeOrder, waitForStatus } from '../../e2e/http';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { TEST_CODEC_KEYS, TEST_VAULT_KEYS, testDataConverter } from '../../support/secrets';
@@ -124,7 +125,7 @@ test('one order on the happy path is one trace: the API, the orders worker and t
   for (let tries = 0; tries < 100; tries += 1) {
     const traceId = request()?.spanContext().traceId;
     trace = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-    if (trace.some((span) => span.name === 'RunWorkflow:orderSaga')) break;
+    if (trace.some((span) => span.name === `RunWorkflow:${ORDER_SAGA_WORKFLOW}`)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const root = request()!;
@@ -136,7 +137,7 @@ test('one order on the happy path is one trace: the API, the orders worker and t
   expect(new Set(trace.map(serviceOf)), context).toEqual(
     new Set(['brew-saga-api', 'brew-saga-orders-worker', 'brew-saga-barista']),
   );
-  const workflow = trace.find((span) => span.name === 'RunWorkflow:orderSaga');
+  const workflow = trace.find((span) => span.name === `RunWorkflow:${ORDER_SAGA_WORKFLOW}`);
   expect(workflow, context).toBeDefined();
   expect(ancestors(workflow!, trace)).toContain(root);
 
