@@ -32,9 +32,28 @@ export class CommandRefused extends Error {
     message: string,
     readonly orderId: string,
     readonly currentStatus?: string,
+    /** The log position of the last fact the refusing saga knows it appended, when it said. */
+    readonly sagaPosition?: number | null,
   ) {
     super(message);
     this.name = 'CommandRefused';
+  }
+}
+
+/**
+ * The log already holds a fact the order's saga does not know yet: Temporal lost the workflow task
+ * that appended it (a crash) and the saga is running that task again. Seconds, not a refusal: retry.
+ */
+export class SagaCatchingUp extends Error {
+  constructor(
+    readonly orderId: string,
+    readonly logStatus: string,
+    readonly sagaStatus: string | undefined,
+  ) {
+    super(
+      `order ${orderId} is ${logStatus} in the log while its saga, catching up after a lost workflow task, says ${sagaStatus ?? 'nothing yet'}; retry shortly`,
+    );
+    this.name = 'SagaCatchingUp';
   }
 }
 

@@ -9,6 +9,7 @@ import {
   InvalidRequest,
   OrderNotFound,
   PlacementsBusy,
+  SagaCatchingUp,
 } from './errors';
 import type { Logger } from './logger';
 import { currentRequestId } from './requestContext';
@@ -112,6 +113,16 @@ export function toProblem(error: unknown): ProblemDetails {
       title: `${error.dependency} is unavailable`,
       status: 503,
       detail: error.message,
+    };
+  }
+  if (error instanceof SagaCatchingUp) {
+    return {
+      type: problemType('saga-catching-up'),
+      title: "The order's saga is catching up with its log",
+      status: 503,
+      detail: error.message,
+      orderId: error.orderId,
+      currentStatus: error.logStatus,
     };
   }
   if (error instanceof PlacementsBusy) {

@@ -152,8 +152,15 @@ export function temporalOrderCommands(
           return { status: picked.status };
         } catch (error) {
           if (isNotReadyForPickUp(error)) {
-            const status = await statusOf(orderId);
-            throw new CommandRefused(`order ${orderId} is ${status}: nothing to pick up`, orderId, status);
+            // Where the saga stands in the log too: the use case tells a saga catching up from a refusal.
+            const saga = await orderSagaStatus(client, orderId).catch(() => undefined);
+            const status = saga?.status ?? (await statusOf(orderId));
+            throw new CommandRefused(
+              `order ${orderId} is ${status}: nothing to pick up`,
+              orderId,
+              status,
+              saga?.lastPosition,
+            );
           }
           if (error instanceof WorkflowNotFoundError)
             return closedSaga(orderId, ['COMPLETED', 'PICKED_UP'], 'nothing to pick up');

@@ -151,11 +151,17 @@ export function orderCommandRoutes({ router, registry, ports, config, metrics }:
         200: jsonResponse(CommandAccepted, 'picked up'),
         404: problemResponse('no such order'),
         409: problemResponse('the drink is not waiting for pickup'),
+        503: problemResponse(
+          "the saga is catching up with the order's log after a crash (`Retry-After`), or Temporal is unavailable",
+        ),
       },
     },
     async ({ params }, _req, res) => {
       const picked = await countCommand('pickup', () =>
-        pickUpOrder(commands, { orderId: params.id, correlationId: String(res.locals.requestId) }),
+        pickUpOrder(commands, ports.queries, {
+          orderId: params.id,
+          correlationId: String(res.locals.requestId),
+        }),
       );
       return { status: 200, body: picked };
     },

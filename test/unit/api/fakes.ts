@@ -56,6 +56,8 @@ export function createFakeShop() {
   const health = { postgres: true, temporal: true, lag: 0 };
   /** Order token hash (hex) → order id. */
   const tokens = new Map<string, string>();
+  /** Sagas re-running a workflow task Temporal lost: what each still says (status, last position). */
+  const sagasBehind = new Map<string, { status: OrderStatus; position: number }>();
 
   const record = (orderId: string, type: string, status: OrderStatus) => {
     head += 1;
@@ -103,8 +105,11 @@ export function createFakeShop() {
       async pickUpOrder(orderId) {
         const order = orders.get(orderId);
         if (!order) throw new OrderNotFound(orderId);
+        const behind = sagasBehind.get(orderId);
+        if (behind)
+          throw new CommandRefused('nothing awaits pickup', orderId, behind.status, behind.position);
         if (order.status !== 'READY') {
-          throw new CommandRefused('nothing awaits pickup', orderId, order.status);
+          throw new CommandRefused('nothing awaits pickup', orderId, order.status, order.position);
         }
         record(orderId, 'OrderCompleted', 'COMPLETED');
         return { status: 'COMPLETED' };
@@ -270,6 +275,11 @@ export function createFakeShop() {
     /** Moves an order along its saga, as the workers would. */
     advance(orderId: string, type: string, status: OrderStatus) {
       return record(orderId, type, status);
+    },
+    /** The saga says `status` as of `position` until `caughtUp()`: it lost a workflow task and runs it again. */
+    sagaBehind(orderId: string, status: OrderStatus, position: number) {
+      sagasBehind.set(orderId, { status, position });
+      return { caughtUp: () => sagasBehind.delete(orderId) };
     },
   };
 }

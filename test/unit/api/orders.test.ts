@@ -116,6 +116,33 @@ test('cancel: 202, then 409 once too late; pickup: 409 until ready, then 200; 40
   expect((await post(`/orders/${orderId}/cancel`, { reason: 'x', refund: 'double' })).status).toBe(400);
 });
 
+test('pickup while the saga re-runs a lost workflow task and the log already says READY: 503, Retry-After, then 200', async () => {
+  const orderId = await place();
+  const brewing = api.shop.advance(orderId, 'BrewingStarted', 'BREWING');
+  api.shop.advance(orderId, 'OrderReady', 'READY');
+  const saga = api.shop.sagaBehind(orderId, 'BREWING', brewing);
+  const early = await post(`/orders/${orderId}/pickup`);
+  expect(early.status).toBe(503);
+  expect(early.headers.get('retry-after')).toBe('1');
+  expect(await json(early)).toMatchObject({
+    type: expect.stringContaining('saga-catching-up'),
+    orderId,
+    currentStatus: 'READY',
+  });
+  saga.caughtUp();
+  expect((await post(`/orders/${orderId}/pickup`)).status).toBe(200);
+});
+
+test('pickup refused by a saga that knows every fact the log has (a remake under way) stays 409', async () => {
+  const orderId = await place();
+  api.shop.advance(orderId, 'OrderReady', 'READY');
+  const rejected = api.shop.advance(orderId, 'DrinkRejected', 'READY');
+  api.shop.sagaBehind(orderId, 'BREWING', rejected);
+  const refused = await post(`/orders/${orderId}/pickup`);
+  expect(refused.status).toBe(409);
+  expect(await json(refused)).toMatchObject({ currentStatus: 'BREWING' });
+});
+
 test('the saga view links to the Web UI', async () => {
   const orderId = await place();
   const saga = await json(await get(`/orders/${orderId}/saga`));
