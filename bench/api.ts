@@ -20,7 +20,8 @@ import { serverCpuMeter } from './support/serverCpu';
 // npm run bench:api — in one run on one machine: GET /orders/:id (authenticated) against a bare Express
 // route answering the same object; POST /orders at a fixed rate against a bare update-with-start; each on
 // an untraced and a traced API stack (bench/api/stacks.ts), rounds interleaved. Prints one JSON object.
-const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 15);
+// 10 s a round: rounds of 2.5 s swung 0.47–0.96 against the bare app within one run, rounds of 10 s 0.84–1.0.
+const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 60);
 const READ_ROUNDS = 6;
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 10);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 20);
