@@ -45,15 +45,21 @@ export function temporalOrderCommands(
   const pending = new Set<Promise<unknown>>();
   const placing = new Map<string, Promise<PlacedOrder>>();
 
-  /** The status of a saga that refused or could not take an update, or OrderNotFound. */
-  async function statusOf(orderId: string): Promise<OrderStatus | undefined> {
+  /**
+   * Where a saga that refused or could not take an update stands (its status, and the log position of
+   * the last fact it knows when its query answers), or OrderNotFound.
+   */
+  async function standingOf(
+    orderId: string,
+  ): Promise<{ status?: OrderStatus; lastPosition?: number | null }> {
     const description = await asOrderNotFound(orderId, () => orderSagaHandle(client, orderId).describe());
     const attribute = description.searchAttributes?.OrderStatus;
     const fromSearch = Array.isArray(attribute) ? (attribute[0] as OrderStatus | undefined) : undefined;
     return orderSagaStatus(client, orderId)
-      .then((saga) => saga.status)
-      .catch(() => fromSearch);
+      .then(({ status, lastPosition }) => ({ status, lastPosition }))
+      .catch(() => ({ status: fromSearch }));
   }
+  const statusOf = async (orderId: string) => (await standingOf(orderId)).status;
 
   /** The saga has closed: fine when it ended where the command leads, refused otherwise. */
   async function closedSaga(orderId: string, leadsTo: readonly OrderStatus[], refusal: string) {
@@ -153,13 +159,12 @@ export function temporalOrderCommands(
         } catch (error) {
           if (isNotReadyForPickUp(error)) {
             // Where the saga stands in the log too: the use case tells a saga catching up from a refusal.
-            const saga = await orderSagaStatus(client, orderId).catch(() => undefined);
-            const status = saga?.status ?? (await statusOf(orderId));
+            const { status, lastPosition } = await standingOf(orderId);
             throw new CommandRefused(
               `order ${orderId} is ${status}: nothing to pick up`,
               orderId,
               status,
-              saga?.lastPosition,
+              lastPosition,
             );
           }
           if (error instanceof WorkflowNotFoundError)
