@@ -169,24 +169,15 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
   }
 
   /**
-   * The barista hands the drink over. The log can run seconds ahead of the saga: when Temporal is
-   * killed after a workflow task appended READY but before it recorded that task, the saga re-runs
-   * it, and a pickup meanwhile is refused (409, the saga still BREWING). A barista with the drink
-   * in hand tries again once the saga shows it on the counter; a 409 from an order that ended is final.
+   * The barista hands the drink over. A saga re-running a workflow task that a Temporal crash lost
+   * (the log already READY, the saga still BREWING) is answered 503 `saga-catching-up` by the API,
+   * which the retries below wait out like any other 503.
    */
   async function pickUp(record: OrderRecord): Promise<void> {
-    for (let attempt = 1; attempt <= 5; attempt += 1) {
-      const answer = await commandAnswer(record, 'pickup');
-      if (answer?.status === 200) return;
-      const current = String(answer?.body?.currentStatus ?? '');
-      if (answer?.status !== 409 || TERMINAL.has(current)) {
-        record.notes.push(`pickup answered ${answer?.status ?? 'nothing'} (${current || 'no status'})`);
-        return;
-      }
-      record.notes.push(`pickup refused (${current || 'no status'}), tried again once the saga was READY`);
-      if (!(await sagaOnTheCounter(record))) return;
-    }
-    record.notes.push('pickup never took');
+    const answer = await commandAnswer(record, 'pickup');
+    if (answer?.status === 200) return;
+    const current = String(answer?.body?.currentStatus ?? '');
+    record.notes.push(`pickup answered ${answer?.status ?? 'nothing'} (${current || 'no status'})`);
   }
 
   /** The saga's own state from its status query, or undefined when it did not answer. */
@@ -198,18 +189,6 @@ export async function driveOrders(options: DriverOptions): Promise<DriverResult>
       bearer(record.orderToken),
     );
     return seen.kind === 'answer' && seen.status === 200 ? seen.body?.state : undefined;
-  }
-
-  /** Waits (up to the customer's patience) until the saga's own state is READY, awaiting pickup. */
-  async function sagaOnTheCounter(record: OrderRecord): Promise<boolean> {
-    const deadline = Date.now() + options.patienceMs;
-    while (Date.now() < deadline) {
-      const saga = await sagaState(record);
-      if (saga?.status === 'READY' && saga?.step === 'awaiting_pickup') return true;
-      if (TERMINAL.has(String(saga?.status))) return false;
-      await sleep(1_000 + random.between(0, 300));
-    }
-    return false;
   }
 
   /**

@@ -185,8 +185,13 @@ export class ChaosHttp {
       this.tally.apiDownErrors += 1;
       return;
     }
-    // The shop pacing the crowd a fault left behind: refused with a time to come back, not failed.
-    if (outcome.status === 503 && outcome.retryAfterSeconds !== undefined && draining) {
+    // The shop pacing the crowd a fault left behind, or a saga catching up with the log after a crash
+    // lost one of its workflow tasks (only a crash does): refused with a time to come back, not failed.
+    if (
+      outcome.status === 503 &&
+      outcome.retryAfterSeconds !== undefined &&
+      (draining || String(outcome.body?.type ?? '').endsWith(':saga-catching-up'))
+    ) {
       this.tally.retryLater += 1;
       return;
     }

@@ -14,7 +14,14 @@ beforeAll(async () => {
     const status = req.url === '/orders' ? placement : req.url === '/broken' ? 500 : 503;
     if (status === 503) res.setHeader('Retry-After', '3');
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(status === 202 ? '{"orderId":"o-1"}' : '{}');
+    const catchingUp = req.url === '/orders/o-1/pickup';
+    res.end(
+      status === 202
+        ? '{"orderId":"o-1"}'
+        : catchingUp
+          ? '{"type":"urn:brew-saga:problem:saga-catching-up"}'
+          : '{}',
+    );
   });
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -54,4 +61,8 @@ test('a 503 with Retry-After while a fault’s backlog drains is expected (a lat
   await http.call('GET', '/broken');
   expect(http.tally).toMatchObject({ retryLater: 3, unexpected5xx: 2 });
   expect(http.tally.unexpected5xxSamples[0]).toMatch(/ms after postgresOutage ended\) POST \/orders -> 503/);
+
+  // A saga catching up after a crash lost its workflow task asks for a retry; only a crash causes it.
+  await http.call('POST', '/orders/o-1/pickup');
+  expect(http.tally).toMatchObject({ retryLater: 4, unexpected5xx: 2 });
 });
