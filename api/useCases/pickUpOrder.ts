@@ -25,9 +25,13 @@ export async function pickUpOrder(commands: OrderCommands, orders: OrderQueries,
   }
 }
 
-/** The log (through the read model) has the drinks READY at a position the refusing saga has not reached. */
+/**
+ * The log (through the read model) has the drinks READY at a position the refusing saga, not READY
+ * itself, has not reached. A READY saga refuses for its own reasons (the drinks just sent back), and
+ * the notifier's `CustomerNotified` puts the log ahead of any saga's last position.
+ */
 async function readyBeyondTheSaga(orders: OrderQueries, refusal: CommandRefused): Promise<boolean> {
-  if (refusal.sagaPosition === undefined) return false;
+  if (refusal.sagaPosition === undefined || refusal.currentStatus === 'READY') return false;
   const order = await orders.getOrder(refusal.orderId, { fresh: true });
   return order?.status === 'READY' && order.position > (refusal.sagaPosition ?? 0);
 }

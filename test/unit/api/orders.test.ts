@@ -143,6 +143,14 @@ test('pickup refused by a saga that knows every fact the log has (a remake under
   expect(await json(refused)).toMatchObject({ currentStatus: 'BREWING' });
 });
 
+test('pickup refused by a READY saga (the drinks just sent back) stays 409, though the customer was notified after', async () => {
+  const orderId = await place();
+  const ready = api.shop.advance(orderId, 'OrderReady', 'READY');
+  api.shop.advance(orderId, 'CustomerNotified', 'READY');
+  api.shop.sagaBehind(orderId, 'READY', ready);
+  expect((await post(`/orders/${orderId}/pickup`)).status).toBe(409);
+});
+
 test('the saga view links to the Web UI', async () => {
   const orderId = await place();
   const saga = await json(await get(`/orders/${orderId}/saga`));
